@@ -1,0 +1,108 @@
+/// A bounds-checked little-endian reader over a byte region (usually part of a mapped file).
+///
+/// Every read checks the remaining length and throws `ByteReader.Overrun` rather than reading
+/// past the region; callers turn that into `LoupeError.corruptFile` naming the file.
+public struct ByteReader {
+    public struct Overrun: Error {}
+
+    public let base: UnsafeRawPointer
+    public let end: Int
+    public var offset: Int
+
+    public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        self.end = buffer.count
+        self.offset = offset
+    }
+
+    public init(base: UnsafeRawPointer, count: Int, offset: Int = 0) {
+        self.base = base; self.end = count; self.offset = offset
+    }
+
+    public var remaining: Int { end - offset }
+    public var isAtEnd: Bool { offset >= end }
+
+    @inline(__always) public mutating func u8() throws -> UInt8 {
+        guard offset < end else { throw Overrun() }
+        defer { offset += 1 }
+        return base.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    @inline(__always) public mutating func u16() throws -> UInt16 {
+        guard offset + 2 <= end else { throw Overrun() }
+        defer { offset += 2 }
+        return UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always) public mutating func u32() throws -> UInt32 {
+        guard offset + 4 <= end else { throw Overrun() }
+        defer { offset += 4 }
+        return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    @inline(__always) public mutating func u64() throws -> UInt64 {
+        guard offset + 8 <= end else { throw Overrun() }
+        defer { offset += 8 }
+        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    @inline(__always) public mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
+
+    @inline(__always) public mutating func vint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < end, shift < 64 else { throw Overrun() }
+            let b = base.load(fromByteOffset: offset, as: UInt8.self)
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    @inline(__always) public mutating func vint32() throws -> UInt32 {
+        let v = try vint()
+        guard v <= UInt64(UInt32.max) else { throw Overrun() }
+        return UInt32(v)
+    }
+
+    @inline(__always) public mutating func vintInt() throws -> Int {
+        let v = try vint()
+        guard v <= UInt64(Int.max) else { throw Overrun() }
+        return Int(v)
+    }
+
+    /// `count` bytes starting at the cursor, as a pointer into the region.
+    public mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+        guard count >= 0, offset + count <= end else { throw Overrun() }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    public mutating func skip(_ count: Int) throws {
+        guard count >= 0, offset + count <= end else { throw Overrun() }
+        offset += count
+    }
+
+    public mutating func lengthPrefixedString() throws -> String {
+        let n = try vintInt()
+        let b = try bytes(n)
+        return String(decoding: b, as: UTF8.self)
+    }
+}
+
+/// Unchecked vint decoding for hot loops over data whose file checksum was verified at open.
+@inline(__always)
+func readVIntUnchecked(_ p: UnsafePointer<UInt8>, _ offset: inout Int) -> UInt32 {
+    var b = p[offset]; offset += 1
+    if b < 0x80 { return UInt32(b) }
+    var result = UInt32(b & 0x7F)
+    var shift: UInt32 = 7
+    repeat {
+        b = p[offset]; offset += 1
+        result |= UInt32(b & 0x7F) << shift
+        shift += 7
+    } while b >= 0x80 && shift < 35
+    return result
+}

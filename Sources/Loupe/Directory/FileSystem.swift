@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Durable file operations the commit protocol relies on.
+enum FileSystem {
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// Writes `bytes` to `path` (creating or truncating) and fsyncs the file.
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw LoupeError.io(path: path, reason: "cannot create: \(errnoText())") }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw LoupeError.io(path: path, reason: "write failed: \(errnoText())")
+                }
+                off += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw LoupeError.io(path: path, reason: "fsync failed: \(errnoText())") }
+    }
+
+    static func fsyncDirectory(_ dir: String) throws {
+        let fd = open(dir, O_RDONLY)
+        guard fd >= 0 else { throw LoupeError.io(path: dir, reason: "cannot open directory: \(errnoText())") }
+        defer { close(fd) }
+        _ = fsync(fd)
+    }
+
+    /// Atomically replaces `path` with `bytes`: write a temporary, fsync, rename, fsync the directory.
+    static func replaceAtomically(_ bytes: [UInt8], at path: String) throws {
+        let tmp = path + ".tmp"
+        try writeDurably(bytes, to: tmp)
+        guard rename(tmp, path) == 0 else { throw LoupeError.io(path: path, reason: "rename failed: \(errnoText())") }
+        try fsyncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func remove(_ path: String) { unlink(path) }
+
+    static func list(_ dir: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    }
+
+    static func createDirectory(_ dir: String) throws {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw LoupeError.io(path: dir, reason: "cannot create directory: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The single-writer lock: an exclusive `flock` on `write.lock` in the index directory.
+/// The kernel drops it when the process exits, so a crashed writer never leaves a stale lock.
+final class WriteLock {
+    let path: String
+    private var fd: Int32
+
+    init(directory: String) throws {
+        path = directory + "/write.lock"
+        fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw LoupeError.io(path: path, reason: "cannot open lock file: \(FileSystem.errnoText())") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw LoupeError.locked(path: directory)
+        }
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole file. Immutable once created, so it can be shared by
+/// concurrent searches. The mapping stays valid after the file is unlinked (a later commit's
+/// clean-up), which is what lets an open snapshot outlive newer commits.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let base: UnsafeRawPointer
+    public let count: Int
+    private let mapped: Bool
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { throw LoupeError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw LoupeError.io(path: path, reason: String(cString: strerror(errno))) }
+        count = Int(st.st_size)
+        if count == 0 {
+            base = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16))
+            mapped = false
+            return
+        }
+        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw LoupeError.io(path: path, reason: "cannot map: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(p)
+        mapped = true
+    }
+
+    deinit {
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) } else { UnsafeMutableRawPointer(mutating: base).deallocate() }
+    }
+
+    public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Maps and verifies a file of the given kind; returns the map and its body range.
+    public static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
+        let f = try MappedFile(path: path)
+        let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum)
+        return (f, body)
+    }
+}

@@ -1,0 +1,145 @@
+/// Field lengths (`.norms`): document count (u32), field count (u32), then per field its number
+/// (u8), value width in bytes (u8: 1, 2 or 4, the smallest that holds the field's longest
+/// document) and data offset (u64); then each field's lengths, one value per document, little-endian.
+/// Lengths are exact token counts, as BM25 needs.
+enum NormsFile {
+    static func write(path: String, norms: [(field: Int, lengths: [UInt32])], docCount: Int) throws -> Int {
+        let f = try FileWriter(path: path, kind: .norms)
+        f.buffer.u32(UInt32(docCount))
+        f.buffer.u32(UInt32(norms.count))
+        var offset = f.offset + norms.count * 10
+        var widths: [Int] = []
+        for n in norms {
+            let m = n.lengths.max() ?? 0
+            let w = m < 256 ? 1 : (m < 65536 ? 2 : 4)
+            widths.append(w)
+            f.buffer.u8(UInt8(n.field)); f.buffer.u8(UInt8(w)); f.buffer.u64(UInt64(offset))
+            offset += w * docCount
+        }
+        for (i, n) in norms.enumerated() {
+            precondition(n.lengths.count == docCount)
+            for v in n.lengths {
+                switch widths[i] {
+                case 1: f.buffer.u8(UInt8(v))
+                case 2: f.buffer.u16(UInt16(v))
+                default: f.buffer.u32(v)
+                }
+            }
+            try f.maybeFlush()
+        }
+        return try f.finish()
+    }
+}
+
+/// Reads `.norms` into plain arrays (4 bytes per document and field in memory; the hot
+/// scoring loop then indexes an array instead of switching on a width).
+struct NormsReader {
+    /// Lengths per field number.
+    let lengths: [Int: [UInt32]]
+
+    init(path: String, docCount: Int, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .norms, verifyChecksum: verify)
+        var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
+        do {
+            guard Int(try r.u32()) == docCount else { throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest") }
+            let n = Int(try r.u32())
+            var out: [Int: [UInt32]] = [:]
+            var table: [(Int, Int, Int)] = []
+            for _ in 0..<n { table.append((Int(try r.u8()), Int(try r.u8()), Int(try r.u64()))) }
+            for (field, width, offset) in table {
+                guard [1, 2, 4].contains(width), offset >= body.lowerBound, offset + width * docCount <= body.upperBound else { throw ByteReader.Overrun() }
+                var a = [UInt32](repeating: 0, count: docCount)
+                let p = f.base + offset
+                for d in 0..<docCount {
+                    switch width {
+                    case 1: a[d] = UInt32(p.load(fromByteOffset: d, as: UInt8.self))
+                    case 2: a[d] = UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: d * 2, as: UInt16.self)))
+                    default: a[d] = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
+                    }
+                }
+                out[field] = a
+            }
+            lengths = out
+        } catch let e as LoupeError { throw e } catch {
+            throw LoupeError.corruptFile(path: path, reason: "field lengths are malformed")
+        }
+    }
+}
+
+/// Dates (`.dates`): document count (u32), then one i64 per document: seconds since 1970 UTC,
+/// or `Int64.min` for a document without a date.
+enum DatesFile {
+    static let missing = Int64.min
+
+    static func write(path: String, dates: [Int64]) throws -> Int {
+        let f = try FileWriter(path: path, kind: .dates)
+        f.buffer.u32(UInt32(dates.count))
+        for d in dates { f.buffer.i64(d) }
+        return try f.finish()
+    }
+
+    static func read(path: String, docCount: Int, verify: Bool = true) throws -> [Int64] {
+        let (f, body) = try MappedFile.open(path, kind: .dates, verifyChecksum: verify)
+        var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
+        do {
+            guard Int(try r.u32()) == docCount, r.remaining == docCount * 8 else {
+                throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest")
+            }
+            var a = [Int64](repeating: 0, count: docCount)
+            for d in 0..<docCount { a[d] = try r.i64() }
+            return a
+        } catch let e as LoupeError { throw e } catch {
+            throw LoupeError.corruptFile(path: path, reason: "dates are malformed")
+        }
+    }
+}
+
+/// Deletions (`<segment>_<generation>.del`): document count (u32), deleted count (u32), then a
+/// bitset of ceil(count/8) bytes, bit `d % 8` of byte `d / 8` set when document `d` is deleted.
+struct DeletionSet: Sendable {
+    private(set) var bits: [UInt8]
+    let docCount: Int
+    private(set) var deletedCount: Int
+
+    init(docCount: Int) {
+        self.docCount = docCount
+        bits = [UInt8](repeating: 0, count: (docCount + 7) / 8)
+        deletedCount = 0
+    }
+
+    @inline(__always) func isDeleted(_ d: Int) -> Bool { bits[d >> 3] & (1 << UInt8(d & 7)) != 0 }
+
+    /// Returns true when the document was live.
+    @discardableResult
+    mutating func delete(_ d: Int) -> Bool {
+        if isDeleted(d) { return false }
+        bits[d >> 3] |= 1 << UInt8(d & 7)
+        deletedCount += 1
+        return true
+    }
+
+    func write(path: String) throws {
+        var w = FileFormat.header(.deletes)
+        w.u32(UInt32(docCount)); w.u32(UInt32(deletedCount))
+        w.append(contentsOf: bits)
+        FileFormat.seal(&w)
+        try FileSystem.writeDurably(w.bytes, to: path)
+    }
+
+    static func read(path: String, docCount: Int, verify: Bool = true) throws -> DeletionSet {
+        let (f, body) = try MappedFile.open(path, kind: .deletes, verifyChecksum: verify)
+        var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
+        do {
+            guard Int(try r.u32()) == docCount else { throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest") }
+            let claimed = Int(try r.u32())
+            var s = DeletionSet(docCount: docCount)
+            let raw = try r.bytes((docCount + 7) / 8)
+            s.bits = Array(raw)
+            s.deletedCount = s.bits.reduce(0) { $0 + $1.nonzeroBitCount }
+            guard claimed == s.deletedCount else { throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the bitset") }
+            return s
+        } catch let e as LoupeError { throw e } catch {
+            throw LoupeError.corruptFile(path: path, reason: "deletions are malformed")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A point-in-time view of an index: the segments of one commit. Later commits do not affect
+/// it (their new files are not referenced, and removed files stay mapped); call
+/// `IndexReader.open` again, or `Index.refresh()`, to see them. Thread-safe: many searches
+/// can share one reader.
+public final class IndexReader: @unchecked Sendable {
+    public let directory: String
+    public let manifest: Manifest
+    public let segments: [SegmentReader]
+    public var schema: Schema { manifest.schema }
+    /// Field numbers by name (indexed fields only).
+    let fieldNumbers: [String: Int]
+    /// Live documents over all segments.
+    public let liveDocCount: Int
+    /// Mean field length over live documents, per indexed field number.
+    let averageLengths: [Double]
+    private let liveDfLock = NSLock()
+    private var liveDfCache: [LiveDfKey: Int] = [:]
+
+    struct LiveDfKey: Hashable { var segment: Int; var field: Int; var term: [UInt8] }
+
+    /// Opens the latest commit in `directory`. `verify` checks every file's checksum first.
+    public static func open(directory: String, verify: Bool = true) throws -> IndexReader {
+        var lastError: Error?
+        // A concurrent writer may remove a file between our reading the manifest and opening
+        // it; re-read the manifest and try again.
+        for _ in 0..<5 {
+            let manifest = try Manifest.read(directory: directory)
+            do {
+                return try IndexReader(directory: directory, manifest: manifest, verify: verify)
+            } catch let LoupeError.io(path, reason) {
+                lastError = LoupeError.io(path: path, reason: reason)
+                if FileSystem.exists(path) { break }
+                if (try? Manifest.read(directory: directory))?.generation == manifest.generation { break }
+            }
+        }
+        throw lastError ?? LoupeError.noIndex(path: directory)
+    }
+
+    init(directory: String, manifest: Manifest, verify: Bool) throws {
+        self.directory = directory
+        self.manifest = manifest
+        segments = try manifest.segments.map { try SegmentReader(directory: directory, meta: $0, schema: manifest.schema, verify: verify) }
+        var numbers: [String: Int] = [:]
+        for (i, f) in manifest.schema.indexedFields.enumerated() { numbers[f.name] = i }
+        fieldNumbers = numbers
+        liveDocCount = manifest.segments.reduce(0) { $0 + $1.liveCount }
+        let n = manifest.schema.indexedFields.count
+        averageLengths = (0..<n).map { f in
+            let sum = manifest.segments.reduce(0.0) { $0 + Double($1.lengthSums[f]) - Double($1.deletedLengthSums[f]) }
+            let docs = manifest.segments.reduce(0) { $0 + $1.liveCount }
+            return docs > 0 ? sum / Double(docs) : 0
+        }
+    }
+
+    /// Number of live documents containing `term` (already analyzed) in `field`.
+    func docFreq(field: Int, term: UnsafeRawBufferPointer) -> Int {
+        var total = 0
+        for (s, seg) in segments.enumerated() {
+            guard let info = seg.termInfo(field: field, term: term) else { continue }
+            guard let del = seg.deletions, del.deletedCount > 0 else { total += Int(info.docFreq); continue }
+            let key = LiveDfKey(segment: s, field: field, term: Array(term))
+            liveDfLock.lock()
+            let cached = liveDfCache[key]
+            liveDfLock.unlock()
+            if let cached { total += cached; continue }
+            let c = seg.cursor(info)
+            var live = 0
+            while c.next() != PostingsCursor.noMore { if !del.isDeleted(Int(c.doc)) { live += 1 } }
+            liveDfLock.lock()
+            if liveDfCache.count > 100_000 { liveDfCache.removeAll() }
+            liveDfCache[key] = live
+            liveDfLock.unlock()
+            total += live
+        }
+        return total
+    }
+
+    /// The live document with external id `id`, if any.
+    public func document(id: String) throws -> StoredDocument? {
+        for seg in segments.reversed() {
+            for d in seg.docs(withId: id) where !seg.isDeleted(d) { return try seg.storedDocument(d) }
+        }
+        return nil
+    }
+
+    /// Global address of a document: segment index and doc number within it.
+    public struct DocAddress: Hashable, Sendable, Comparable {
+        public var segment: Int
+        public var doc: Int
+        public static func < (a: DocAddress, b: DocAddress) -> Bool { (a.segment, a.doc) < (b.segment, b.doc) }
+    }
+
+    public func storedDocument(_ a: DocAddress) throws -> StoredDocument { try segments[a.segment].storedDocument(a.doc) }
+
+    /// Calls `body` with every live document in index order.
+    public func forEachDocument(_ body: (DocAddress, StoredDocument) throws -> Void) throws {
+        for (s, seg) in segments.enumerated() {
+            for d in 0..<seg.docCount where !seg.isDeleted(d) {
+                try body(DocAddress(segment: s, doc: d), try seg.storedDocument(d))
+            }
+        }
+    }
+}

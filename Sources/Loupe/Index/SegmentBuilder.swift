@@ -1,0 +1,176 @@
+/// Accumulates documents in memory and writes them as one new segment.
+///
+/// Per indexed field, terms are interned in a `TermHashTable`; each term keeps a doc stream
+/// (vint doc gap, vint tf, written when the term's current document is done) and a positions
+/// stream (vint gap from the previous position in the same document, the first absolute).
+/// Stored fields stream straight into the segment's store file. One builder belongs to one
+/// thread; several builders index in parallel and each becomes its own segment.
+final class SegmentBuilder {
+    let name: String
+    let schema: Schema
+    private let analyzer: Analyzer
+    private let files: SegmentFilesWriter
+    private let indexed: [FieldDefinition]
+    private let storedNames: [String]
+
+    private final class FieldState {
+        var table = TermHashTable()
+        var docStreams: [ByteWriter] = []
+        var posStreams: [ByteWriter] = []
+        var lastDoc: [Int32] = []     // last document flushed to the doc stream (-1 none)
+        var curDoc: [Int32] = []      // document being accumulated (-1 none)
+        var curTf: [UInt32] = []
+        var lastPos: [UInt32] = []
+        var lengths: [UInt32] = []
+        var streamBytes = 0
+    }
+
+    private var fields: [FieldState]
+    private var ids = FieldState()
+    private(set) var docCount = 0
+    private var dates: [Int64] = []
+    private var record = ByteWriter(capacity: 4096)
+    private(set) var rawBytes = 0
+
+    init(directory: String, name: String, schema: Schema, analyzer: Analyzer) throws {
+        self.name = name
+        self.schema = schema
+        self.analyzer = analyzer
+        indexed = schema.indexedFields
+        storedNames = schema.storedFields.map(\.name)
+        fields = indexed.map { _ in FieldState() }
+        files = try SegmentFilesWriter(directory: directory, name: name)
+    }
+
+    /// Approximate memory held, compared against the writer's budget.
+    var memoryBytes: Int {
+        var total = dates.count * 8 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
+        for f in fields {
+            total += f.table.memoryBytes + f.streamBytes + f.docStreams.count * 120 + f.lengths.count * 4
+        }
+        return total
+    }
+
+    /// Adds a document (already validated); returns its number in this segment.
+    func add(_ doc: Document) throws -> Int {
+        let d = docCount
+        for (i, def) in indexed.enumerated() {
+            let state = fields[i]
+            let text = doc.fields[def.name] ?? ""
+            rawBytes += text.utf8.count
+            let length = analyzer.forEachTerm(in: text) { term, position in
+                SegmentBuilder.addOccurrence(state, term, doc: d, position: UInt32(position))
+            }
+            state.lengths.append(UInt32(length))
+        }
+        var id = doc.id
+        id.withUTF8 { SegmentBuilder.addOccurrence(ids, $0, doc: d, position: nil) }
+        dates.append(doc.date ?? DatesFile.missing)
+        record.bytes.removeAll(keepingCapacity: true)
+        StoredRecord.encode(id: doc.id, date: doc.date, values: storedNames.map { doc.fields[$0] }, into: &record)
+        try record.bytes.withUnsafeBytes { try files.store.add(record: $0) }
+        docCount += 1
+        return d
+    }
+
+    @inline(__always)
+    private static func addOccurrence(_ s: FieldState, _ term: UnsafeBufferPointer<UInt8>, doc: Int, position: UInt32?) {
+        let (t, isNew) = s.table.intern(term)
+        if isNew {
+            s.docStreams.append(ByteWriter()); s.posStreams.append(ByteWriter())
+            s.lastDoc.append(-1); s.curDoc.append(-1); s.curTf.append(0); s.lastPos.append(0)
+        }
+        if s.curDoc[t] != Int32(doc) {
+            flushTerm(s, t)
+            s.curDoc[t] = Int32(doc)
+            s.curTf[t] = 1
+            if let position {
+                s.posStreams[t].vint(position)
+                s.lastPos[t] = position
+                s.streamBytes += 2
+            }
+        } else {
+            s.curTf[t] += 1
+            if let position {
+                s.posStreams[t].vint(position - s.lastPos[t])
+                s.lastPos[t] = position
+                s.streamBytes += 1
+            }
+        }
+    }
+
+    /// Moves a term's finished current document into its doc stream.
+    @inline(__always)
+    private static func flushTerm(_ s: FieldState, _ t: Int) {
+        let cur = s.curDoc[t]
+        guard cur >= 0 else { return }
+        s.docStreams[t].vint(UInt32(cur - s.lastDoc[t]))
+        s.docStreams[t].vint(s.curTf[t])
+        s.lastDoc[t] = cur
+        s.curDoc[t] = -1
+        s.streamBytes += 2
+    }
+
+    /// Writes the segment's files durably and returns its description.
+    func finish() throws -> SegmentMeta {
+        var docs = [UInt32](), tfs = [UInt32](), positions = [UInt32]()
+        var norms: [(field: Int, lengths: [UInt32])] = []
+        var lengthSums: [UInt64] = []
+        for (i, state) in fields.enumerated() {
+            norms.append((i, state.lengths))
+            lengthSums.append(state.lengths.reduce(0) { $0 + UInt64($1) })
+        }
+        let all: [(Int, FieldState, Bool)] = fields.enumerated().map { ($0.offset, $0.element, true) } + [(idFieldNumber, ids, false)]
+        for (number, state, hasPositions) in all {
+            files.startField(number, hasPositions: hasPositions)
+            for t in 0..<state.table.count { SegmentBuilder.flushTerm(state, t) }
+            for t in state.table.sortedIds() {
+                docs.removeAll(keepingCapacity: true); tfs.removeAll(keepingCapacity: true); positions.removeAll(keepingCapacity: true)
+                try state.docStreams[t].bytes.withUnsafeBytes { raw in
+                    var r = ByteReader(raw)
+                    var doc: Int64 = -1
+                    while !r.isAtEnd {
+                        doc += Int64(try r.vint())
+                        docs.append(UInt32(doc))
+                        tfs.append(try r.vint32())
+                    }
+                }
+                if hasPositions {
+                    try state.posStreams[t].bytes.withUnsafeBytes { raw in
+                        var r = ByteReader(raw)
+                        for tf in tfs {
+                            var p: UInt32 = 0
+                            for k in 0..<Int(tf) {
+                                let v = try r.vint32()
+                                p = k == 0 ? v : p + v
+                                positions.append(p)
+                            }
+                        }
+                    }
+                }
+                let lengths: [UInt32]? = hasPositions ? state.lengths : nil
+                try state.table.withTerm(t) { term in
+                    try docs.withUnsafeBufferPointer { d in
+                        try tfs.withUnsafeBufferPointer { f in
+                            try positions.withUnsafeBufferPointer { p in
+                                if let lengths {
+                                    try lengths.withUnsafeBufferPointer { l in
+                                        try files.addTerm(term, docs: d, tfs: f, positions: p, lengths: l)
+                                    }
+                                } else {
+                                    try files.addTerm(term, docs: d, tfs: f, positions: nil, lengths: nil)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            files.finishField()
+        }
+        let bytes = try files.finish(norms: norms, dates: dates, docCount: docCount)
+        return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
+                           lengthSums: lengthSums, deletedLengthSums: lengthSums.map { _ in 0 }, sizeBytes: bytes)
+    }
+
+    func abandon() { files.abandon() }
+}

@@ -1,0 +1,70 @@
+/// Names of a segment's files. A segment is immutable once written; only its deletions
+/// change, each generation in a new `.del` file.
+enum SegmentFiles {
+    static let extensions = ["terms", "post", "pos", "norms", "dates", "store"]
+
+    static func path(_ dir: String, _ segment: String, _ ext: String) -> String { "\(dir)/\(segment).\(ext)" }
+
+    static func deletesPath(_ dir: String, _ segment: String, generation: Int) -> String {
+        "\(dir)/\(segment)_\(generation).del"
+    }
+
+    /// Every file name a segment with this deletion generation consists of.
+    static func fileNames(_ segment: String, deleteGeneration: Int) -> [String] {
+        var names = extensions.map { "\(segment).\($0)" }
+        if deleteGeneration > 0 { names.append("\(segment)_\(deleteGeneration).del") }
+        return names
+    }
+}
+
+/// Writes all files of one new segment: used both by in-memory indexing and by merging.
+final class SegmentFilesWriter {
+    let directory: String
+    let name: String
+    private let terms: TermDictionaryWriter
+    private let postings: FileWriter
+    private let positions: FileWriter
+    let store: StoreWriter
+    private var encoder = PostingsWriter()
+    private var fieldHasPositions = false
+
+    init(directory: String, name: String) throws {
+        self.directory = directory
+        self.name = name
+        terms = try TermDictionaryWriter(path: SegmentFiles.path(directory, name, "terms"))
+        postings = try FileWriter(path: SegmentFiles.path(directory, name, "post"), kind: .postings)
+        positions = try FileWriter(path: SegmentFiles.path(directory, name, "pos"), kind: .positions)
+        store = try StoreWriter(path: SegmentFiles.path(directory, name, "store"))
+    }
+
+    func startField(_ number: Int, hasPositions: Bool) {
+        fieldHasPositions = hasPositions
+        terms.startField(number, hasPositions: hasPositions)
+    }
+
+    func addTerm(_ term: UnsafeRawBufferPointer, docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>,
+                 positions pos: UnsafeBufferPointer<UInt32>?, lengths: UnsafeBufferPointer<UInt32>?) throws {
+        let loc = try encoder.write(docs: docs, tfs: tfs, positions: fieldHasPositions ? pos : nil, lengths: lengths,
+                                    postingsFile: postings, positionsFile: fieldHasPositions ? positions : nil)
+        try terms.add(term: term, info: TermInfo(docFreq: UInt32(docs.count), postingsOffset: loc.postings,
+                                                 positionsOffset: fieldHasPositions ? loc.positions : 0))
+    }
+
+    func finishField() { terms.finishField() }
+
+    /// Writes norms and dates, closes every file durably. Returns the total bytes written.
+    func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], docCount: Int) throws -> Int {
+        var total = try terms.finish()
+        total += try postings.finish()
+        total += try positions.finish()
+        total += try store.finish()
+        total += try NormsFile.write(path: SegmentFiles.path(directory, name, "norms"), norms: norms, docCount: docCount)
+        total += try DatesFile.write(path: SegmentFiles.path(directory, name, "dates"), dates: dates)
+        return total
+    }
+
+    func abandon() {
+        terms.abandon(); postings.abandon(); positions.abandon(); store.abandon()
+        for ext in ["norms", "dates"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
+    }
+}

@@ -1,0 +1,60 @@
+/// Read access to one committed segment: its mapped files, lengths, dates and deletions.
+/// Immutable after open, so concurrent searches share it.
+public final class SegmentReader: @unchecked Sendable {
+    public let meta: SegmentMeta
+    let terms: TermDictionary
+    let postings: MappedFile
+    let positions: MappedFile
+    let store: StoreReader
+    /// Field lengths per indexed field number.
+    let norms: [[UInt32]]
+    let dates: [Int64]
+    let deletions: DeletionSet?
+
+    init(directory: String, meta: SegmentMeta, schema: Schema, verify: Bool = true) throws {
+        self.meta = meta
+        let p = { SegmentFiles.path(directory, meta.name, $0) }
+        terms = try TermDictionary(path: p("terms"), verify: verify)
+        postings = try MappedFile.open(p("post"), kind: .postings, verifyChecksum: verify).0
+        positions = try MappedFile.open(p("pos"), kind: .positions, verifyChecksum: verify).0
+        store = try StoreReader(path: p("store"), storedFieldNames: schema.storedFields.map(\.name), verify: verify)
+        guard store.docCount == meta.docCount else {
+            throw LoupeError.corruptFile(path: p("store"), reason: "holds \(store.docCount) documents, the manifest says \(meta.docCount)")
+        }
+        let n = try NormsReader(path: p("norms"), docCount: meta.docCount, verify: verify)
+        norms = (0..<schema.indexedFields.count).map { n.lengths[$0] ?? [UInt32](repeating: 0, count: meta.docCount) }
+        dates = try DatesFile.read(path: p("dates"), docCount: meta.docCount, verify: verify)
+        if meta.deleteGeneration > 0 {
+            let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
+            let d = try DeletionSet.read(path: path, docCount: meta.docCount, verify: verify)
+            guard d.deletedCount == meta.deletedCount else {
+                throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the manifest")
+            }
+            deletions = d
+        } else {
+            deletions = nil
+        }
+    }
+
+    public var docCount: Int { meta.docCount }
+
+    @inline(__always) func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
+
+    func termInfo(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? { terms.lookup(field: field, term: term) }
+
+    func cursor(_ info: TermInfo) -> PostingsCursor {
+        PostingsCursor(postings: postings.base, positions: positions.base, info: info)
+    }
+
+    /// Documents (including deleted ones) whose external id is `id`.
+    func docs(withId id: String) -> [Int] {
+        var id = id
+        guard let info = id.withUTF8({ terms.lookup(field: idFieldNumber, term: UnsafeRawBufferPointer($0)) }) else { return [] }
+        let c = cursor(info)
+        var out: [Int] = []
+        while c.next() != PostingsCursor.noMore { out.append(Int(c.doc)) }
+        return out
+    }
+
+    func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+}

@@ -1,0 +1,207 @@
+/// Iterates one term's postings in a segment: doc ids ascending, with term frequency and,
+/// on demand, positions. This is the innermost loop of search, so it works on raw pointers
+/// into the mapped files, decodes a whole 128-doc block at a time into fixed buffers, skips
+/// blocks by their last doc id without decoding them, and decodes positions only for the
+/// blocks where a caller asks for them. No allocation happens after `init`.
+///
+/// Invariant: `doc` is the current document, `Self.noMore` once exhausted; before the first
+/// `next()`/`advance(_:)` it is -1 (as `UInt32.max - 1` is a valid sentinel too, we keep a flag).
+final class PostingsCursor {
+    static let noMore = UInt32.max
+
+    let docFreq: Int
+    private let post: UnsafePointer<UInt8>
+    private let pos: UnsafePointer<UInt8>?
+    private let fullBlocks: Int
+    private let tailCount: Int
+    let blockCount: Int
+
+    // Per-block skip data, `blockCount` entries each.
+    private let lastDocs: UnsafeMutablePointer<UInt32>
+    private let docOffsets: UnsafeMutablePointer<Int>
+    private let posOffsets: UnsafeMutablePointer<Int>
+    let blockMaxTf: UnsafeMutablePointer<UInt32>
+    let blockMinLen: UnsafeMutablePointer<UInt32>
+    /// Whether the skip data carries (max tf, min length) bounds; a lone tail block does not.
+    let hasBlockBounds: Bool
+
+    private let docs: UnsafeMutablePointer<UInt32>
+    private let tfs: UnsafeMutablePointer<UInt32>
+    private(set) var block = -1
+    private var idx = 0
+    private var count = 0
+    private(set) var doc: UInt32 = 0
+    private var started = false
+
+    // Positions of the current block, decoded lazily.
+    private var posBuf: UnsafeMutablePointer<UInt32>
+    private var posCapacity: Int
+    private var posBlock = -1
+    private let posStarts: UnsafeMutablePointer<Int>
+    private var posOutCapacity: Int
+    private var posOutBuf: UnsafeMutablePointer<UInt32>
+
+    init(postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo) {
+        docFreq = Int(info.docFreq)
+        fullBlocks = docFreq / BitPacking.blockSize
+        tailCount = docFreq % BitPacking.blockSize
+        blockCount = fullBlocks + (tailCount > 0 ? 1 : 0)
+        let n = max(blockCount, 1)
+        lastDocs = .allocate(capacity: n); docOffsets = .allocate(capacity: n); posOffsets = .allocate(capacity: n)
+        blockMaxTf = .allocate(capacity: n); blockMinLen = .allocate(capacity: n)
+        docs = .allocate(capacity: BitPacking.blockSize); tfs = .allocate(capacity: BitPacking.blockSize)
+        posStarts = .allocate(capacity: BitPacking.blockSize + 1)
+        posCapacity = 512
+        posBuf = .allocate(capacity: posCapacity)
+        posOutCapacity = 256
+        posOutBuf = .allocate(capacity: posOutCapacity)
+        let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
+        post = p
+        pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
+        var off = 0
+        var posOff = 0
+        if fullBlocks > 0 {
+            let skipLen = Int(readVIntUnchecked(p, &off))
+            var dataOff = off + skipLen
+            var last: Int64 = -1
+            for b in 0..<fullBlocks {
+                last += Int64(readVIntUnchecked(p, &off)) + 1
+                lastDocs[b] = UInt32(last)
+                docOffsets[b] = dataOff
+                dataOff += Int(readVIntUnchecked(p, &off))
+                posOffsets[b] = posOff
+                posOff += Int(readVIntUnchecked(p, &off))
+                blockMaxTf[b] = readVIntUnchecked(p, &off)
+                blockMinLen[b] = readVIntUnchecked(p, &off)
+            }
+            if tailCount > 0 {
+                lastDocs[fullBlocks] = UInt32.max - 1
+                docOffsets[fullBlocks] = dataOff
+                posOffsets[fullBlocks] = posOff
+                blockMaxTf[fullBlocks] = readVIntUnchecked(p, &off)
+                blockMinLen[fullBlocks] = readVIntUnchecked(p, &off)
+            }
+            hasBlockBounds = true
+        } else {
+            lastDocs[0] = UInt32.max - 1
+            docOffsets[0] = 0
+            posOffsets[0] = 0
+            blockMaxTf[0] = UInt32.max
+            blockMinLen[0] = 0
+            hasBlockBounds = false
+        }
+    }
+
+    deinit {
+        lastDocs.deallocate(); docOffsets.deallocate(); posOffsets.deallocate()
+        blockMaxTf.deallocate(); blockMinLen.deallocate()
+        docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
+        posOutBuf.deallocate()
+    }
+
+    @inline(__always) var freq: UInt32 { tfs[idx] }
+
+    /// Last doc id of block `b` (`UInt32.max - 1` for the tail block, whose end is not stored).
+    @inline(__always) func lastDoc(ofBlock b: Int) -> UInt32 { lastDocs[b] }
+
+    private func decodeBlock(_ b: Int) {
+        block = b
+        idx = 0
+        var off = docOffsets[b]
+        var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
+        if b < fullBlocks {
+            let db = Int(post[off]); off += 1
+            BitPacking.unpack(UnsafeRawPointer(post + off), bits: db, into: docs)
+            off += BitPacking.packedByteCount(bits: db)
+            let tb = Int(post[off]); off += 1
+            BitPacking.unpack(UnsafeRawPointer(post + off), bits: tb, into: tfs)
+            var d = UInt32(truncatingIfNeeded: prev)
+            for i in 0..<BitPacking.blockSize {
+                d = d &+ docs[i] &+ 1
+                docs[i] = d
+                tfs[i] &+= 1
+            }
+            count = BitPacking.blockSize
+        } else {
+            for i in 0..<tailCount {
+                let v = readVIntUnchecked(post, &off)
+                prev += Int64(v >> 1) + 1
+                docs[i] = UInt32(prev)
+                tfs[i] = (v & 1) != 0 ? 1 : readVIntUnchecked(post, &off)
+            }
+            count = tailCount
+        }
+    }
+
+    /// Moves to the next document; returns it (or `noMore`).
+    @inline(__always) @discardableResult
+    func next() -> UInt32 {
+        if started {
+            idx += 1
+            if idx < count { doc = docs[idx]; return doc }
+            if block + 1 >= blockCount { doc = Self.noMore; idx = count - 1; return doc }
+            decodeBlock(block + 1)
+        } else {
+            started = true
+            if blockCount == 0 { doc = Self.noMore; return doc }
+            decodeBlock(0)
+        }
+        doc = docs[idx]
+        return doc
+    }
+
+    /// Moves to the first document >= `target` (never backwards); returns it (or `noMore`).
+    @discardableResult
+    func advance(_ target: UInt32) -> UInt32 {
+        if started && doc >= target { return doc }
+        if !started { started = true; if blockCount == 0 { doc = Self.noMore; return doc } }
+        var b = max(block, 0)
+        while b < blockCount - 1 && lastDocs[b] < target { b += 1 }
+        if b != block { decodeBlock(b) }
+        while idx < count && docs[idx] < target { idx += 1 }
+        if idx < count { doc = docs[idx]; return doc }
+        // Only possible in the last block.
+        idx = count - 1
+        doc = Self.noMore
+        return doc
+    }
+
+    /// The block that would hold `target`, found from skip data without decoding; for block-max bounds.
+    @inline(__always) func blockIndex(for target: UInt32, from start: Int) -> Int {
+        var b = max(start, 0)
+        while b < blockCount - 1 && lastDocs[b] < target { b += 1 }
+        return b
+    }
+
+    /// Absolute positions of the current document, ascending. Valid until the cursor moves.
+    func positions() -> UnsafeBufferPointer<UInt32> {
+        guard let pos else { return UnsafeBufferPointer(start: posOutBuf, count: 0) }
+        if posBlock != block {
+            var total = 0
+            for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
+            posStarts[count] = total
+            let need = (total + BitPacking.blockSize - 1) / BitPacking.blockSize * BitPacking.blockSize + BitPacking.blockSize
+            if need > posCapacity {
+                posBuf.deallocate()
+                posCapacity = need
+                posBuf = .allocate(capacity: need)
+            }
+            var off = posOffsets[block]
+            PositionsCodec.decode(pos, offset: &off, count: total, into: posBuf)
+            posBlock = block
+        }
+        let start = posStarts[idx]
+        let n = Int(tfs[idx])
+        if n > posOutCapacity {
+            posOutBuf.deallocate()
+            posOutCapacity = n
+            posOutBuf = .allocate(capacity: n)
+        }
+        var p: UInt32 = 0
+        for k in 0..<n {
+            p = k == 0 ? posBuf[start] : p &+ posBuf[start + k]
+            posOutBuf[k] = p
+        }
+        return UnsafeBufferPointer(start: posOutBuf, count: n)
+    }
+}

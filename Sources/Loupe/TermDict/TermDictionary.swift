@@ -1,0 +1,170 @@
+/// Reads a segment's `.terms` file. The block index (every 32nd term) is held in memory;
+/// a lookup binary-searches it, then decodes one block: O(log(terms/32) + 32).
+final class TermDictionary: @unchecked Sendable {
+    struct FieldSection {
+        var hasPositions: Bool
+        var termCount: UInt64
+        /// Offsets of the blocks in the file.
+        var blockOffsets: [Int]
+        /// First terms of the blocks, concatenated; `firstTermEnds[i]` ends block i's.
+        var firstTerms: [UInt8]
+        var firstTermEnds: [Int]
+    }
+
+    let file: MappedFile
+    private let dataEnd: Int
+    fileprivate(set) var sections: [Int: FieldSection] = [:]
+
+    init(path: String, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .terms, verifyChecksum: verify)
+        file = f
+        do {
+            var tail = ByteReader(f.buffer, offset: body.upperBound - 8)
+            let indexOffset = Int(try tail.u64())
+            guard indexOffset >= body.lowerBound, indexOffset <= body.upperBound - 8 else { throw ByteReader.Overrun() }
+            dataEnd = indexOffset
+            var r = ByteReader(base: f.base, count: body.upperBound - 8, offset: indexOffset)
+            let count = Int(try r.u32())
+            for _ in 0..<count {
+                let field = Int(try r.u8())
+                let flags = try r.u8()
+                let termCount = try r.u64()
+                let blocks = Int(try r.u32())
+                var s = FieldSection(hasPositions: flags & 1 != 0, termCount: termCount, blockOffsets: [], firstTerms: [], firstTermEnds: [])
+                s.blockOffsets.reserveCapacity(blocks); s.firstTermEnds.reserveCapacity(blocks)
+                for _ in 0..<blocks {
+                    let off = Int(try r.u64())
+                    guard off >= body.lowerBound, off < indexOffset else { throw ByteReader.Overrun() }
+                    s.blockOffsets.append(off)
+                    let n = try r.vintInt()
+                    s.firstTerms.append(contentsOf: try r.bytes(n))
+                    s.firstTermEnds.append(s.firstTerms.count)
+                }
+                sections[field] = s
+            }
+        } catch let e as LoupeError { throw e } catch {
+            throw LoupeError.corruptFile(path: path, reason: "term dictionary index is malformed")
+        }
+    }
+
+    func termCount(field: Int) -> UInt64 { sections[field]?.termCount ?? 0 }
+    func hasPositions(field: Int) -> Bool { sections[field]?.hasPositions ?? false }
+
+    /// Index of the last block whose first term is <= `term` (nil when `term` sorts before all).
+    private func blockFor(_ s: FieldSection, _ term: UnsafeRawBufferPointer) -> Int? {
+        var lo = 0, hi = s.blockOffsets.count - 1
+        var found: Int? = nil
+        s.firstTerms.withUnsafeBytes { all in
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                let start = mid == 0 ? 0 : s.firstTermEnds[mid - 1]
+                let first = UnsafeRawBufferPointer(rebasing: all[start..<s.firstTermEnds[mid]])
+                if compareBytes(first, term) <= 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            }
+        }
+        return found
+    }
+
+    /// Exact lookup.
+    func lookup(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? {
+        guard let s = sections[field], let b = blockFor(s, term) else { return nil }
+        var result: TermInfo?
+        var it = Cursor(dict: self, section: s, block: b)
+        while let (t, info) = it.next() {
+            let c = compareBytes(t, term)
+            if c == 0 { result = info; break }
+            if c > 0 || it.inBlock == 0 { break }
+        }
+        return result
+    }
+
+    func lookup(field: Int, term: String) -> TermInfo? {
+        var t = term
+        return t.withUTF8 { lookup(field: field, term: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Calls `body` with every term of `field` starting with `prefix`, in order, until it returns false.
+    func forEachTerm(field: Int, prefix: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, TermInfo) -> Bool) {
+        guard let s = sections[field], !s.blockOffsets.isEmpty else { return }
+        var it = Cursor(dict: self, section: s, block: blockFor(s, prefix) ?? 0)
+        while let (t, info) = it.next() {
+            if t.count >= prefix.count, prefix.count == 0 || memcmp(t.baseAddress!, prefix.baseAddress!, prefix.count) == 0 {
+                if !body(t, info) { return }
+            } else if compareBytes(t, prefix) > 0 {
+                return
+            }
+        }
+    }
+
+    /// All terms of a field in order (for merging and checking).
+    func forEachTerm(field: Int, _ body: (UnsafeRawBufferPointer, TermInfo) throws -> Void) rethrows {
+        guard let s = sections[field], !s.blockOffsets.isEmpty else { return }
+        var it = Cursor(dict: self, section: s, block: 0)
+        while let (t, info) = it.next() { try body(t, info) }
+    }
+
+    var fields: [Int] { sections.keys.sorted() }
+
+    /// Sequential decoder over a field's blocks from a given block on.
+    struct Cursor {
+        let dict: TermDictionary
+        let section: FieldSection
+        var block: Int
+        var offset: Int
+        var inBlock = 0
+        var remaining: UInt64
+        var term: [UInt8] = []
+        var postings: UInt64 = 0
+        var positions: UInt64 = 0
+
+        init(dict: TermDictionary, section: FieldSection, block: Int) {
+            self.dict = dict; self.section = section; self.block = block
+            offset = section.blockOffsets.isEmpty ? 0 : section.blockOffsets[block]
+            remaining = section.termCount &- UInt64(block * TermDictionaryWriter.blockSize)
+            term.reserveCapacity(64)
+        }
+
+        /// The next term (valid until the following call) and its info; nil at the field's end or on damage.
+        mutating func next() -> (UnsafeRawBufferPointer, TermInfo)? {
+            guard remaining > 0, remaining <= section.termCount else { return nil }
+            if inBlock == TermDictionaryWriter.blockSize {
+                inBlock = 0; block += 1
+                guard block < section.blockOffsets.count else { return nil }
+                offset = section.blockOffsets[block]
+            }
+            if inBlock == 0 { postings = 0; positions = 0 }
+            var r = ByteReader(base: dict.file.base, count: dict.dataEnd, offset: offset)
+            do {
+                let prefix = try r.vintInt()
+                let suffix = try r.vintInt()
+                guard prefix <= term.count else { return nil }
+                term.removeSubrange(prefix...)
+                term.append(contentsOf: try r.bytes(suffix))
+                let df = try r.vint32()
+                postings &+= try r.vint()
+                if section.hasPositions { positions &+= try r.vint() }
+                offset = r.offset
+                remaining -= 1
+                inBlock += 1
+                let info = TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions)
+                return term.withUnsafeBytes { ($0, info) }
+            } catch {
+                return nil
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension TermDictionary {
+    /// A cursor over all terms of `field`, nil when the field has no terms.
+    func cursor(field: Int) -> Cursor? {
+        guard let s = sections[field], !s.blockOffsets.isEmpty else { return nil }
+        return Cursor(dict: self, section: s, block: 0)
+    }
+}

@@ -1,0 +1,2 @@
+import Loupe
+print("loupe: under construction")

@@ -1,4 +1,11 @@
 import CStemmer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One token of analyzed text.
 public struct Token: Hashable, Sendable {
@@ -35,6 +42,11 @@ public final class Analyzer {
     /// Reused buffer for ASCII terms (at most `maxTermBytes`).
     private let buffer: UnsafeMutablePointer<UInt8>
     private lazy var cache = FoldCache()
+    /// Stem cache slots: [key length][stem length][key: stemSlotBytes][stem: stemSlotBytes].
+    private let stemCache: UnsafeMutablePointer<UInt8>?
+    private static let stemSlots = 4096
+    private static let stemSlotBytes = Folding.maxTermBytes
+    private static let stemSlotStride = 2 + 2 * stemSlotBytes
 
     /// Longest term kept, in UTF-8 bytes after normalization (before stemming).
     public static let maxTermBytes = Folding.maxTermBytes
@@ -48,8 +60,12 @@ public final class Analyzer {
                 throw LoupeError.unknownLanguage(name)
             }
             stemmer = s
+            let bytes = Analyzer.stemSlots * Analyzer.stemSlotStride
+            stemCache = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+            stemCache!.initialize(repeating: 0, count: bytes)  // key length 0: empty slot
         } else {
             stemmer = nil
+            stemCache = nil
         }
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Folding.maxTermBytes + 8)
     }
@@ -57,6 +73,7 @@ public final class Analyzer {
     deinit {
         if let s = stemmer { sb_stemmer_delete(s) }
         buffer.deallocate()
+        stemCache?.deallocate()
     }
 
     /// All tokens of `text` with positions and original byte offsets.
@@ -137,13 +154,39 @@ public final class Analyzer {
 
     // MARK: - Implementation
 
-    /// The stem of `p[0..<len]` (stemmer output, valid until the next stem call), or the input.
+    /// The stem of `p[0..<len]` (valid until the next call), or the input when there is no stemmer.
+    /// Stems are memoized in a direct-mapped cache: word frequencies are Zipfian, and a hash plus
+    /// a compare is several times cheaper than running the Snowball algorithm.
     @inline(__always)
     private func stemmed(_ p: UnsafePointer<UInt8>, _ len: Int) -> UnsafeBufferPointer<UInt8> {
-        if let s = stemmer, let out = sb_stemmer_stem(s, p, Int32(len)) {
+        guard let s = stemmer else { return UnsafeBufferPointer(start: p, count: len) }
+        guard len <= Analyzer.stemSlotBytes, let cache = stemCache else { return stemDirect(s, p, len) }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<len { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3 }
+        let index = Int(truncatingIfNeeded: h ^ (h >> 32)) & (Analyzer.stemSlots - 1)
+        let slot = cache + index * Analyzer.stemSlotStride
+        let keyStart = slot + 2
+        let stemStart = slot + 2 + Analyzer.stemSlotBytes
+        if Int(slot[0]) == len && memcmp(keyStart, p, len) == 0 {
+            return UnsafeBufferPointer(start: stemStart, count: Int(slot[1]))
+        }
+        let out = stemDirect(s, p, len)
+        if out.count <= Analyzer.stemSlotBytes, let o = out.baseAddress {
+            slot[0] = UInt8(len)
+            slot[1] = UInt8(out.count)
+            keyStart.update(from: p, count: len)
+            stemStart.update(from: o, count: out.count)
+            return UnsafeBufferPointer(start: stemStart, count: out.count)
+        }
+        return out
+    }
+
+    @inline(__always)
+    private func stemDirect(_ s: OpaquePointer, _ p: UnsafePointer<UInt8>, _ len: Int) -> UnsafeBufferPointer<UInt8> {
+        if let out = sb_stemmer_stem(s, p, Int32(len)) {
             return UnsafeBufferPointer(start: out, count: Int(sb_stemmer_length(s)))
         }
-        return UnsafeBufferPointer(start: p, count: len)
+        return UnsafeBufferPointer(start: p, count: len)  // out of memory: index unstemmed
     }
 
     /// Tokenizes `bytes` and calls `emit(term, position, start, end)` per token; returns the count.

@@ -128,6 +128,21 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(english.stem("legacies"), "legaci")
     }
 
+    func testCachedStemsMatchTheStemmer() throws {
+        // more distinct words than cache slots, so slots get overwritten
+        let syllables = ["con", "nect", "ing", "ed", "ies", "ation", "al", "ly", "ness", "ful", "er", "s"]
+        var words = [String]()
+        for a in syllables { for b in syllables { for c in syllables { words.append(a + b + c) } } }
+        let shared = try Analyzer(language: "english")
+        let first = words.map { shared.terms($0) }
+        let second = words.reversed().map { shared.terms($0) }
+        XCTAssertEqual(first, Array(second.reversed()))
+        let fresh = try Analyzer(language: "english")
+        for (i, word) in words.enumerated() where i % 37 == 0 {
+            XCTAssertEqual(fresh.stem(word), first[i].first, word)
+        }
+    }
+
     func testUnknownLanguageThrows() {
         XCTAssertThrowsError(try Analyzer(language: "klingon")) { error in
             XCTAssertEqual(error as? LoupeError, .unknownLanguage("klingon"))

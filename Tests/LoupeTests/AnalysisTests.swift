@@ -90,6 +90,17 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(try terms("Vietnam’s view"), ["vietnam", "view"])
     }
 
+    func testEdgeCases() throws {
+        let a = try Analyzer(language: "english")
+        XCTAssertEqual(a.analyze(""), [])
+        XCTAssertEqual(a.forEachTerm(in: " \n\t—…!?") { _, _ in XCTFail("no terms") }, 0)
+        XCTAssertEqual(a.terms("abc' ' ’ 'x"), ["abc", "x"])
+        XCTAssertEqual(a.terms("\u{301}abc 👍🏽 e\u{301}"), ["abc", "e"])
+        XCTAssertEqual(a.terms("a_b-c/d.e"), ["a", "b", "c", "d", "e"])
+        let tokens = a.analyze("\u{301}Nam")
+        XCTAssertEqual(tokens, [Token(term: "nam", position: 0, startOffset: 2, endOffset: 5)])
+    }
+
     func testNumbers() throws {
         XCTAssertEqual(try terms("1995–2025"), ["1995", "2025"])
         XCTAssertEqual(try terms("May 31, 2025: 3.5%"), ["may", "31", "2025", "3", "5"])

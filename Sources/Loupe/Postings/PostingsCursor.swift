@@ -41,7 +41,13 @@ final class PostingsCursor {
     private var posOutCapacity: Int
     private var posOutBuf: UnsafeMutablePointer<UInt32>
 
+    private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
+
+    /// A fresh cursor over the same list, positioned before its first document.
+    func clone() -> PostingsCursor { PostingsCursor(postings: origin.postings, positions: origin.positions, info: origin.info) }
+
     init(postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo) {
+        origin = (postings, positions, info)
         docFreq = Int(info.docFreq)
         fullBlocks = docFreq / BitPacking.blockSize
         tailCount = docFreq % BitPacking.blockSize

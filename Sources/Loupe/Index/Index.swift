@@ -1,0 +1,65 @@
+import Foundation
+
+/// An index on disk: the entry point for embedding Loupe.
+///
+///     let index = try Index.open(at: "Index")
+///     let results = try index.search(SearchRequest(query: "\"war legacy\" vietnam"))
+///
+/// Searching uses the snapshot current when the index was opened or last refreshed;
+/// `refresh()` picks up newer commits. Thread-safe for searching; writes go through one
+/// `IndexWriter` at a time (see `writer(options:)`).
+public final class Index: @unchecked Sendable {
+    public let directory: String
+    private let lock = NSLock()
+    private var currentSearcher: Searcher
+
+    private init(directory: String, reader: IndexReader) {
+        self.directory = directory
+        currentSearcher = Searcher(reader: reader)
+    }
+
+    /// Opens an existing index. `verify` checks every file's checksum (recommended; it reads
+    /// each file once).
+    public static func open(at directory: String, verify: Bool = true) throws -> Index {
+        Index(directory: directory, reader: try IndexReader.open(directory: directory, verify: verify))
+    }
+
+    /// Creates an empty index with `schema` (throws if one exists, unless `overwrite`).
+    @discardableResult
+    public static func create(at directory: String, schema: Schema = .news(), overwrite: Bool = false) throws -> Index {
+        let w = try IndexWriter.create(directory: directory, schema: schema, overwrite: overwrite)
+        w.close()
+        return try open(at: directory)
+    }
+
+    public var searcher: Searcher {
+        lock.lock(); defer { lock.unlock() }
+        return currentSearcher
+    }
+
+    public var reader: IndexReader { searcher.reader }
+    public var schema: Schema { reader.schema }
+
+    /// Reopens if a newer commit exists. Returns true when the snapshot changed.
+    @discardableResult
+    public func refresh() throws -> Bool {
+        let m = try Manifest.read(directory: directory)
+        if m.generation == reader.manifest.generation { return false }
+        let r = try IndexReader.open(directory: directory)
+        lock.lock(); currentSearcher = Searcher(reader: r); lock.unlock()
+        return true
+    }
+
+    /// A writer for this index (exclusive across processes). Commit through it, then `refresh()`.
+    public func writer(options: IndexWriterOptions = .init()) throws -> IndexWriter {
+        try IndexWriter.open(directory: directory, options: options)
+    }
+
+    public func search(_ request: SearchRequest) throws -> SearchResults { try searcher.search(request) }
+
+    public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
+        try searcher.search(SearchRequest(query: query, limit: limit))
+    }
+
+    public func document(id: String) throws -> StoredDocument? { try reader.document(id: id) }
+}

@@ -1,0 +1,197 @@
+/// Iterates matching documents of one segment in ascending order and scores the current one.
+///
+/// The generic building block for boolean trees. Leaf term lists are `TermScorer`s; the
+/// pure-disjunction fast path (`BlockMaxWand`) bypasses this class and works on cursors
+/// directly. Subclasses are final so calls within a subclass are static.
+class Scorer {
+    static let noMore = PostingsCursor.noMore
+    /// `doc` before the first `next()`/`advance(_:)`.
+    static let unstarted = UInt32.max - 1
+    var doc: UInt32 = Scorer.unstarted
+    /// Expected number of matches (drives the order of conjunctions: cheapest leads).
+    var cost: Int { 0 }
+    @discardableResult func next() -> UInt32 { fatalError("abstract") }
+    /// First match >= target (target > doc).
+    @discardableResult func advance(_ target: UInt32) -> UInt32 { fatalError("abstract") }
+    func score() -> Double { 0 }
+}
+
+/// One term in one field: BM25 over its postings.
+final class TermScorer: Scorer {
+    let cursor: PostingsCursor
+    let bm25: BM25Weight
+    let lengths: UnsafePointer<UInt32>
+
+    init(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
+        self.cursor = cursor; self.bm25 = bm25; self.lengths = lengths
+        super.init()
+    }
+
+    override var cost: Int { cursor.docFreq }
+    override func next() -> UInt32 { doc = cursor.next(); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = cursor.advance(target); return doc }
+    override func score() -> Double { bm25.score(tf: cursor.freq, length: lengths[Int(doc)]) }
+}
+
+/// Every document of the segment (the positive side of a query made only of negations).
+final class AllDocsScorer: Scorer {
+    let count: UInt32
+    private var started = false
+    init(count: Int) { self.count = UInt32(count); super.init() }
+    override var cost: Int { Int(count) }
+    override func next() -> UInt32 {
+        if !started { started = true; doc = 0 } else { doc += 1 }
+        if doc >= count { doc = Scorer.noMore }
+        return doc
+    }
+    override func advance(_ target: UInt32) -> UInt32 {
+        started = true
+        doc = target < count ? target : Scorer.noMore
+        return doc
+    }
+}
+
+/// Documents whose date lies in [from, to] (inclusive); scores 0, so it only filters.
+final class DateRangeScorer: Scorer {
+    let dates: [Int64]
+    let from: Int64, to: Int64
+    private var started = false
+    init(dates: [Int64], from: Int64, to: Int64) {
+        self.dates = dates; self.from = from; self.to = to
+        super.init()
+    }
+    override var cost: Int { dates.count }
+    @inline(__always) private func scan(_ start: Int) -> UInt32 {
+        var d = start
+        while d < dates.count {
+            let v = dates[d]
+            if v != DatesFile.missing && v >= from && v <= to { return UInt32(d) }
+            d += 1
+        }
+        return Scorer.noMore
+    }
+    override func next() -> UInt32 {
+        let start = started ? Int(doc) + 1 : 0
+        started = true
+        doc = scan(start)
+        return doc
+    }
+    override func advance(_ target: UInt32) -> UInt32 {
+        started = true
+        doc = scan(Int(target))
+        return doc
+    }
+}
+
+/// Documents matching all sub-scorers; score is the sum. Leapfrog: the cheapest scorer leads
+/// and the others are advanced to its candidate; any overshoot becomes the new candidate.
+final class ConjunctionScorer: Scorer {
+    let subs: [Scorer]
+    init(_ subs: [Scorer]) {
+        self.subs = subs.sorted { $0.cost < $1.cost }
+        super.init()
+    }
+    override var cost: Int { subs[0].cost }
+
+    private func align(_ start: UInt32) -> UInt32 {
+        var target = start
+        outer: while target != Scorer.noMore {
+            for s in subs.dropFirst() {
+                let d = s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target)
+                if d > target {
+                    target = subs[0].advance(d)
+                    continue outer
+                }
+            }
+            return target
+        }
+        return Scorer.noMore
+    }
+
+    override func next() -> UInt32 { doc = align(subs[0].next()); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = align(subs[0].advance(target)); return doc }
+    override func score() -> Double {
+        var s = 0.0
+        for sub in subs { s += sub.score() }
+        return s
+    }
+}
+
+/// Documents matching any sub-scorer; score is the sum of those that match.
+final class DisjunctionScorer: Scorer {
+    let subs: [Scorer]
+    private var started = false
+    init(_ subs: [Scorer]) { self.subs = subs; super.init() }
+    override var cost: Int { subs.reduce(0) { $0 + $1.cost } }
+
+    private func minDoc() -> UInt32 {
+        var m = Scorer.noMore
+        for s in subs where s.doc < m { m = s.doc }
+        return m
+    }
+
+    override func next() -> UInt32 {
+        if !started {
+            started = true
+            for s in subs { s.next() }
+        } else {
+            for s in subs where s.doc == doc { s.next() }
+        }
+        doc = minDoc()
+        return doc
+    }
+
+    override func advance(_ target: UInt32) -> UInt32 {
+        if !started { started = true; for s in subs { s.advance(target) } } else {
+            for s in subs where s.doc < target { s.advance(target) }
+        }
+        doc = minDoc()
+        return doc
+    }
+
+    override func score() -> Double {
+        var total = 0.0
+        for s in subs where s.doc == doc { total += s.score() }
+        return total
+    }
+}
+
+/// `required` minus documents matching `excluded`.
+final class ExclusionScorer: Scorer {
+    let required: Scorer
+    let excluded: Scorer
+    private var exStarted = false
+    init(required: Scorer, excluded: Scorer) { self.required = required; self.excluded = excluded; super.init() }
+    override var cost: Int { required.cost }
+
+    private func skipExcluded(_ start: UInt32) -> UInt32 {
+        var d = start
+        while d != Scorer.noMore {
+            let e: UInt32
+            if !exStarted { exStarted = true; e = excluded.advance(d) } else { e = excluded.doc >= d ? excluded.doc : excluded.advance(d) }
+            if e != d { return d }
+            d = required.next()
+        }
+        return d
+    }
+    override func next() -> UInt32 { doc = skipExcluded(required.next()); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = skipExcluded(required.advance(target)); return doc }
+    override func score() -> Double { required.score() }
+}
+
+/// `required`, plus the score of `optional` where it matches too.
+final class OptionalScorer: Scorer {
+    let required: Scorer
+    let optional: Scorer
+    private var optStarted = false
+    init(required: Scorer, optional: Scorer) { self.required = required; self.optional = optional; super.init() }
+    override var cost: Int { required.cost }
+    override func next() -> UInt32 { doc = required.next(); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = required.advance(target); return doc }
+    override func score() -> Double {
+        var s = required.score()
+        if !optStarted { optStarted = true; optional.advance(doc) } else if optional.doc < doc { optional.advance(doc) }
+        if optional.doc == doc { s += optional.score() }
+        return s
+    }
+}

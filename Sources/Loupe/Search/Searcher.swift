@@ -1,0 +1,110 @@
+import Foundation
+
+/// Runs searches on one snapshot. Thread-safe: concurrent searches share the reader's mapped
+/// files; each search borrows an analyzer from a small pool (stemmers are not thread-safe).
+public final class Searcher: @unchecked Sendable {
+    public let reader: IndexReader
+    private let poolLock = NSLock()
+    private var analyzerPool: [Analyzer] = []
+
+    public init(reader: IndexReader) {
+        self.reader = reader
+    }
+
+    func withAnalyzer<R>(_ body: (Analyzer) throws -> R) throws -> R {
+        poolLock.lock()
+        let a = analyzerPool.popLast()
+        poolLock.unlock()
+        let analyzer = try a ?? Analyzer(language: reader.schema.language)
+        defer { poolLock.lock(); analyzerPool.append(analyzer); poolLock.unlock() }
+        return try body(analyzer)
+    }
+
+    /// Parses `text` with this index's fields.
+    public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> QueryNode {
+        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: Set(reader.schema.indexedFields.map(\.name)))
+    }
+
+    public func search(_ request: SearchRequest) throws -> SearchResults {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let node = try request.queryNode ?? parse(request.query, defaultOperator: request.defaultOperator)
+        return try withAnalyzer { analyzer in
+            var planner = try QueryPlanner(reader: reader, analyzer: analyzer, fields: request.fields)
+            let plan = try planner.plan(node)
+            let k = max(0, request.offset) + max(0, request.limit)
+            let after = request.after, before = request.before
+            let filtered = after != nil || before != nil
+            var top = TopK(k: k, byKey: request.sort != .relevance)
+            var total = 0
+            var lowerBound = false
+            if request.sort == .relevance, !request.exactCount, let leaves = plan.disjunctiveLeaves {
+                lowerBound = true
+                for (s, seg) in reader.segments.enumerated() {
+                    let lists: [BlockMaxWand.List] = leaves.compactMap { leaf in
+                        guard let info = leaf.term.withUnsafeBytes({ seg.termInfo(field: leaf.field, term: $0) }) else { return nil }
+                        return seg.norms[leaf.field].withUnsafeBufferPointer { l in
+                            BlockMaxWand.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: l.baseAddress!)
+                        }
+                    }
+                    if lists.isEmpty { continue }
+                    let dates = seg.dates
+                    total += BlockMaxWand.run(
+                        lists: lists, segment: Int32(s), isDeleted: { seg.isDeleted($0) },
+                        accept: { d in
+                            guard filtered else { return true }
+                            let v = dates[d]
+                            return v != DatesFile.missing && v >= (after ?? Int64.min) && v <= (before ?? Int64.max)
+                        }, top: &top)
+                }
+                // Every document was scored when the heap never filled: the count is exact.
+                if !top.isFull { lowerBound = false }
+            } else {
+                let sign: Int64 = request.sort == .oldest ? -1 : 1
+                for (s, seg) in reader.segments.enumerated() {
+                    guard let scorer = plan.scorer(segment: seg) else { continue }
+                    let dates = seg.dates
+                    let deletions = seg.deletions
+                    while scorer.next() != Scorer.noMore {
+                        let d = Int(scorer.doc)
+                        if let deletions, deletions.isDeleted(d) { continue }
+                        let date = dates[d]
+                        if filtered {
+                            guard date != DatesFile.missing, date >= (after ?? Int64.min), date <= (before ?? Int64.max) else { continue }
+                        }
+                        total += 1
+                        let key: Int64 = request.sort == .relevance ? 0 : (date == DatesFile.missing ? Int64.min : sign &* date)
+                        if top.byKey || !top.isFull {
+                            top.insert(TopK.Entry(score: scorer.score(), segment: Int32(s), doc: scorer.doc, key: key))
+                        } else {
+                            let score = scorer.score()
+                            if score > top.threshold { top.insert(TopK.Entry(score: score, segment: Int32(s), doc: scorer.doc, key: key)) }
+                        }
+                    }
+                }
+            }
+            let ranked = top.sorted().dropFirst(max(0, request.offset))
+            var hits: [SearchHit] = []
+            hits.reserveCapacity(ranked.count)
+            for e in ranked {
+                let address = IndexReader.DocAddress(segment: Int(e.segment), doc: Int(e.doc))
+                let doc = try reader.storedDocument(address)
+                var hit = SearchHit(id: doc.id, score: e.score, address: address,
+                                    document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
+                if let field = request.snippetField, let text = doc.fields[field] {
+                    hit.snippet = Snippet.make(text: text, sequences: planner.highlightSequences, analyzer: analyzer, length: request.snippetLength)
+                }
+                if request.explain {
+                    hit.explanation = Explanation.make(plan: plan, reader: reader, address: address)
+                }
+                hits.append(hit)
+            }
+            let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            return SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+        }
+    }
+
+    /// Convenience: the top `limit` hits of `query`.
+    public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
+        try search(SearchRequest(query: query, limit: limit))
+    }
+}

@@ -13,6 +13,12 @@ public struct SegmentMeta: Codable, Equatable, Sendable {
     public var deletedLengthSums: [UInt64]
     /// Bytes of the segment's files (not counting deletions).
     public var sizeBytes: Int
+    /// Per indexed field number: distinct terms, postings (term-document pairs) and positions.
+    public var termCounts: [Int]
+    public var postingCounts: [Int]
+    public var positionCounts: [Int]
+    /// UTF-8 bytes of indexed text in the segment's documents (deleted ones included).
+    public var textBytes: Int
 
     public var liveCount: Int { docCount - deletedCount }
 }

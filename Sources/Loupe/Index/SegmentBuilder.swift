@@ -114,12 +114,7 @@ final class SegmentBuilder {
     /// Writes the segment's files durably and returns its description.
     func finish() throws -> SegmentMeta {
         var docs = [UInt32](), tfs = [UInt32](), positions = [UInt32]()
-        var norms: [(field: Int, lengths: [UInt32])] = []
-        var lengthSums: [UInt64] = []
-        for (i, state) in fields.enumerated() {
-            norms.append((i, state.lengths))
-            lengthSums.append(state.lengths.reduce(0) { $0 + UInt64($1) })
-        }
+        let norms: [(field: Int, lengths: [UInt32])] = fields.enumerated().map { ($0.offset, $0.element.lengths) }
         let all: [(Int, FieldState, Bool)] = fields.enumerated().map { ($0.offset, $0.element, true) } + [(idFieldNumber, ids, false)]
         for (number, state, hasPositions) in all {
             files.startField(number, hasPositions: hasPositions)
@@ -168,8 +163,7 @@ final class SegmentBuilder {
             files.finishField()
         }
         let bytes = try files.finish(norms: norms, dates: dates, docCount: docCount)
-        return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
-                           lengthSums: lengthSums, deletedLengthSums: lengthSums.map { _ in 0 }, sizeBytes: bytes)
+        return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: rawBytes, sizeBytes: bytes)
     }
 
     func abandon() { files.abandon() }

@@ -27,6 +27,9 @@ final class SegmentFilesWriter {
     let store: StoreWriter
     private var encoder = PostingsWriter()
     private var fieldHasPositions = false
+    private var currentField = 0
+    /// Per field number (id field excluded): terms, postings, positions written.
+    private(set) var counts: [Int: (terms: Int, postings: Int, positions: Int)] = [:]
 
     init(directory: String, name: String) throws {
         self.directory = directory
@@ -39,11 +42,15 @@ final class SegmentFilesWriter {
 
     func startField(_ number: Int, hasPositions: Bool) {
         fieldHasPositions = hasPositions
+        currentField = number
         terms.startField(number, hasPositions: hasPositions)
     }
 
     func addTerm(_ term: UnsafeRawBufferPointer, docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>,
                  positions pos: UnsafeBufferPointer<UInt32>?, lengths: UnsafeBufferPointer<UInt32>?) throws {
+        var c = counts[currentField] ?? (0, 0, 0)
+        c.terms += 1; c.postings += docs.count; c.positions += pos?.count ?? 0
+        counts[currentField] = c
         let loc = try encoder.write(docs: docs, tfs: tfs, positions: fieldHasPositions ? pos : nil, lengths: lengths,
                                     postingsFile: postings, positionsFile: fieldHasPositions ? positions : nil)
         try terms.add(term: term, info: TermInfo(docFreq: UInt32(docs.count), postingsOffset: loc.postings,
@@ -51,6 +58,18 @@ final class SegmentFilesWriter {
     }
 
     func finishField() { terms.finishField() }
+
+    /// The description of the finished segment, for the manifest.
+    func meta(docCount: Int, lengths: [[UInt32]], textBytes: Int, sizeBytes: Int) -> SegmentMeta {
+        let sums = lengths.map { $0.reduce(UInt64(0)) { $0 + UInt64($1) } }
+        let fields = 0..<lengths.count
+        return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
+                           lengthSums: sums, deletedLengthSums: sums.map { _ in 0 }, sizeBytes: sizeBytes,
+                           termCounts: fields.map { counts[$0]?.terms ?? 0 },
+                           postingCounts: fields.map { counts[$0]?.postings ?? 0 },
+                           positionCounts: fields.map { counts[$0]?.positions ?? 0 },
+                           textBytes: textBytes)
+    }
 
     /// Writes norms and dates, closes every file durably. Returns the total bytes written.
     func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], docCount: Int) throws -> Int {

@@ -42,9 +42,11 @@ struct SegmentMerger {
                 }
             }
             let bytes = try files.finish(norms: norms, dates: dates, docCount: docCount)
-            let sums = norms.map { $0.lengths.reduce(UInt64(0)) { $0 + UInt64($1) } }
-            return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
-                               lengthSums: sums, deletedLengthSums: sums.map { _ in 0 }, sizeBytes: bytes)
+            // Text bytes of deleted documents are not recorded per document; scale by the live share.
+            let text = sources.reduce(0) { acc, s in
+                acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))
+            }
+            return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: text, sizeBytes: bytes)
         } catch {
             files.abandon()
             throw error

@@ -1,4 +1,4 @@
-// CONTRACT (to be implemented by the query-parsing work): the parsed query tree.
+// The parsed query tree (contract shared with the executor). The parser lives in QueryParserEngine.swift.
 import Foundation
 
 /// A parsed query, before analysis. Terms are raw user text; the executor analyzes them with the
@@ -35,5 +35,10 @@ public struct QueryParser {
     /// Parses `text`. Throws `LoupeError.invalidQuery(message:position:)` with the 0-based character
     /// position of the problem; `knownFields` are the field names the query may scope (`field:`);
     /// an unknown field name is an error.
-    public static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>) throws -> QueryNode { fatalError("contract") }
+    public static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>) throws -> QueryNode {
+        var lexer = QueryLexer(text)
+        let tokens = try lexer.tokenize()
+        var engine = QueryParserEngine(tokens: tokens, defaultOperator: defaultOperator, knownFields: knownFields)
+        return try engine.parse()
+    }
 }

@@ -1,0 +1,84 @@
+/// Verifies an index beyond checksums: every structure decodes and its invariants hold.
+///
+/// Checked: each file's envelope and CRC; per field, terms strictly increasing and the term
+/// count as recorded; every postings list has `docFreq` documents, strictly increasing and
+/// below the segment's document count, tf >= 1, positions strictly increasing and below the
+/// document's field length (and summing to the recorded counts); every document has exactly
+/// one id posting; stored documents decode; deletion counts agree. O(index size).
+public enum IndexChecker {
+    public struct Report: Sendable {
+        public var segments: Int
+        public var documents: Int
+        public var terms: Int
+        public var postings: Int
+        public var positions: Int
+        public var files: Int
+    }
+
+    public static func check(directory: String) throws -> Report {
+        let reader = try IndexReader.open(directory: directory, verify: true)
+        var report = Report(segments: reader.segments.count, documents: reader.liveDocCount, terms: 0, postings: 0, positions: 0,
+                            files: reader.manifest.referencedFiles.count - 1)
+        for seg in reader.segments {
+            let meta = seg.meta
+            let termsPath = SegmentFiles.path(directory, meta.name, "terms")
+            let postPath = SegmentFiles.path(directory, meta.name, "post")
+            func fail(_ path: String, _ why: String) -> LoupeError { .corruptFile(path: path, reason: why) }
+            var idCount = [UInt8](repeating: 0, count: meta.docCount)
+            for field in Array(0..<reader.schema.indexedFields.count) + [idFieldNumber] {
+                var previous: [UInt8]? = nil
+                var terms = 0, postings = 0, positions = 0
+                let lengths = field == idFieldNumber ? nil : seg.norms[field]
+                try seg.terms.forEachTerm(field: field) { term, info in
+                    if let p = previous, p.withUnsafeBytes({ compareBytes($0, term) }) >= 0 {
+                        throw fail(termsPath, "terms out of order in field \(field)")
+                    }
+                    previous = Array(term)
+                    terms += 1
+                    guard info.postingsOffset < UInt64(seg.postings.count), info.positionsOffset < UInt64(max(seg.positions.count, 1)) else {
+                        throw fail(termsPath, "a term points outside the postings files")
+                    }
+                    let c = seg.cursor(info)
+                    var n = 0
+                    var last: Int64 = -1
+                    while c.next() != PostingsCursor.noMore {
+                        let d = Int64(c.doc)
+                        guard d > last, d < meta.docCount else { throw fail(postPath, "document ids not increasing or out of range") }
+                        guard c.freq >= 1 else { throw fail(postPath, "a term frequency of 0") }
+                        last = d; n += 1
+                        if n > Int(info.docFreq) { break }
+                        if let lengths {
+                            let pos = c.positions()
+                            var prev: Int64 = -1
+                            for p in pos {
+                                guard Int64(p) > prev, p < lengths[Int(d)] else {
+                                    throw fail(SegmentFiles.path(directory, meta.name, "pos"), "positions not increasing or beyond the field length")
+                                }
+                                prev = Int64(p)
+                            }
+                            positions += pos.count
+                        } else {
+                            if idCount[Int(d)] < 255 { idCount[Int(d)] += 1 }
+                        }
+                    }
+                    guard n == Int(info.docFreq) else { throw fail(postPath, "a postings list holds \(n) documents, the dictionary says \(info.docFreq)") }
+                    postings += n
+                }
+                if field != idFieldNumber {
+                    guard terms == meta.termCounts[field], postings == meta.postingCounts[field], positions == meta.positionCounts[field] else {
+                        throw fail(termsPath, "field \(field) counts disagree with the manifest")
+                    }
+                    report.terms += terms; report.postings += postings; report.positions += positions
+                }
+            }
+            guard idCount.allSatisfy({ $0 == 1 }) else { throw fail(termsPath, "a document without exactly one id") }
+            try seg.store.forEachRecord { d, record in
+                var r = ByteReader(record)
+                do { _ = try StoredRecord.decode(&r, storedFieldNames: seg.store.storedFieldNames) } catch {
+                    throw fail(SegmentFiles.path(directory, meta.name, "store"), "stored document \(d) does not decode")
+                }
+            }
+        }
+        return report
+    }
+}

@@ -18,6 +18,11 @@ let package = Package(
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .systemLibrary(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"]), .brew(["snowball"])]
         ),
@@ -30,6 +35,7 @@ let package = Package(
             name: "LoupeCLI",
             dependencies: [
                 "Loupe",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +43,10 @@ let package = Package(
             name: "LoupeTests",
             dependencies: ["Loupe"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LoupeCLITests",
+            dependencies: ["Loupe"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -18,6 +18,7 @@ public enum FileFormat {
         case norms = "NORM"
         case dates = "DATE"
         case store = "STOR"
+        case ids = "IDSC"
         case deletes = "DELS"
     }
 

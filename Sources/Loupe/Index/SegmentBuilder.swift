@@ -29,6 +29,7 @@ final class SegmentBuilder {
     private var ids = FieldState()
     private(set) var docCount = 0
     private var dates: [Int64] = []
+    private var externalIds: [String] = []
     private var record = ByteWriter(capacity: 4096)
     private(set) var rawBytes = 0
 
@@ -44,7 +45,7 @@ final class SegmentBuilder {
 
     /// Approximate memory held, compared against the writer's budget.
     var memoryBytes: Int {
-        var total = dates.count * 8 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
+        var total = dates.count * 8 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
         for f in fields {
             total += f.table.memoryBytes + f.streamBytes + f.docStreams.count * 120 + f.lengths.count * 4
         }
@@ -66,6 +67,7 @@ final class SegmentBuilder {
         var id = doc.id
         id.withUTF8 { SegmentBuilder.addOccurrence(ids, $0, doc: d, position: nil) }
         dates.append(doc.date ?? DatesFile.missing)
+        externalIds.append(doc.id)
         record.bytes.removeAll(keepingCapacity: true)
         StoredRecord.encode(id: doc.id, date: doc.date, values: storedNames.map { doc.fields[$0] }, into: &record)
         try record.bytes.withUnsafeBytes { try files.store.add(record: $0) }
@@ -162,7 +164,7 @@ final class SegmentBuilder {
             }
             files.finishField()
         }
-        let bytes = try files.finish(norms: norms, dates: dates, docCount: docCount)
+        let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds, docCount: docCount)
         return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: rawBytes, sizeBytes: bytes)
     }
 

@@ -1,7 +1,7 @@
 /// Names of a segment's files. A segment is immutable once written; only its deletions
 /// change, each generation in a new `.del` file.
 enum SegmentFiles {
-    static let extensions = ["terms", "post", "pos", "norms", "dates", "store"]
+    static let extensions = ["terms", "post", "pos", "norms", "dates", "ids", "store"]
 
     static func path(_ dir: String, _ segment: String, _ ext: String) -> String { "\(dir)/\(segment).\(ext)" }
 
@@ -72,18 +72,19 @@ final class SegmentFilesWriter {
     }
 
     /// Writes norms and dates, closes every file durably. Returns the total bytes written.
-    func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], docCount: Int) throws -> Int {
+    func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], ids: [String], docCount: Int) throws -> Int {
         var total = try terms.finish()
         total += try postings.finish()
         total += try positions.finish()
         total += try store.finish()
         total += try NormsFile.write(path: SegmentFiles.path(directory, name, "norms"), norms: norms, docCount: docCount)
         total += try DatesFile.write(path: SegmentFiles.path(directory, name, "dates"), dates: dates)
+        total += try IdsFile.write(path: SegmentFiles.path(directory, name, "ids"), ids: ids)
         return total
     }
 
     func abandon() {
         terms.abandon(); postings.abandon(); positions.abandon(); store.abandon()
-        for ext in ["norms", "dates"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
+        for ext in ["norms", "dates", "ids"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
     }
 }

@@ -28,8 +28,12 @@ struct SegmentMerger {
                 norms.append((f, lengths))
             }
             var dates = [Int64](repeating: DatesFile.missing, count: docCount)
+            var ids = [String](repeating: "", count: docCount)
             for (s, src) in sources.enumerated() {
-                for d in 0..<src.docCount where docMaps[s][d] >= 0 { dates[Int(docMaps[s][d])] = src.dates[d] }
+                for d in 0..<src.docCount where docMaps[s][d] >= 0 {
+                    dates[Int(docMaps[s][d])] = src.dates[d]
+                    ids[Int(docMaps[s][d])] = src.ids.id(d)
+                }
             }
             for f in Array(0..<nIndexed) + [idFieldNumber] {
                 let positions = f != idFieldNumber
@@ -41,7 +45,7 @@ struct SegmentMerger {
                     if docMaps[s][d] >= 0 { try files.store.add(record: record) }
                 }
             }
-            let bytes = try files.finish(norms: norms, dates: dates, docCount: docCount)
+            let bytes = try files.finish(norms: norms, dates: dates, ids: ids, docCount: docCount)
             // Text bytes of deleted documents are not recorded per document; scale by the live share.
             let text = sources.reduce(0) { acc, s in
                 acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))

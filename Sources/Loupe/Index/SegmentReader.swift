@@ -9,6 +9,7 @@ public final class SegmentReader: @unchecked Sendable {
     /// Field lengths per indexed field number.
     let norms: [[UInt32]]
     let dates: [Int64]
+    let ids: IdsReader
     let deletions: DeletionSet?
 
     init(directory: String, meta: SegmentMeta, schema: Schema, verify: Bool = true) throws {
@@ -24,6 +25,7 @@ public final class SegmentReader: @unchecked Sendable {
         let n = try NormsReader(path: p("norms"), docCount: meta.docCount, verify: verify)
         norms = (0..<schema.indexedFields.count).map { n.lengths[$0] ?? [UInt32](repeating: 0, count: meta.docCount) }
         dates = try DatesFile.read(path: p("dates"), docCount: meta.docCount, verify: verify)
+        ids = try IdsReader(path: p("ids"), docCount: meta.docCount, verify: verify)
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
             let d = try DeletionSet.read(path: path, docCount: meta.docCount, verify: verify)
@@ -57,4 +59,7 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+
+    /// External id of a document, from the id column (no decompression).
+    public func externalId(_ doc: Int) -> String { ids.id(doc) }
 }

@@ -87,10 +87,11 @@ public final class Searcher: @unchecked Sendable {
             hits.reserveCapacity(ranked.count)
             for e in ranked {
                 let address = IndexReader.DocAddress(segment: Int(e.segment), doc: Int(e.doc))
-                let doc = try reader.storedDocument(address)
-                var hit = SearchHit(id: doc.id, score: e.score, address: address,
+                let needsDocument = request.loadDocuments || request.snippetField != nil
+                let doc = needsDocument ? try reader.storedDocument(address) : nil
+                var hit = SearchHit(id: reader.segments[address.segment].externalId(address.doc), score: e.score, address: address,
                                     document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
-                if let field = request.snippetField, let text = doc.fields[field] {
+                if let field = request.snippetField, let text = doc?.fields[field] {
                     hit.snippet = Snippet.make(text: text, sequences: planner.highlightSequences, analyzer: analyzer, length: request.snippetLength)
                 }
                 if request.explain {

@@ -20,9 +20,9 @@ final class PostingsCursor {
     private let lastDocs: UnsafeMutablePointer<UInt32>
     private let docOffsets: UnsafeMutablePointer<Int>
     private let posOffsets: UnsafeMutablePointer<Int>
-    let blockMaxTf: UnsafeMutablePointer<UInt32>
-    let blockMinLen: UnsafeMutablePointer<UInt32>
-    /// Whether the skip data carries (max tf, min length) bounds; a lone tail block does not.
+    /// Where each block's impacts (see `Impacts`) start in the postings file.
+    private let impactOffsets: UnsafeMutablePointer<Int>
+    /// Whether the skip data carries impacts; a lone tail block does not.
     let hasBlockBounds: Bool
 
     private let docs: UnsafeMutablePointer<UInt32>
@@ -54,7 +54,7 @@ final class PostingsCursor {
         blockCount = fullBlocks + (tailCount > 0 ? 1 : 0)
         let n = max(blockCount, 1)
         lastDocs = .allocate(capacity: n); docOffsets = .allocate(capacity: n); posOffsets = .allocate(capacity: n)
-        blockMaxTf = .allocate(capacity: n); blockMinLen = .allocate(capacity: n)
+        impactOffsets = .allocate(capacity: n)
         docs = .allocate(capacity: BitPacking.blockSize); tfs = .allocate(capacity: BitPacking.blockSize)
         posStarts = .allocate(capacity: BitPacking.blockSize + 1)
         posCapacity = 512
@@ -77,35 +77,41 @@ final class PostingsCursor {
                 dataOff += Int(readVIntUnchecked(p, &off))
                 posOffsets[b] = posOff
                 posOff += Int(readVIntUnchecked(p, &off))
-                blockMaxTf[b] = readVIntUnchecked(p, &off)
-                blockMinLen[b] = readVIntUnchecked(p, &off)
+                impactOffsets[b] = off
+                Impacts.decode(p, &off) { _, _ in }
             }
             if tailCount > 0 {
                 lastDocs[fullBlocks] = UInt32.max - 1
                 docOffsets[fullBlocks] = dataOff
                 posOffsets[fullBlocks] = posOff
-                blockMaxTf[fullBlocks] = readVIntUnchecked(p, &off)
-                blockMinLen[fullBlocks] = readVIntUnchecked(p, &off)
+                impactOffsets[fullBlocks] = off
             }
             hasBlockBounds = true
         } else {
             lastDocs[0] = UInt32.max - 1
             docOffsets[0] = 0
             posOffsets[0] = 0
-            blockMaxTf[0] = UInt32.max
-            blockMinLen[0] = 0
+            impactOffsets[0] = 0
             hasBlockBounds = false
         }
     }
 
     deinit {
         lastDocs.deallocate(); docOffsets.deallocate(); posOffsets.deallocate()
-        blockMaxTf.deallocate(); blockMinLen.deallocate()
+        impactOffsets.deallocate()
         docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
         posOutBuf.deallocate()
     }
 
     @inline(__always) var freq: UInt32 { tfs[idx] }
+
+    /// The best BM25 score any document of block `b` can have (requires `hasBlockBounds`).
+    func blockMaxScore(_ b: Int, _ bm25: BM25Weight) -> Double {
+        var off = impactOffsets[b]
+        var best = 0.0
+        Impacts.decode(post, &off) { tf, len in best = max(best, bm25.score(tf: tf, length: len)) }
+        return best
+    }
 
     /// Last doc id of block `b` (`UInt32.max - 1` for the tail block, whose end is not stored).
     @inline(__always) func lastDoc(ofBlock b: Int) -> UInt32 { lastDocs[b] }
@@ -138,6 +144,18 @@ final class PostingsCursor {
             count = tailCount
         }
     }
+
+    /// Decodes block `b` and positions the cursor on its first document; returns the block's
+    /// document count. For block-at-a-time loops that read `blockDocs`/`blockFreqs` directly.
+    func load(block b: Int) -> Int {
+        decodeBlock(b)
+        started = true
+        doc = docs[0]
+        return count
+    }
+
+    var blockDocs: UnsafePointer<UInt32> { UnsafePointer(docs) }
+    var blockFreqs: UnsafePointer<UInt32> { UnsafePointer(tfs) }
 
     /// Moves to the next document; returns it (or `noMore`).
     @inline(__always) @discardableResult

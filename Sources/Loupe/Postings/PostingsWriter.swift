@@ -16,6 +16,7 @@ struct PostingsWriter {
     private var blockData = ByteWriter()
     private var posData = ByteWriter()
     private var posScratch = [UInt32]()
+    private var impacts: [(tf: UInt32, length: UInt32)] = []
 
     struct Location { var postings: UInt64; var positions: UInt64 }
 
@@ -34,7 +35,7 @@ struct PostingsWriter {
         var prevBlockLast: Int64 = -1
         for b in 0..<full {
             let start = b * BitPacking.blockSize
-            var maxTf: UInt32 = 0, minLen = UInt32.max
+            impacts.removeAll(keepingCapacity: true)
             for i in 0..<BitPacking.blockSize {
                 let d = docs[start + i]
                 docBuf[i] = UInt32(Int64(d) - prevDoc - 1)
@@ -42,7 +43,7 @@ struct PostingsWriter {
                 let tf = tfs[start + i]
                 tfBuf[i] = tf - 1
                 let len = lengths.map { $0[Int(d)] } ?? 1
-                maxTf = max(maxTf, tf); minLen = min(minLen, len)
+                impacts.append((tf, len))
             }
             let before = blockData.count
             docBuf.withUnsafeBufferPointer { p in
@@ -60,24 +61,23 @@ struct PostingsWriter {
             prevBlockLast = prevDoc
             skip.vint(blockData.count - before)
             skip.vint(posBytes)
-            skip.vint(maxTf)
-            skip.vint(minLen)
+            Impacts.encode(&impacts, into: &skip)
         }
         // Tail.
-        var maxTf: UInt32 = 0, minLen = UInt32.max
+        impacts.removeAll(keepingCapacity: true)
         for i in (full * BitPacking.blockSize)..<n {
             let d = docs[i]
             let gap = UInt64(Int64(d) - prevDoc - 1)
             prevDoc = Int64(d)
             let tf = tfs[i]
             if tf == 1 { blockData.vint(gap << 1 | 1) } else { blockData.vint(gap << 1); blockData.vint(tf) }
-            maxTf = max(maxTf, tf); minLen = min(minLen, lengths.map { $0[Int(d)] } ?? 1)
+            impacts.append((tf, lengths.map { $0[Int(d)] } ?? 1))
         }
         if n > full * BitPacking.blockSize {
             _ = encodePositions(tfs: tfs, range: (full * BitPacking.blockSize)..<n, positions: positions, cursor: &posCursor)
         }
         if full > 0 {
-            skip.vint(maxTf); skip.vint(minLen == UInt32.max ? 0 : minLen)
+            Impacts.encode(&impacts, into: &skip)
             postingsFile.buffer.vint(skip.count)
             postingsFile.buffer.append(contentsOf: skip.bytes)
         }
@@ -109,6 +109,58 @@ struct PostingsWriter {
         let before = posData.count
         PositionsCodec.encode(posScratch, into: &posData)
         return posData.count - before
+    }
+}
+
+/// A block's competitive (tf, field length) pairs: the Pareto frontier, where no other
+/// document of the block has both a higher-or-equal tf and a shorter-or-equal field. BM25
+/// grows with tf and shrinks with length, so for any avgdl the block's best score is the best
+/// score over these pairs: an exact block-max bound that survives merges and deletions.
+/// Encoded as a count (vint) then the pairs by ascending tf (both tf and length ascend along
+/// the frontier) as deltas from the previous pair (the first absolute). At most `maxPairs`
+/// pairs are kept; beyond that, neighbours are merged into a pair dominating both (the
+/// higher tf with the shorter length), which keeps the bound valid if slightly looser.
+enum Impacts {
+    static let maxPairs = 8
+
+    static func encode(_ pairs: inout [(tf: UInt32, length: UInt32)], into w: inout ByteWriter) {
+        pairs.sort { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
+        var frontier: [(tf: UInt32, length: UInt32)] = []
+        var best = UInt32.max
+        for p in pairs where p.length < best {
+            frontier.append(p)
+            best = p.length
+        }
+        frontier.reverse()
+        while frontier.count > maxPairs {
+            // Merge the pair whose removal loosens least: combine neighbours i, i+1 into (tf[i+1], len[i]).
+            var bestIdx = 0
+            var bestCost = UInt64.max
+            for i in 0..<(frontier.count - 1) {
+                let cost = UInt64(frontier[i + 1].length - frontier[i].length) * UInt64(frontier[i + 1].tf - frontier[i].tf)
+                if cost < bestCost { bestCost = cost; bestIdx = i }
+            }
+            frontier[bestIdx] = (frontier[bestIdx + 1].tf, frontier[bestIdx].length)
+            frontier.remove(at: bestIdx + 1)
+        }
+        w.vint(frontier.count)
+        var pt: UInt32 = 0, pl: UInt32 = 0
+        for p in frontier {
+            w.vint(p.tf - pt); w.vint(p.length - pl)
+            pt = p.tf; pl = p.length
+        }
+    }
+
+    /// Skips an encoded frontier, returning the pairs through `body`.
+    @inline(__always)
+    static func decode(_ p: UnsafePointer<UInt8>, _ offset: inout Int, _ body: (UInt32, UInt32) -> Void) {
+        let n = Int(readVIntUnchecked(p, &offset))
+        var tf: UInt32 = 0, len: UInt32 = 0
+        for _ in 0..<n {
+            tf &+= readVIntUnchecked(p, &offset)
+            len &+= readVIntUnchecked(p, &offset)
+            body(tf, len)
+        }
     }
 }
 

@@ -22,7 +22,7 @@ struct BlockMaxWand {
             if cursor.hasBlockBounds {
                 blockBounds.reserveCapacity(cursor.blockCount)
                 for b in 0..<cursor.blockCount {
-                    let s = bm25.score(tf: cursor.blockMaxTf[b], length: cursor.blockMinLen[b])
+                    let s = cursor.blockMaxScore(b, bm25)
                     blockBounds.append(s)
                     maxScore = max(maxScore, s)
                 }
@@ -35,14 +35,16 @@ struct BlockMaxWand {
         }
     }
 
+    /// Slightly inflates bounds so rounding in a different summation order never prunes a true hit.
+    static let slack = 1 + 1e-9
+
     /// Runs the query over one segment into `top`; returns the number of documents scored.
-    static func run(lists: [List], segment: Int32, isDeleted: (Int) -> Bool, accept: (Int) -> Bool, top: inout TopK) -> Int {
+    static func run(lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        if lists.count == 1 { return runSingle(lists[0], segment: segment, filter: filter, top: &top) }
         var lists = lists
         for l in lists { l.cursor.next() }
         lists.removeAll { $0.cursor.doc == PostingsCursor.noMore }
         var scored = 0
-        // Slightly inflate bounds so rounding in a different summation order never prunes a true hit.
-        let slack = 1 + 1e-9
         while !lists.isEmpty {
             // Insertion sort by current doc (the list is almost sorted between iterations).
             for i in 1..<lists.count {
@@ -60,6 +62,7 @@ struct BlockMaxWand {
             }
             if pivot < 0 { break }
             let pivotDoc = lists[pivot].cursor.doc
+            if pivotDoc == PostingsCursor.noMore { break }
             // Include every list sitting on the pivot document.
             var last = pivot
             while last + 1 < lists.count && lists[last + 1].cursor.doc == pivotDoc { last += 1 }
@@ -73,25 +76,56 @@ struct BlockMaxWand {
                 let end = c.lastDoc(ofBlock: b)
                 if end < nextBoundary { nextBoundary = end }
             }
+            var exhausted = false
             if blockSum * slack <= threshold {
                 // No document up to the nearest block end can make it; jump past it (but not past the next list's doc).
-                var target = nextBoundary == UInt32.max ? PostingsCursor.noMore : nextBoundary &+ 1
+                var target = nextBoundary >= UInt32.max - 1 ? PostingsCursor.noMore : nextBoundary &+ 1
                 if last + 1 < lists.count && lists[last + 1].cursor.doc < target { target = lists[last + 1].cursor.doc }
                 if target <= pivotDoc { target = pivotDoc &+ 1 }
-                for i in 0...last where lists[i].cursor.doc < target { lists[i].cursor.advance(target) }
+                for i in 0...last where lists[i].cursor.doc < target {
+                    if lists[i].cursor.advance(target) == PostingsCursor.noMore { exhausted = true }
+                }
             } else if lists[0].cursor.doc == pivotDoc {
                 let d = Int(pivotDoc)
-                if !isDeleted(d) && accept(d) {
+                if filter.passes(d) {
                     var s = 0.0
                     for i in 0...last { s += lists[i].bm25.score(tf: lists[i].cursor.freq, length: lists[i].lengths[d]) }
                     scored += 1
-                    top.insert(TopK.Entry(score: s, segment: segment, doc: pivotDoc, key: 0))
+                    if s > threshold { top.insert(TopK.Entry(score: s, segment: segment, doc: pivotDoc, key: 0)) }
                 }
-                for i in 0...last { lists[i].cursor.next() }
+                for i in 0...last where lists[i].cursor.next() == PostingsCursor.noMore { exhausted = true }
             } else {
-                for i in 0..<pivot where lists[i].cursor.doc < pivotDoc { lists[i].cursor.advance(pivotDoc) }
+                for i in 0..<pivot where lists[i].cursor.doc < pivotDoc {
+                    if lists[i].cursor.advance(pivotDoc) == PostingsCursor.noMore { exhausted = true }
+                }
             }
-            lists.removeAll { $0.cursor.doc == PostingsCursor.noMore }
+            if exhausted { lists.removeAll { $0.cursor.doc == PostingsCursor.noMore } }
+        }
+        return scored
+    }
+
+    /// One list: whole blocks whose bound cannot beat the threshold are skipped undecoded;
+    /// the others are scored document by document straight from the decoded block.
+    static func runSingle(_ list: List, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        let c = list.cursor
+        let bm25 = list.bm25
+        let lengths = list.lengths
+        var scored = 0
+        var threshold = top.threshold
+        for b in 0..<c.blockCount {
+            if list.blockBounds[min(b, list.blockBounds.count - 1)] * slack <= threshold { continue }
+            let n = c.load(block: b)
+            let docs = c.blockDocs, tfs = c.blockFreqs
+            for i in 0..<n {
+                let d = Int(docs[i])
+                guard filter.passes(d) else { continue }
+                scored += 1
+                let s = bm25.score(tf: tfs[i], length: lengths[d])
+                if s > threshold {
+                    top.insert(TopK.Entry(score: s, segment: segment, doc: docs[i], key: 0))
+                    threshold = top.threshold
+                }
+            }
         }
         return scored
     }
@@ -108,5 +142,31 @@ enum PostingsCursorProbe {
             m = max(m, bm25.score(tf: probe.freq, length: lengths[Int(probe.doc)]))
         }
         return m
+    }
+}
+
+/// Which documents of a segment may be returned: live ones, within the request's date range.
+struct DocFilter {
+    let deletions: DeletionSet?
+    let dates: [Int64]
+    let from: Int64
+    let to: Int64
+    let byDate: Bool
+
+    init(segment: SegmentReader, after: Int64?, before: Int64?) {
+        deletions = segment.deletions.flatMap { $0.deletedCount > 0 ? $0 : nil }
+        dates = segment.dates
+        from = after ?? Int64.min
+        to = before ?? Int64.max
+        byDate = after != nil || before != nil
+    }
+
+    @inline(__always) func passes(_ d: Int) -> Bool {
+        if let deletions, deletions.isDeleted(d) { return false }
+        if byDate {
+            let v = dates[d]
+            return v != DatesFile.missing && v >= from && v <= to
+        }
+        return true
     }
 }

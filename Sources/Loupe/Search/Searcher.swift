@@ -33,7 +33,6 @@ public final class Searcher: @unchecked Sendable {
             let plan = try planner.plan(node)
             let k = max(0, request.offset) + max(0, request.limit)
             let after = request.after, before = request.before
-            let filtered = after != nil || before != nil
             var top = TopK(k: k, byKey: request.sort != .relevance)
             var total = 0
             var lowerBound = false
@@ -47,14 +46,7 @@ public final class Searcher: @unchecked Sendable {
                         }
                     }
                     if lists.isEmpty { continue }
-                    let dates = seg.dates
-                    total += BlockMaxWand.run(
-                        lists: lists, segment: Int32(s), isDeleted: { seg.isDeleted($0) },
-                        accept: { d in
-                            guard filtered else { return true }
-                            let v = dates[d]
-                            return v != DatesFile.missing && v >= (after ?? Int64.min) && v <= (before ?? Int64.max)
-                        }, top: &top)
+                    total += BlockMaxWand.run(lists: lists, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
                 }
                 // Every document was scored when the heap never filled: the count is exact.
                 if !top.isFull { lowerBound = false }
@@ -63,14 +55,11 @@ public final class Searcher: @unchecked Sendable {
                 for (s, seg) in reader.segments.enumerated() {
                     guard let scorer = plan.scorer(segment: seg) else { continue }
                     let dates = seg.dates
-                    let deletions = seg.deletions
+                    let filter = DocFilter(segment: seg, after: after, before: before)
                     while scorer.next() != Scorer.noMore {
                         let d = Int(scorer.doc)
-                        if let deletions, deletions.isDeleted(d) { continue }
+                        guard filter.passes(d) else { continue }
                         let date = dates[d]
-                        if filtered {
-                            guard date != DatesFile.missing, date >= (after ?? Int64.min), date <= (before ?? Int64.max) else { continue }
-                        }
                         total += 1
                         let key: Int64 = request.sort == .relevance ? 0 : (date == DatesFile.missing ? Int64.min : sign &* date)
                         if top.byKey || !top.isFull {

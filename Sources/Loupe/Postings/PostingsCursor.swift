@@ -38,8 +38,6 @@ final class PostingsCursor {
     private var posCapacity: Int
     private var posBlock = -1
     private let posStarts: UnsafeMutablePointer<Int>
-    private var posOutCapacity: Int
-    private var posOutBuf: UnsafeMutablePointer<UInt32>
 
     private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
 
@@ -59,8 +57,6 @@ final class PostingsCursor {
         posStarts = .allocate(capacity: BitPacking.blockSize + 1)
         posCapacity = 512
         posBuf = .allocate(capacity: posCapacity)
-        posOutCapacity = 256
-        posOutBuf = .allocate(capacity: posOutCapacity)
         let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = p
         pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
@@ -100,7 +96,6 @@ final class PostingsCursor {
         lastDocs.deallocate(); docOffsets.deallocate(); posOffsets.deallocate()
         impactOffsets.deallocate()
         docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
-        posOutBuf.deallocate()
     }
 
     @inline(__always) var freq: UInt32 { tfs[idx] }
@@ -197,35 +192,38 @@ final class PostingsCursor {
         return b
     }
 
-    /// Absolute positions of the current document, ascending. Valid until the cursor moves.
+    /// Absolute positions of the current document, ascending. Valid until the cursor leaves
+    /// its block. The first call in a block decodes the whole block's positions and turns each
+    /// document's gaps into absolute positions in place, so later calls are O(1).
+    @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
-        guard let pos else { return UnsafeBufferPointer(start: posOutBuf, count: 0) }
-        if posBlock != block {
-            var total = 0
-            for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
-            posStarts[count] = total
-            let need = (total + BitPacking.blockSize - 1) / BitPacking.blockSize * BitPacking.blockSize + BitPacking.blockSize
-            if need > posCapacity {
-                posBuf.deallocate()
-                posCapacity = need
-                posBuf = .allocate(capacity: need)
+        guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
+        if posBlock != block { decodePositions(pos) }
+        return UnsafeBufferPointer(start: posBuf + posStarts[idx], count: Int(tfs[idx]))
+    }
+
+    private func decodePositions(_ pos: UnsafePointer<UInt8>) {
+        var total = 0
+        for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
+        posStarts[count] = total
+        let need = (total + BitPacking.blockSize - 1) / BitPacking.blockSize * BitPacking.blockSize + BitPacking.blockSize
+        if need > posCapacity {
+            posBuf.deallocate()
+            posCapacity = need
+            posBuf = .allocate(capacity: need)
+        }
+        var off = posOffsets[block]
+        PositionsCodec.decode(pos, offset: &off, count: total, into: posBuf)
+        var k = 0
+        for i in 0..<count {
+            let n = Int(tfs[i])
+            var p: UInt32 = 0
+            for j in 0..<n {
+                p = j == 0 ? posBuf[k] : p &+ posBuf[k]
+                posBuf[k] = p
+                k += 1
             }
-            var off = posOffsets[block]
-            PositionsCodec.decode(pos, offset: &off, count: total, into: posBuf)
-            posBlock = block
         }
-        let start = posStarts[idx]
-        let n = Int(tfs[idx])
-        if n > posOutCapacity {
-            posOutBuf.deallocate()
-            posOutCapacity = n
-            posOutBuf = .allocate(capacity: n)
-        }
-        var p: UInt32 = 0
-        for k in 0..<n {
-            p = k == 0 ? posBuf[start] : p &+ posBuf[start + k]
-            posOutBuf[k] = p
-        }
-        return UnsafeBufferPointer(start: posOutBuf, count: n)
+        posBlock = block
     }
 }

@@ -57,8 +57,7 @@ public struct Explanation: Sendable, Equatable {
                     cursors.append(c)
                 }
                 guard cursors.count == leaf.terms.count else { continue }
-                var scratch = cursors.map { _ in [UInt32]() }
-                let tf = PhraseScorer.countMatches(cursors: cursors, offsets: leaf.offsets, slop: leaf.slop, scratch: &scratch)
+                let tf = PhraseMatcher(offsets: leaf.offsets, slop: leaf.slop).count(cursors)
                 guard tf > 0 else { continue }
                 let dl = segment.norms[leaf.field][Int(doc)]
                 let text = leaf.terms.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")

@@ -5,7 +5,7 @@
 /// each later term `i` contributes its displacement `min |q - (p + offset_i)|` over its
 /// positions `q`; `p` is a match when the displacements sum to at most `slop`. With slop 0
 /// this is the exact phrase. Each term's positions are walked with one forward pointer, so a
-/// document costs O(sum of the terms' frequencies).
+/// document costs O(sum of the terms' frequencies), without allocating.
 final class PhraseScorer: Scorer {
     let cursors: [PostingsCursor]
     /// Offset of each term within the phrase (0, 1, 2, ... for a plain phrase).
@@ -13,74 +13,149 @@ final class PhraseScorer: Scorer {
     let slop: Int
     let bm25: BM25Weight
     let lengths: UnsafePointer<UInt32>
-    private let order: [Int]
     private(set) var phraseFreq: UInt32 = 0
-    private var positionLists: [[UInt32]]
+    private let matcher: PhraseMatcher
+    private var bounds: BlockBounds
+    private let count: Int
+    /// The cursors, rarest first, without reference counting in the loops (`cursors` keeps them alive).
+    private let byRarity: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
+    private let inOrder: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
 
     init(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
         self.cursors = cursors; self.offsets = offsets; self.slop = slop; self.bm25 = bm25; self.lengths = lengths
-        order = cursors.indices.sorted { cursors[$0].docFreq < cursors[$1].docFreq }
-        positionLists = cursors.map { _ in [] }
+        count = cursors.count
+        let order = cursors.indices.sorted { cursors[$0].docFreq < cursors[$1].docFreq }
+        byRarity = .allocate(capacity: count)
+        inOrder = .allocate(capacity: count)
+        for i in 0..<count {
+            byRarity[i] = Unmanaged.passUnretained(cursors[order[i]])
+            inOrder[i] = Unmanaged.passUnretained(cursors[i])
+        }
+        matcher = PhraseMatcher(offsets: offsets, slop: slop)
+        // The phrase occurs at most as often as its rarest term does, so that term's impacts,
+        // scored with the phrase's weight, bound the phrase's score block by block.
+        bounds = BlockBounds(cursor: cursors[order[0]], bm25: bm25, lengths: lengths)
         super.init()
     }
+
+    deinit { byRarity.deallocate(); inOrder.deallocate() }
 
     override var cost: Int { cursors.map(\.docFreq).min() ?? 0 }
 
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
-        let lead = cursors[order[0]]
+        let lead = byRarity[0].takeUnretainedValue()
         while target != Scorer.noMore {
             var agreed = true
-            for k in order.dropFirst() {
-                let c = cursors[k]
-                let d = c.advance(target)
+            for k in 1..<count {
+                let d = byRarity[k].takeUnretainedValue().advance(target)
                 if d > target { target = lead.advance(d); agreed = false; break }
             }
-            if agreed {
-                phraseFreq = PhraseScorer.countMatches(cursors: cursors, offsets: offsets, slop: slop, scratch: &positionLists)
-                if phraseFreq > 0 { return target }
-                target = lead.next()
+            guard agreed else { continue }
+            if minCompetitiveScore > 0 {
+                // The phrase occurs at most min(tf) times: skip the position check when even
+                // that cannot make the document competitive.
+                var minTf = UInt32.max
+                for k in 0..<count { minTf = min(minTf, byRarity[k].takeUnretainedValue().freq) }
+                if bm25.score(tf: minTf, length: lengths[Int(target)]) * BlockMaxWand.slack <= minCompetitiveScore {
+                    target = lead.next()
+                    continue
+                }
             }
+            phraseFreq = matcher.count(inOrder)
+            if phraseFreq > 0 { return target }
+            target = lead.next()
         }
         return Scorer.noMore
     }
 
-    override func next() -> UInt32 { doc = align(cursors[order[0]].next()); return doc }
-    override func advance(_ target: UInt32) -> UInt32 { doc = align(cursors[order[0]].advance(target)); return doc }
+    override func next() -> UInt32 { doc = align(byRarity[0].takeUnretainedValue().next()); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = align(byRarity[0].takeUnretainedValue().advance(target)); return doc }
     override func score() -> Double { bm25.score(tf: phraseFreq, length: lengths[Int(doc)]) }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { bounds.bound(target) }
+}
 
-    /// Phrase frequency in the document all cursors are on.
-    static func countMatches(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, scratch: inout [[UInt32]]) -> UInt32 {
-        let n = cursors.count
-        for i in 1..<n {
-            scratch[i].removeAll(keepingCapacity: true)
-            scratch[i].append(contentsOf: cursors[i].positions())
-        }
-        let first = cursors[0].positions()
-        return countMatches(first: first, others: scratch, offsets: offsets, slop: slop)
+/// Counts phrase matches in the document the cursors are on (see `PhraseScorer`). Holds
+/// fixed scratch space, so counting allocates nothing.
+final class PhraseMatcher {
+    let offsets: [UInt32]
+    private let offsetsBuffer: UnsafeMutablePointer<UInt32>
+    let slop: Int
+    private let lists: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
+    private let pointers: UnsafeMutablePointer<Int>
+
+    init(offsets: [UInt32], slop: Int) {
+        self.offsets = offsets
+        offsetsBuffer = .allocate(capacity: offsets.count)
+        for (i, o) in offsets.enumerated() { offsetsBuffer[i] = o }
+        self.slop = slop
+        lists = .allocate(capacity: offsets.count)
+        lists.initialize(repeating: UnsafeBufferPointer(start: nil, count: 0), count: offsets.count)
+        pointers = .allocate(capacity: offsets.count)
     }
 
-    /// The matching rule itself, on plain position lists (shared with explanations and tests).
-    static func countMatches(first: UnsafeBufferPointer<UInt32>, others: [[UInt32]], offsets: [UInt32], slop: Int) -> UInt32 {
+    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate() }
+
+    func count(_ cursors: [PostingsCursor]) -> UInt32 {
         let n = offsets.count
-        var ptr = [Int](repeating: 0, count: n)
-        var count: UInt32 = 0
+        for i in 0..<n { lists[i] = cursors[i].positions() }
+        return count(n)
+    }
+
+    @inline(__always)
+    func count(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>) -> UInt32 {
+        let n = offsets.count
+        for i in 0..<n { lists[i] = cursors[i].takeUnretainedValue().positions() }
+        return count(n)
+    }
+
+    /// Phrase frequency from explicit position lists (for tests).
+    func count(positions: [[UInt32]]) -> UInt32 {
+        let buffers = positions.map { p -> UnsafeMutableBufferPointer<UInt32> in
+            let b = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(p.count, 1))
+            for (i, v) in p.enumerated() { b[i] = v }
+            return UnsafeMutableBufferPointer(rebasing: b[0..<p.count])
+        }
+        defer { for b in buffers { UnsafeMutableBufferPointer(start: b.baseAddress, count: max(b.count, 1)).deallocate() } }
+        for i in 0..<buffers.count { lists[i] = UnsafeBufferPointer(buffers[i]) }
+        return count(buffers.count)
+    }
+
+    @inline(__always)
+    private func count(_ n: Int) -> UInt32 {
+        for i in 0..<n { pointers[i] = 0; if lists[i].isEmpty { return 0 } }
+        let first = lists[0]
+        var matches: UInt32 = 0
+        if slop == 0 {
+            // Exact: term i must sit at p + offset_i; every pointer only moves forward.
+            outer: for p in first {
+                for i in 1..<n {
+                    let want = p &+ offsetsBuffer[i]
+                    let list = lists[i]
+                    var j = pointers[i]
+                    while j < list.count && list[j] < want { j += 1 }
+                    pointers[i] = j
+                    if j == list.count { break outer }
+                    if list[j] != want { continue outer }
+                }
+                matches += 1
+            }
+            return matches
+        }
         for p in first {
             var total = 0
             var ok = true
             for i in 1..<n {
-                let list = others[i]
-                if list.isEmpty { return 0 }
-                let want = Int64(p) + Int64(offsets[i])
-                // Advance while the next position is at least as close to `want`.
-                var j = ptr[i]
-                while j + 1 < list.count && abs(Int64(list[j + 1]) - want) <= abs(Int64(list[j]) - want) { j += 1 }
-                ptr[i] = j
-                total += Int(abs(Int64(list[j]) - want))
+                let list = lists[i]
+                let want = Int(p) + Int(offsetsBuffer[i])
+                var j = pointers[i]
+                while j + 1 < list.count && abs(Int(list[j + 1]) - want) <= abs(Int(list[j]) - want) { j += 1 }
+                pointers[i] = j
+                total += abs(Int(list[j]) - want)
                 if total > slop { ok = false; break }
             }
-            if ok { count += 1 }
+            if ok { matches += 1 }
         }
-        return count
+        return matches
     }
 }

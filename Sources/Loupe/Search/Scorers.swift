@@ -8,12 +8,51 @@ class Scorer {
     /// `doc` before the first `next()`/`advance(_:)`.
     static let unstarted = UInt32.max - 1
     var doc: UInt32 = Scorer.unstarted
+    /// Set by a top-level collector: documents scoring at most this cannot enter the results,
+    /// so a scorer may skip them (they then go uncounted: the total becomes a lower bound).
+    var minCompetitiveScore: Double = 0
     /// Expected number of matches (drives the order of conjunctions: cheapest leads).
     var cost: Int { 0 }
     @discardableResult func next() -> UInt32 { fatalError("abstract") }
     /// First match >= target (target > doc).
     @discardableResult func advance(_ target: UInt32) -> UInt32 { fatalError("abstract") }
     func score() -> Double { 0 }
+    /// An upper bound on the score of any document in `target ... upTo`, computed without
+    /// moving the scorer (from block-max data), and the last document it covers. The default
+    /// knows nothing: an infinite bound over everything.
+    func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (.infinity, Scorer.noMore - 2) }
+}
+
+/// Block-max bounds of one postings list under one BM25 weight, computed lazily per block
+/// from the block's impacts (or, for a short list without skip data, its exact maximum).
+struct BlockBounds {
+    let cursor: PostingsCursor
+    let bm25: BM25Weight
+    let lengths: UnsafePointer<UInt32>
+    private var cache: [Double] = []
+    private var lastBlock = 0
+
+    init(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
+        self.cursor = cursor
+        self.bm25 = bm25
+        self.lengths = lengths
+    }
+
+    mutating func bound(_ target: UInt32) -> (bound: Double, upTo: UInt32) {
+        if cache.isEmpty {
+            if cursor.hasBlockBounds {
+                cache = [Double](repeating: -1, count: cursor.blockCount)
+            } else {
+                cache = [PostingsCursorProbe.maxScore(cursor: cursor, bm25: bm25, lengths: lengths)]
+            }
+        }
+        guard cursor.hasBlockBounds else { return (cache[0], Scorer.noMore - 2) }
+        let b = cursor.blockIndex(for: target, from: lastBlock)
+        lastBlock = b
+        if cache[b] < 0 { cache[b] = cursor.blockMaxScore(b, bm25) }
+        let end = cursor.lastDoc(ofBlock: b)
+        return (cache[b], end >= Scorer.noMore - 1 ? Scorer.noMore - 2 : end)
+    }
 }
 
 /// One term in one field: BM25 over its postings.
@@ -22,10 +61,15 @@ final class TermScorer: Scorer {
     let bm25: BM25Weight
     let lengths: UnsafePointer<UInt32>
 
+    private var bounds: BlockBounds
+
     init(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
         self.cursor = cursor; self.bm25 = bm25; self.lengths = lengths
+        bounds = BlockBounds(cursor: cursor, bm25: bm25, lengths: lengths)
         super.init()
     }
+
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { bounds.bound(target) }
 
     override var cost: Int { cursor.docFreq }
     override func next() -> UInt32 { doc = cursor.next(); return doc }
@@ -49,6 +93,7 @@ final class AllDocsScorer: Scorer {
         doc = target < count ? target : Scorer.noMore
         return doc
     }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
 }
 
 /// Documents whose date lies in [from, to] (inclusive); scores 0, so it only filters.
@@ -81,6 +126,7 @@ final class DateRangeScorer: Scorer {
         doc = scan(Int(target))
         return doc
     }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
 }
 
 /// Documents matching all sub-scorers; score is the sum. Leapfrog: the cheapest scorer leads
@@ -115,6 +161,20 @@ final class ConjunctionScorer: Scorer {
         for sub in subs { s += sub.score() }
         return s
     }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(subs, target) }
+}
+
+/// Sum of the subs' bounds over the window where all of them hold.
+@inline(__always)
+func sumOfBounds(_ subs: [Scorer], _ target: UInt32) -> (bound: Double, upTo: UInt32) {
+    var total = 0.0
+    var upTo = Scorer.noMore - 2
+    for s in subs {
+        let (b, u) = s.shallowBound(target)
+        total += b
+        if u < upTo { upTo = u }
+    }
+    return (total, upTo)
 }
 
 /// Documents matching any sub-scorer; score is the sum of those that match.
@@ -154,6 +214,7 @@ final class DisjunctionScorer: Scorer {
         for s in subs where s.doc == doc { total += s.score() }
         return total
     }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(subs, target) }
 }
 
 /// `required` minus documents matching `excluded`.
@@ -177,6 +238,7 @@ final class ExclusionScorer: Scorer {
     override func next() -> UInt32 { doc = skipExcluded(required.next()); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = skipExcluded(required.advance(target)); return doc }
     override func score() -> Double { required.score() }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { required.shallowBound(target) }
 }
 
 /// `required`, plus the score of `optional` where it matches too.
@@ -194,4 +256,5 @@ final class OptionalScorer: Scorer {
         if optional.doc == doc { s += optional.score() }
         return s
     }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds([required, optional], target) }
 }

@@ -50,6 +50,15 @@ public final class Searcher: @unchecked Sendable {
                 }
                 // Every document was scored when the heap never filled: the count is exact.
                 if !top.isFull { lowerBound = false }
+            } else if request.sort == .relevance && !request.exactCount {
+                // Block-max pruning over any scorer tree: windows whose bound cannot beat
+                // the k-th best score are skipped without decoding positions or scoring.
+                lowerBound = true
+                for (s, seg) in reader.segments.enumerated() {
+                    guard let scorer = plan.scorer(segment: seg) else { continue }
+                    total += Searcher.collectPruned(scorer, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
+                }
+                if !top.isFull { lowerBound = false }
             } else {
                 let sign: Int64 = request.sort == .oldest ? -1 : 1
                 for (s, seg) in reader.segments.enumerated() {
@@ -91,6 +100,36 @@ public final class Searcher: @unchecked Sendable {
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             return SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
         }
+    }
+
+    /// Relevance top-k over one segment with block-max pruning; returns the documents scored.
+    static func collectPruned(_ scorer: Scorer, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        var scored = 0
+        var target: UInt32 = 0
+        while true {
+            let threshold = top.threshold
+            let (bound, upTo) = scorer.shallowBound(target)
+            if bound * BlockMaxWand.slack <= threshold {
+                if upTo >= Scorer.noMore - 2 { break }
+                target = upTo + 1
+                continue
+            }
+            var d = scorer.advance(target)
+            while d <= upTo {
+                if filter.passes(Int(d)) {
+                    scored += 1
+                    let s = scorer.score()
+                    if s > top.threshold {
+                        top.insert(TopK.Entry(score: s, segment: segment, doc: d, key: 0))
+                        if top.isFull { scorer.minCompetitiveScore = top.threshold }
+                    }
+                }
+                d = scorer.next()
+            }
+            if d == Scorer.noMore { break }
+            target = d
+        }
+        return scored
     }
 
     /// Convenience: the top `limit` hits of `query`.

@@ -60,4 +60,21 @@ public enum BitPacking {
             bitPos += bits
         }
     }
+
+    /// Decodes values `first ..< first + count` of a block packed at `bits` bits into `out`
+    /// (random access: value `i` starts at bit `i * bits`).
+    @inline(__always)
+    public static func unpack(_ src: UnsafeRawPointer, bits: Int, from first: Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
+        if bits == 0 {
+            out.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(bits)) - 1
+        var bitPos = first * bits
+        for i in 0..<count {
+            let word = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: bitPos >> 3, as: UInt64.self))
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bitPos & 7)) & mask)
+            bitPos += bits
+        }
+    }
 }

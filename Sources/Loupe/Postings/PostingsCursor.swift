@@ -37,6 +37,13 @@ final class PostingsCursor {
     private var posBuf: UnsafeMutablePointer<UInt32>
     private var posCapacity: Int
     private var posBlock = -1
+    private var posTotal = 0
+    private var posGen: UInt32 = 0
+    private let docGen: UnsafeMutablePointer<UInt32>
+    private var runOffsets: UnsafeMutablePointer<Int>
+    private var runGen: UnsafeMutablePointer<UInt32>
+    private var runCapacity = 8
+    private var knownRuns = 0
     private let posStarts: UnsafeMutablePointer<Int>
 
     private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
@@ -55,6 +62,11 @@ final class PostingsCursor {
         impactOffsets = .allocate(capacity: n)
         docs = .allocate(capacity: BitPacking.blockSize); tfs = .allocate(capacity: BitPacking.blockSize)
         posStarts = .allocate(capacity: BitPacking.blockSize + 1)
+        docGen = .allocate(capacity: BitPacking.blockSize)
+        docGen.initialize(repeating: 0, count: BitPacking.blockSize)
+        runOffsets = .allocate(capacity: 8)
+        runGen = .allocate(capacity: 8)
+        runGen.initialize(repeating: 0, count: 8)
         posCapacity = 512
         posBuf = .allocate(capacity: posCapacity)
         let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
@@ -96,6 +108,7 @@ final class PostingsCursor {
         lastDocs.deallocate(); docOffsets.deallocate(); posOffsets.deallocate()
         impactOffsets.deallocate()
         docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
+        docGen.deallocate(); runOffsets.deallocate(); runGen.deallocate()
     }
 
     @inline(__always) var freq: UInt32 { tfs[idx] }
@@ -193,37 +206,78 @@ final class PostingsCursor {
     }
 
     /// Absolute positions of the current document, ascending. Valid until the cursor leaves
-    /// its block. The first call in a block decodes the whole block's positions and turns each
-    /// document's gaps into absolute positions in place, so later calls are O(1).
+    /// its block. Only the 128-value runs of the block's position stream that hold this
+    /// document are decoded (runs before it are skipped by their width byte), so a sparse
+    /// intersection decodes little; each run is decoded at most once per block.
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
         guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
-        if posBlock != block { decodePositions(pos) }
-        return UnsafeBufferPointer(start: posBuf + posStarts[idx], count: Int(tfs[idx]))
+        if posBlock != block { preparePositions() }
+        let start = posStarts[idx]
+        let n = Int(tfs[idx])
+        if docGen[idx] != posGen {
+            if n > 0 {
+                let firstRun = start >> 7, lastRun = (start + n - 1) >> 7
+                for r in firstRun...lastRun { decodeRange(r, start, start + n, pos) }
+                var p: UInt32 = 0
+                for j in 0..<n {
+                    p = j == 0 ? posBuf[start] : p &+ posBuf[start + j]
+                    posBuf[start + j] = p
+                }
+            }
+            docGen[idx] = posGen
+        }
+        return UnsafeBufferPointer(start: posBuf + start, count: n)
     }
 
-    private func decodePositions(_ pos: UnsafePointer<UInt8>) {
+    private func preparePositions() {
         var total = 0
         for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
         posStarts[count] = total
-        let need = (total + BitPacking.blockSize - 1) / BitPacking.blockSize * BitPacking.blockSize + BitPacking.blockSize
+        posTotal = total
+        let runs = (total >> 7) + 1
+        let need = runs << 7
         if need > posCapacity {
             posBuf.deallocate()
             posCapacity = need
             posBuf = .allocate(capacity: need)
         }
-        var off = posOffsets[block]
-        PositionsCodec.decode(pos, offset: &off, count: total, into: posBuf)
-        var k = 0
-        for i in 0..<count {
-            let n = Int(tfs[i])
-            var p: UInt32 = 0
-            for j in 0..<n {
-                p = j == 0 ? posBuf[k] : p &+ posBuf[k]
-                posBuf[k] = p
-                k += 1
-            }
+        if runs + 1 > runCapacity {
+            runOffsets.deallocate(); runGen.deallocate()
+            runCapacity = runs + 1
+            runOffsets = .allocate(capacity: runCapacity)
+            runGen = .allocate(capacity: runCapacity)
+            runGen.initialize(repeating: 0, count: runCapacity)
         }
+        posGen &+= 1
+        if posGen == 0 { // wrapped: clear the stamps
+            posGen = 1
+            runGen.update(repeating: 0, count: runCapacity)
+            docGen.update(repeating: 0, count: BitPacking.blockSize)
+        }
+        runOffsets[0] = posOffsets[block]
+        knownRuns = 1
         posBlock = block
+    }
+
+    /// Decodes the part of `lo ..< hi` that lies in run `r` (128 bit-packed values, or the
+    /// vint tail when `r` is the last run, decoded whole once) into `posBuf` at the same indices.
+    private func decodeRange(_ r: Int, _ lo: Int, _ hi: Int, _ pos: UnsafePointer<UInt8>) {
+        let fullRuns = posTotal >> 7
+        while knownRuns <= r {
+            let off = runOffsets[knownRuns - 1]
+            runOffsets[knownRuns] = off + 1 + BitPacking.packedByteCount(bits: Int(pos[off]))
+            knownRuns += 1
+        }
+        var off = runOffsets[r]
+        let base = r << 7
+        if r < fullRuns {
+            let bits = Int(pos[off]); off += 1
+            let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
+            BitPacking.unpack(UnsafeRawPointer(pos + off), bits: bits, from: a - base, count: b - a, into: posBuf + a)
+        } else if runGen[r] != posGen {
+            for i in base..<posTotal { posBuf[i] = readVIntUnchecked(pos, &off) }
+            runGen[r] = posGen
+        }
     }
 }

@@ -106,3 +106,19 @@ func readVIntUnchecked(_ p: UnsafePointer<UInt8>, _ offset: inout Int) -> UInt32
     } while b >= 0x80 && shift < 35
     return result
 }
+
+/// Unchecked 64-bit vint decoding (values that can exceed 32 bits, such as tail entries that
+/// carry a flag bit beside a 32-bit gap).
+@inline(__always)
+func readVInt64Unchecked(_ p: UnsafePointer<UInt8>, _ offset: inout Int) -> UInt64 {
+    var b = p[offset]; offset += 1
+    if b < 0x80 { return UInt64(b) }
+    var result = UInt64(b & 0x7F)
+    var shift: UInt64 = 7
+    repeat {
+        b = p[offset]; offset += 1
+        result |= UInt64(b & 0x7F) << shift
+        shift += 7
+    } while b >= 0x80 && shift < 70
+    return result
+}

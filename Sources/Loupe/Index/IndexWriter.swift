@@ -8,7 +8,7 @@ public struct IndexWriterOptions: Sendable {
     public var threads: Int = 1
     /// Merge automatically after each commit following the log merge policy.
     public var autoMerge: Bool = true
-    /// Segments of one size level that trigger a merge.
+    /// Segments of one size level that trigger a merge (values below 2 count as 2).
     public var mergeFactor: Int = 10
     /// Reject documents whose text is larger than this (default 16 MB).
     public var maxDocumentBytes: Int = 16 << 20
@@ -36,10 +36,12 @@ public final class IndexWriter {
     private var flushed: [SegmentMeta] = []
     /// Deletions within this transaction's own segments, by segment name.
     private var newDeletions: [String: Set<Int>] = [:]
-    /// Latest location of each id added in this transaction (nil after a delete).
-    private var latest: [String: (segment: String, doc: Int)?] = [:]
-    /// Ids to remove from already committed segments at commit.
-    private var idsToDelete: Set<String> = []
+    /// Latest location of each id added in this transaction (nil after a delete). Keyed by the
+    /// id's UTF-8 bytes, as ids are compared on disk (String equality would merge canonically
+    /// equivalent but different ids).
+    private var latest: [[UInt8]: (segment: String, doc: Int)?] = [:]
+    /// Ids (UTF-8 bytes) to remove from already committed segments at commit.
+    private var idsToDelete: Set<[UInt8]> = []
     private var nextSegment: Int
 
     /// Creates a new index in `directory` (which may exist but must hold no index, unless `overwrite`).
@@ -114,9 +116,10 @@ public final class IndexWriter {
     /// absent id is not an error.
     public func delete(id: String) throws {
         try indexPending()
-        if let loc = latest[id], let loc { newDeletions[loc.segment, default: []].insert(loc.doc) }
-        latest[id] = .some(nil)
-        idsToDelete.insert(id)
+        let key = Array(id.utf8)
+        if let loc = latest[key], let loc { newDeletions[loc.segment, default: []].insert(loc.doc) }
+        latest[key] = .some(nil)
+        idsToDelete.insert(key)
     }
 
     /// Whether anything waits to be committed.
@@ -168,9 +171,10 @@ public final class IndexWriter {
     }
 
     private func record(id: String, segment: String, doc: Int) {
-        if let prev = latest[id], let prev { newDeletions[prev.segment, default: []].insert(prev.doc) }
-        latest[id] = (segment, doc)
-        if !manifest.segments.isEmpty { idsToDelete.insert(id) }
+        let key = Array(id.utf8)
+        if let prev = latest[key], let prev { newDeletions[prev.segment, default: []].insert(prev.doc) }
+        latest[key] = (segment, doc)
+        if !manifest.segments.isEmpty { idsToDelete.insert(key) }
     }
 
     /// Writes the in-memory segments to disk (still uncommitted).
@@ -198,13 +202,13 @@ public final class IndexWriter {
                 var dels: DeletionSet? = nil
                 for id in idsToDelete {
                     if reader == nil { reader = try SegmentReader(directory: directory, meta: meta, schema: schema, verify: false) }
-                    for d in reader!.docs(withId: id) {
+                    for d in reader!.docs(withIdBytes: id) {
                         if dels == nil { dels = reader!.deletions ?? DeletionSet(docCount: meta.docCount) }
                         dels!.delete(d)
                     }
                 }
                 if let dels, let reader, dels.deletedCount != meta.deletedCount {
-                    m.segments[i] = try writeDeletions(dels, meta: meta, norms: reader.norms, generation: m.generation)
+                    m.segments[i] = try writeDeletions(dels, meta: meta, norms: reader.norms.map(Array.init), generation: m.generation)
                 }
             }
         }
@@ -284,8 +288,9 @@ public final class IndexWriter {
                 let level = s.liveCount <= 1 ? 0 : Int(log10(Double(s.liveCount)))
                 levels[level, default: []].append(i)
             }
-            guard let (_, group) = levels.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count >= options.mergeFactor }) else { return }
-            try merge(segmentIndices: Array(group.prefix(options.mergeFactor)))
+            let factor = max(2, options.mergeFactor)
+            guard let (_, group) = levels.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count >= factor }) else { return }
+            try merge(segmentIndices: Array(group.prefix(factor)))
         }
     }
 

@@ -6,9 +6,12 @@ public final class SegmentReader: @unchecked Sendable {
     let postings: MappedFile
     let positions: MappedFile
     let store: StoreReader
-    /// Field lengths per indexed field number.
-    let norms: [[UInt32]]
-    let dates: [Int64]
+    /// Field lengths per indexed field number. Owned buffers (not arrays) so the hot loops
+    /// index them without reference counting.
+    let norms: [UnsafeBufferPointer<UInt32>]
+    let dates: UnsafeBufferPointer<Int64>
+    /// Deletion bitset (nil without deletions), an owned buffer for the same reason.
+    let deletedBits: UnsafePointer<UInt8>?
     let ids: IdsReader
     let deletions: DeletionSet?
 
@@ -23,8 +26,8 @@ public final class SegmentReader: @unchecked Sendable {
             throw LoupeError.corruptFile(path: p("store"), reason: "holds \(store.docCount) documents, the manifest says \(meta.docCount)")
         }
         let n = try NormsReader(path: p("norms"), docCount: meta.docCount, verify: verify)
-        norms = (0..<schema.indexedFields.count).map { n.lengths[$0] ?? [UInt32](repeating: 0, count: meta.docCount) }
-        dates = try DatesFile.read(path: p("dates"), docCount: meta.docCount, verify: verify)
+        norms = (0..<schema.indexedFields.count).map { SegmentReader.owned(n.lengths[$0] ?? [UInt32](repeating: 0, count: meta.docCount)) }
+        dates = SegmentReader.owned(try DatesFile.read(path: p("dates"), docCount: meta.docCount, verify: verify))
         ids = try IdsReader(path: p("ids"), docCount: meta.docCount, verify: verify)
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
@@ -33,9 +36,23 @@ public final class SegmentReader: @unchecked Sendable {
                 throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the manifest")
             }
             deletions = d
+            deletedBits = d.deletedCount > 0 ? SegmentReader.owned(d.bits).baseAddress : nil
         } else {
             deletions = nil
+            deletedBits = nil
         }
+    }
+
+    private static func owned<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
+        let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
+        _ = p.initialize(from: a)
+        return UnsafeBufferPointer(start: p.baseAddress, count: a.count)
+    }
+
+    deinit {
+        for n in norms { n.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() } }
+        dates.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+        deletedBits.map { UnsafeMutablePointer(mutating: $0).deallocate() }
     }
 
     public var docCount: Int { meta.docCount }
@@ -49,9 +66,10 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// Documents (including deleted ones) whose external id is `id`.
-    func docs(withId id: String) -> [Int] {
-        var id = id
-        guard let info = id.withUTF8({ terms.lookup(field: idFieldNumber, term: UnsafeRawBufferPointer($0)) }) else { return [] }
+    func docs(withId id: String) -> [Int] { docs(withIdBytes: Array(id.utf8)) }
+
+    func docs(withIdBytes id: [UInt8]) -> [Int] {
+        guard let info = id.withUnsafeBytes({ terms.lookup(field: idFieldNumber, term: $0) }) else { return [] }
         let c = cursor(info)
         var out: [Int] = []
         while c.next() != PostingsCursor.noMore { out.append(Int(c.doc)) }

@@ -144,7 +144,7 @@ final class PostingsCursor {
             count = BitPacking.blockSize
         } else {
             for i in 0..<tailCount {
-                let v = readVIntUnchecked(post, &off)
+                let v = readVInt64Unchecked(post, &off)
                 prev += Int64(v >> 1) + 1
                 docs[i] = UInt32(prev)
                 tfs[i] = (v & 1) != 0 ? 1 : readVIntUnchecked(post, &off)

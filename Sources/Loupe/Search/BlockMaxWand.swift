@@ -38,68 +38,115 @@ struct BlockMaxWand {
     /// Slightly inflates bounds so rounding in a different summation order never prunes a true hit.
     static let slack = 1 + 1e-9
 
+    /// A list's state in the hot loop: no reference counting (the `List` objects outlive the run).
+    private struct Slot {
+        var cursor: Unmanaged<PostingsCursor>
+        var bm25: BM25Weight
+        var lengths: UnsafePointer<UInt32>
+        var maxScore: Double
+        var bounds: UnsafePointer<Double>
+        var boundCount: Int
+        /// Position in the query's list order: contributions are summed in this order so that
+        /// equal documents get bit-identical scores and tie by index order.
+        var index: Int
+        @inline(__always) var doc: UInt32 { cursor._withUnsafeGuaranteedRef { $0.doc } }
+        @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
+    }
+
     /// Runs the query over one segment into `top`; returns the number of documents scored.
     static func run(lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
         if lists.count == 1 { return runSingle(lists[0], segment: segment, filter: filter, top: &top) }
-        var lists = lists
-        for l in lists { l.cursor.next() }
-        lists.removeAll { $0.cursor.doc == PostingsCursor.noMore }
+        return withExtendedLifetime(lists) { () -> Int in
+            let bounds = lists.map { l -> UnsafeMutablePointer<Double> in
+                let p = UnsafeMutablePointer<Double>.allocate(capacity: max(l.blockBounds.count, 1))
+                for (i, b) in l.blockBounds.enumerated() { p[i] = b }
+                return p
+            }
+            defer { bounds.forEach { $0.deallocate() } }
+            let slots = UnsafeMutablePointer<Slot>.allocate(capacity: lists.count)
+            defer { slots.deallocate() }
+            var n = 0
+            for (i, l) in lists.enumerated() where l.cursor.next() != PostingsCursor.noMore {
+                slots[n] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, maxScore: l.maxScore,
+                                bounds: UnsafePointer(bounds[i]), boundCount: max(l.blockBounds.count, 1), index: i)
+                n += 1
+            }
+            let contributions = UnsafeMutablePointer<Double>.allocate(capacity: lists.count)
+            defer { contributions.deallocate() }
+            contributions.initialize(repeating: 0, count: lists.count)
+            return runMany(slots, n, contributions, lists.count, segment: segment, filter: filter, top: &top)
+        }
+    }
+
+    private static func runMany(_ slots: UnsafeMutablePointer<Slot>, _ count: Int, _ contributions: UnsafeMutablePointer<Double>, _ listCount: Int,
+                                segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        var n = count
         var scored = 0
-        while !lists.isEmpty {
-            // Insertion sort by current doc (the list is almost sorted between iterations).
-            for i in 1..<lists.count {
-                var j = i
-                let x = lists[i]
-                while j > 0 && lists[j - 1].cursor.doc > x.cursor.doc { lists[j] = lists[j - 1]; j -= 1 }
-                lists[j] = x
+        while n > 0 {
+            // Insertion sort by current doc (the lists are almost sorted between iterations).
+            if n > 1 {
+                for i in 1..<n {
+                    var j = i
+                    let x = slots[i]
+                    let xd = x.doc
+                    while j > 0 && slots[j - 1].doc > xd { slots[j] = slots[j - 1]; j -= 1 }
+                    slots[j] = x
+                }
             }
             let threshold = top.threshold
             var acc = 0.0
             var pivot = -1
-            for i in 0..<lists.count {
-                acc += lists[i].maxScore
+            for i in 0..<n {
+                acc += slots[i].maxScore
                 if acc * slack > threshold { pivot = i; break }
             }
             if pivot < 0 { break }
-            let pivotDoc = lists[pivot].cursor.doc
-            if pivotDoc == PostingsCursor.noMore { break }
+            let pivotDoc = slots[pivot].doc
             // Include every list sitting on the pivot document.
             var last = pivot
-            while last + 1 < lists.count && lists[last + 1].cursor.doc == pivotDoc { last += 1 }
+            while last + 1 < n && slots[last + 1].doc == pivotDoc { last += 1 }
             // Block-max test.
             var blockSum = 0.0
             var nextBoundary = UInt32.max
             for i in 0...last {
-                let c = lists[i].cursor
-                let b = c.blockIndex(for: pivotDoc, from: c.block)
-                blockSum += lists[i].blockBounds[min(b, lists[i].blockBounds.count - 1)]
-                let end = c.lastDoc(ofBlock: b)
+                let (b, end) = slots[i].with { c -> (Int, UInt32) in
+                    let b = c.blockIndex(for: pivotDoc, from: c.block)
+                    return (b, c.lastDoc(ofBlock: b))
+                }
+                blockSum += slots[i].bounds[min(b, slots[i].boundCount - 1)]
                 if end < nextBoundary { nextBoundary = end }
             }
             var exhausted = false
             if blockSum * slack <= threshold {
                 // No document up to the nearest block end can make it; jump past it (but not past the next list's doc).
                 var target = nextBoundary >= UInt32.max - 1 ? PostingsCursor.noMore : nextBoundary &+ 1
-                if last + 1 < lists.count && lists[last + 1].cursor.doc < target { target = lists[last + 1].cursor.doc }
+                if last + 1 < n && slots[last + 1].doc < target { target = slots[last + 1].doc }
                 if target <= pivotDoc { target = pivotDoc &+ 1 }
-                for i in 0...last where lists[i].cursor.doc < target {
-                    if lists[i].cursor.advance(target) == PostingsCursor.noMore { exhausted = true }
+                for i in 0...last where slots[i].doc < target {
+                    if slots[i].with({ $0.advance(target) }) == PostingsCursor.noMore { exhausted = true }
                 }
-            } else if lists[0].cursor.doc == pivotDoc {
+            } else if slots[0].doc == pivotDoc {
                 let d = Int(pivotDoc)
                 if filter.passes(d) {
+                    for i in 0...last {
+                        contributions[slots[i].index] = slots[i].bm25.score(tf: slots[i].with { $0.freq }, length: slots[i].lengths[d])
+                    }
                     var s = 0.0
-                    for i in 0...last { s += lists[i].bm25.score(tf: lists[i].cursor.freq, length: lists[i].lengths[d]) }
+                    for i in 0..<listCount { s += contributions[i]; contributions[i] = 0 }
                     scored += 1
                     if s > threshold { top.insert(TopK.Entry(score: s, segment: segment, doc: pivotDoc, key: 0)) }
                 }
-                for i in 0...last where lists[i].cursor.next() == PostingsCursor.noMore { exhausted = true }
+                for i in 0...last where slots[i].with({ $0.next() }) == PostingsCursor.noMore { exhausted = true }
             } else {
-                for i in 0..<pivot where lists[i].cursor.doc < pivotDoc {
-                    if lists[i].cursor.advance(pivotDoc) == PostingsCursor.noMore { exhausted = true }
+                for i in 0..<pivot where slots[i].doc < pivotDoc {
+                    if slots[i].with({ $0.advance(pivotDoc) }) == PostingsCursor.noMore { exhausted = true }
                 }
             }
-            if exhausted { lists.removeAll { $0.cursor.doc == PostingsCursor.noMore } }
+            if exhausted {
+                var k = 0
+                for i in 0..<n where slots[i].doc != PostingsCursor.noMore { slots[k] = slots[i]; k += 1 }
+                n = k
+            }
         }
         return scored
     }
@@ -147,22 +194,22 @@ enum PostingsCursorProbe {
 
 /// Which documents of a segment may be returned: live ones, within the request's date range.
 struct DocFilter {
-    let deletions: DeletionSet?
-    let dates: [Int64]
+    let deleted: UnsafePointer<UInt8>?
+    let dates: UnsafePointer<Int64>
     let from: Int64
     let to: Int64
     let byDate: Bool
 
     init(segment: SegmentReader, after: Int64?, before: Int64?) {
-        deletions = segment.deletions.flatMap { $0.deletedCount > 0 ? $0 : nil }
-        dates = segment.dates
+        deleted = segment.deletedBits
+        dates = segment.dates.baseAddress!
         from = after ?? Int64.min
         to = before ?? Int64.max
         byDate = after != nil || before != nil
     }
 
     @inline(__always) func passes(_ d: Int) -> Bool {
-        if let deletions, deletions.isDeleted(d) { return false }
+        if let deleted, deleted[d >> 3] & (1 << UInt8(d & 7)) != 0 { return false }
         if byDate {
             let v = dates[d]
             return v != DatesFile.missing && v >= from && v <= to

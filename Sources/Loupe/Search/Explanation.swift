@@ -75,11 +75,18 @@ public struct Explanation: Sendable, Equatable {
             return true
         case .matchNone:
             return false
-        case let .boolean(must, should, _):
-            for m in must { collect(m, reader: reader, segment: segment, doc: doc, into: &out) }
-            var any = must.isEmpty ? false : true
-            for s in should where collect(s, reader: reader, segment: segment, doc: doc, into: &out) { any = true }
-            return any
+        case let .boolean(must, should, mustNot):
+            // Mirror the scorers: every must matches, no mustNot does, and without musts at
+            // least one should; only then do the matched clauses' entries count.
+            var local: [Entry] = []
+            for m in must where !collect(m, reader: reader, segment: segment, doc: doc, into: &local) { return false }
+            var scratch: [Entry] = []
+            for n in mustNot where collect(n, reader: reader, segment: segment, doc: doc, into: &scratch) { return false }
+            var anyShould = false
+            for s in should where collect(s, reader: reader, segment: segment, doc: doc, into: &local) { anyShould = true }
+            guard !must.isEmpty || anyShould else { return false }
+            out += local
+            return true
         }
     }
 }

@@ -158,9 +158,7 @@ extension QueryPlan {
         case let .terms(leaves):
             let subs: [Scorer] = leaves.compactMap { leaf in
                 guard let info = leaf.term.withUnsafeBytes({ segment.termInfo(field: leaf.field, term: $0) }) else { return nil }
-                return segment.norms[leaf.field].withUnsafeBufferPointer { l in
-                    TermScorer(cursor: segment.cursor(info), bm25: leaf.bm25, lengths: l.baseAddress!)
-                }
+                return TermScorer(cursor: segment.cursor(info), bm25: leaf.bm25, lengths: segment.norms[leaf.field].baseAddress!)
             }
             if subs.isEmpty { return nil }
             return subs.count == 1 ? subs[0] : DisjunctionScorer(subs)
@@ -171,9 +169,7 @@ extension QueryPlan {
                     guard let info = t.withUnsafeBytes({ segment.termInfo(field: leaf.field, term: $0) }) else { return nil }
                     cursors.append(segment.cursor(info))
                 }
-                return segment.norms[leaf.field].withUnsafeBufferPointer { l in
-                    PhraseScorer(cursors: cursors, offsets: leaf.offsets, slop: leaf.slop, bm25: leaf.bm25, lengths: l.baseAddress!)
-                }
+                return PhraseScorer(cursors: cursors, offsets: leaf.offsets, slop: leaf.slop, bm25: leaf.bm25, lengths: segment.norms[leaf.field].baseAddress!)
             }
             if subs.isEmpty { return nil }
             return subs.count == 1 ? subs[0] : DisjunctionScorer(subs)

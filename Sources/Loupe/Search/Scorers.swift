@@ -98,10 +98,10 @@ final class AllDocsScorer: Scorer {
 
 /// Documents whose date lies in [from, to] (inclusive); scores 0, so it only filters.
 final class DateRangeScorer: Scorer {
-    let dates: [Int64]
+    let dates: UnsafeBufferPointer<Int64>
     let from: Int64, to: Int64
     private var started = false
-    init(dates: [Int64], from: Int64, to: Int64) {
+    init(dates: UnsafeBufferPointer<Int64>, from: Int64, to: Int64) {
         self.dates = dates; self.from = from; self.to = to
         super.init()
     }
@@ -132,8 +132,12 @@ final class DateRangeScorer: Scorer {
 /// Documents matching all sub-scorers; score is the sum. Leapfrog: the cheapest scorer leads
 /// and the others are advanced to its candidate; any overshoot becomes the new candidate.
 final class ConjunctionScorer: Scorer {
+    /// Cheapest first, for leapfrogging.
     let subs: [Scorer]
+    /// Query order, for summing scores identically in every segment.
+    let inQueryOrder: [Scorer]
     init(_ subs: [Scorer]) {
+        inQueryOrder = subs
         self.subs = subs.sorted { $0.cost < $1.cost }
         super.init()
     }
@@ -158,7 +162,7 @@ final class ConjunctionScorer: Scorer {
     override func advance(_ target: UInt32) -> UInt32 { doc = align(subs[0].advance(target)); return doc }
     override func score() -> Double {
         var s = 0.0
-        for sub in subs { s += sub.score() }
+        for sub in inQueryOrder { s += sub.score() }
         return s
     }
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(subs, target) }

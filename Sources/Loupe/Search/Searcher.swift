@@ -41,9 +41,7 @@ public final class Searcher: @unchecked Sendable {
                 for (s, seg) in reader.segments.enumerated() {
                     let lists: [BlockMaxWand.List] = leaves.compactMap { leaf in
                         guard let info = leaf.term.withUnsafeBytes({ seg.termInfo(field: leaf.field, term: $0) }) else { return nil }
-                        return seg.norms[leaf.field].withUnsafeBufferPointer { l in
-                            BlockMaxWand.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: l.baseAddress!)
-                        }
+                        return BlockMaxWand.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: seg.norms[leaf.field].baseAddress!)
                     }
                     if lists.isEmpty { continue }
                     total += BlockMaxWand.run(lists: lists, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)

@@ -156,15 +156,17 @@ enum IndexVerifier {
     }
 
     /// Asserts that the index in `directory` holds exactly `model`, term by term.
-    static func assertIndexMatches(_ directory: String, _ model: Model, schema: Schema = .news(),
+    /// `statistics` also checks mean field lengths and every term's live document frequency.
+    static func assertIndexMatches(_ directory: String, _ model: Model, schema: Schema = .news(), statistics: Bool = true,
                                    file: StaticString = #filePath, line: UInt = #line) throws {
         let reader = try IndexReader.open(directory: directory, verify: true)
-        try assertReaderMatches(reader, model, file: file, line: line)
+        try assertReaderMatches(reader, model, statistics: statistics, file: file, line: line)
         let report = try IndexChecker.check(directory: directory)
         XCTAssertEqual(report.documents, model.count, "checker's live count", file: file, line: line)
     }
 
-    static func assertReaderMatches(_ reader: IndexReader, _ model: Model, file: StaticString = #filePath, line: UInt = #line) throws {
+    static func assertReaderMatches(_ reader: IndexReader, _ model: Model, statistics: Bool = true,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
         let schema = reader.schema
         let (docs, postings, lengths) = try actual(reader, file: file, line: line)
         XCTAssertEqual(reader.liveDocCount, model.count, "live document count", file: file, line: line)
@@ -194,6 +196,24 @@ enum IndexVerifier {
             }
         }
         XCTAssertEqual(mismatches, 0, "documents whose postings or lengths differ", file: file, line: line)
+
+        // Collection statistics over live documents: mean field lengths and document frequencies.
+        for f in 0..<schema.indexedFields.count where statistics {
+            let sum = expectedLengths.values.reduce(0.0) { $0 + Double($1[f]) }
+            let mean = model.isEmpty ? 0 : sum / Double(model.count)
+            XCTAssertEqual(reader.averageLengths[f], mean, accuracy: 1e-9, "average length of field \(f)", file: file, line: line)
+            var df: [[UInt8]: Int] = [:]
+            for fields in expected.values { for t in (fields[f] ?? [:]).keys { df[t, default: 0] += 1 } }
+            var dfMismatches = 0
+            for (t, n) in df {
+                let got = t.withUnsafeBytes { reader.docFreq(field: f, term: $0) }
+                if got != n {
+                    dfMismatches += 1
+                    if dfMismatches <= 3 { XCTFail("docFreq of '\(String(decoding: t, as: UTF8.self))' in field \(f): \(got), expected \(n)", file: file, line: line) }
+                }
+            }
+            XCTAssertEqual(dfMismatches, 0, "terms of field \(f) with a wrong live docFreq", file: file, line: line)
+        }
     }
 
     static func describe(_ e: [Int: [[UInt8]: [UInt32]]], _ a: [Int: [[UInt8]: [UInt32]]]) -> String {

@@ -193,6 +193,30 @@ final class IndexRoundTripTests: XCTestCase {
         try IndexVerifier.assertIndexMatches(dir, model, schema: .news(language: nil))
     }
 
+    /// Field lengths past 255 and 65535 (wider norms), term frequencies in the thousands inside
+    /// full 128-doc blocks (bit-packed positions, cursor buffers that must grow), and a merge of it.
+    func testHugeDocumentsAndHighTermFrequencies() throws {
+        let dir = tmp.sub("huge")
+        var opts = IndexWriterOptions(); opts.autoMerge = false
+        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil), options: opts)
+        var model: Model = [:]
+        var corpus = TestCorpus(seed: 112)
+        for i in 0..<300 {
+            var body = corpus.text(maxWords: 10)
+            if i % 50 == 0 { body += " " + String(repeating: "echo delta ", count: 35_000) }       // 70k tokens
+            else if i % 7 == 0 { body += " " + String(repeating: "echo ", count: 300 + i) }        // > 256 positions
+            let d = Document(id: "h\(i)", fields: ["title": String(repeating: "echo ", count: i % 3), "body": body])
+            try w.add(d); model[d.id] = d
+            if i == 150 { try w.commit() }
+        }
+        try w.commit()
+        try IndexVerifier.assertIndexMatches(dir, model, schema: .news(language: nil))
+        try w.delete(id: "h0"); model["h0"] = nil
+        try w.forceMerge(maxSegments: 1)
+        w.close()
+        try IndexVerifier.assertIndexMatches(dir, model, schema: .news(language: nil))
+    }
+
     // MARK: Update semantics, one at a time
 
     func makeWriter(_ name: String, budget: Int = 256 << 20) throws -> (String, IndexWriter) {

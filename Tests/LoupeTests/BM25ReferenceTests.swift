@@ -45,6 +45,8 @@ final class BM25ReferenceTests: XCTestCase {
         var defaultOperator: DefaultOperator = .and
         var after: Int64? = nil
         var before: Int64? = nil
+        /// `SearchRequest.fields`: the fields of unscoped clauses.
+        var fields: [String]? = nil
     }
 
     func request(_ q: Query, limit: Int = 10, offset: Int = 0, sort: Loupe.SortOrder = .relevance, exact: Bool) -> SearchRequest {
@@ -55,6 +57,7 @@ final class BM25ReferenceTests: XCTestCase {
         r.defaultOperator = q.defaultOperator
         r.after = q.after
         r.before = q.before
+        r.fields = q.fields
         r.snippetField = nil
         r.loadDocuments = false
         return r
@@ -63,13 +66,15 @@ final class BM25ReferenceTests: XCTestCase {
     /// Runs each query in every mode and compares it with the reference. Returns the failures
     /// (also reported through XCTFail, the first few in full).
     @discardableResult
-    func check(_ queries: [Query], _ label: String, sorts: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+    func check(_ queries: [Query], _ label: String, sorts: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> (failures: Int, pruned: Int) {
         XCTAssertEqual(Self.setupProblems, [], "the index does not hold what was written", file: file, line: line)
         var failures: [String] = []
         var matched = 0
-        for q in queries {
+        var prunedCount = 0
+        for (n, q) in queries.enumerated() {
             let node = try QueryParser.parse(q.text, defaultOperator: q.defaultOperator, knownFields: ["title", "body"])
             var problems: [String] = []
+            reference.defaultFields = q.fields ?? ["title", "body"]
             let ref = reference.search(node, after: q.after, before: q.before)
             if !ref.isEmpty { matched += 1 }
 
@@ -79,6 +84,7 @@ final class BM25ReferenceTests: XCTestCase {
             if let d = compareHits(exact.hits, ref, offset: 0, limit: 10) { problems.append("exactCount top-10: \(d)") }
 
             let pruned = try index.search(request(q, exact: false))
+            if pruned.totalIsLowerBound { prunedCount += 1 }
             if let d = compareHits(pruned.hits, ref, offset: 0, limit: 10) { problems.append("pruned top-10: \(d)") }
             if pruned.totalIsLowerBound ? pruned.total > ref.count : pruned.total != ref.count {
                 problems.append("pruned: total \(pruned.total) (lower bound: \(pruned.totalIsLowerBound)), reference \(ref.count)")
@@ -86,6 +92,17 @@ final class BM25ReferenceTests: XCTestCase {
 
             let page2 = try index.search(request(q, offset: 10, exact: false))
             if let d = compareHits(page2.hits, ref, offset: 10, limit: 10) { problems.append("offset 10: \(d)") }
+
+            // Every 5th query: the complete ranking, and a page past the end.
+            if n % 5 == 0 {
+                let all = try index.search(request(q, limit: ref.count + 5, exact: false))
+                if let d = compareHits(all.hits, ref, offset: 0, limit: ref.count + 5, roundingTies: true) { problems.append("full ranking: \(d)") }
+                if all.total != ref.count || all.totalIsLowerBound { problems.append("full ranking: total \(all.total), reference \(ref.count)") }
+                let past = try index.search(request(q, offset: ref.count, exact: true))
+                if !past.hits.isEmpty || past.total != ref.count { problems.append("offset past the end: \(past.hits.count) hits, total \(past.total)") }
+                let none = try index.search(request(q, limit: 0, exact: true))
+                if !none.hits.isEmpty || none.total != ref.count { problems.append("limit 0: \(none.hits.count) hits, total \(none.total)") }
+            }
 
             if sorts {
                 for sort in [Loupe.SortOrder.newest, .oldest] {
@@ -108,7 +125,7 @@ final class BM25ReferenceTests: XCTestCase {
         if failures.count > 4 { XCTFail("[\(label)] \(failures.count) of \(queries.count) queries disagree with the reference", file: file, line: line) }
         // The generators must produce queries that actually match something.
         XCTAssertGreaterThan(matched, queries.count / 3, "[\(label)] too few queries match anything", file: file, line: line)
-        return failures.count
+        return (failures.count, prunedCount)
     }
 
     // MARK: Query material
@@ -184,7 +201,8 @@ final class BM25ReferenceTests: XCTestCase {
             if rng.chance(0.15) { parts.append("\"\(phraseText(&rng, count: 2))\"") }
             return Query(text: parts.joined(separator: " "), defaultOperator: .or)
         }
-        try check(qs, "default OR")
+        let (_, pruned) = try check(qs, "default OR")
+        XCTAssertGreaterThan(pruned, 0, "block-max WAND never pruned: the comparison with exact counting proves nothing")
     }
 
     func testExplicitOr() throws {
@@ -235,8 +253,11 @@ final class BM25ReferenceTests: XCTestCase {
             var picked = [words[i], words[j]]
             if rng.chance(0.3) { picked.reverse() }
             if rng.chance(0.25) { picked.append(rng.pick(words)) }
+            // Repeated terms: the same positions may serve several phrase terms.
+            if rng.chance(0.15) { picked = [picked[0], picked[0]] + (rng.chance(0.5) ? [picked[0]] : []) }
+            if rng.chance(0.1) { picked.insert(picked[0], at: 1) }
             let text = picked.joined(separator: " ").replacingOccurrences(of: "\"", with: "")
-            return Query(text: "\"\(text)\"~\(rng.int(0...5))")
+            return Query(text: "\"\(text)\"~\(rng.chance(0.1) ? rng.int(6...40) : rng.int(0...5))")
         }
         try check(qs, "slop")
     }
@@ -245,12 +266,14 @@ final class BM25ReferenceTests: XCTestCase {
         let qs = generate(8) { rng in
             let f = rng.pick(["title", "body"]), g = rng.pick(["title", "body"])
             let a = word(&rng), b = word(&rng)
-            switch rng.int(0...5) {
+            switch rng.int(0...7) {
             case 0: return Query(text: "\(f):\(a)")
             case 1: return Query(text: "\(f):\(a) \(g):\(b)")
             case 2: return Query(text: "\(f):(\(a) OR \(b))")
             case 3: return Query(text: "\(f):\"\(phraseText(&rng, count: 2, field: f))\"")
             case 4: return Query(text: "\(f):\(a) \(b)", defaultOperator: .or)
+            case 5: return Query(text: "\(a) OR \(b)", fields: [f])
+            case 6: return Query(text: "\"\(phraseText(&rng, count: 2))\" \(String(b.prefix(2)))*", defaultOperator: .or, fields: [f])
             default: return Query(text: "\(f):\(String(vocab.zipf(&rng).prefix(2)))* -\(g):\(b)")
             }
         }
@@ -268,7 +291,8 @@ final class BM25ReferenceTests: XCTestCase {
             default: return Query(text: p)
             }
         }
-        try check(qs, "prefix")
+        let (_, pruned) = try check(qs, "prefix")
+        XCTAssertGreaterThan(pruned, 0, "block-max WAND never pruned")
     }
 
     func testDateFilters() throws {

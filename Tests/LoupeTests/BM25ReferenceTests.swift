@@ -1,0 +1,330 @@
+import Foundation
+import XCTest
+@testable import Loupe
+
+/// Randomized differential tests: every query class is run against a multi-segment index (with
+/// merges, deletions and updates) and against `ReferenceEngine`, a brute-force BM25 engine.
+/// Top-10 ids (in order), scores (1e-5 relative), totals, offsets and date sorting must agree,
+/// with exact counting and with block-max WAND pruning.
+final class BM25ReferenceTests: XCTestCase {
+    static let seed: UInt64 = 0x10_0E_BE
+    static var directory: String!
+    static var index: Index!
+    static var reference: ReferenceEngine!
+    static var vocab: Vocabulary!
+    static var setupProblems: [String] = []
+
+    override class func setUp() {
+        super.setUp()
+        directory = makeTempDirectory("bm25ref")
+        var builder = CorpusBuilder(seed: seed)
+        do {
+            reference = try builder.build(directory: directory, commits: 6, perCommit: 550)
+            index = try Index.open(at: directory)
+            setupProblems = try reference.prepare(reader: index.reader)
+        } catch {
+            setupProblems = ["building the corpus failed: \(error)"]
+        }
+        vocab = builder.vocab
+    }
+
+    override class func tearDown() {
+        index = nil
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        super.tearDown()
+    }
+
+    var index: Index { Self.index }
+    var reference: ReferenceEngine { Self.reference }
+    var vocab: Vocabulary { Self.vocab }
+
+    // MARK: The harness
+
+    struct Query {
+        var text: String
+        var defaultOperator: DefaultOperator = .and
+        var after: Int64? = nil
+        var before: Int64? = nil
+        /// `SearchRequest.fields`: the fields of unscoped clauses.
+        var fields: [String]? = nil
+    }
+
+    func request(_ q: Query, limit: Int = 10, offset: Int = 0, sort: Loupe.SortOrder = .relevance, exact: Bool) -> SearchRequest {
+        var r = SearchRequest(query: q.text, limit: limit)
+        r.offset = offset
+        r.sort = sort
+        r.exactCount = exact
+        r.defaultOperator = q.defaultOperator
+        r.after = q.after
+        r.before = q.before
+        r.fields = q.fields
+        r.snippetField = nil
+        r.loadDocuments = false
+        return r
+    }
+
+    /// Runs each query in every mode and compares it with the reference. Returns the failures
+    /// (also reported through XCTFail, the first few in full).
+    @discardableResult
+    func check(_ queries: [Query], _ label: String, sorts: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> (failures: Int, pruned: Int) {
+        XCTAssertEqual(Self.setupProblems, [], "the index does not hold what was written", file: file, line: line)
+        var failures: [String] = []
+        var matched = 0
+        var prunedCount = 0
+        for (n, q) in queries.enumerated() {
+            let node = try QueryParser.parse(q.text, defaultOperator: q.defaultOperator, knownFields: ["title", "body"])
+            var problems: [String] = []
+            reference.defaultFields = q.fields ?? ["title", "body"]
+            let ref = reference.search(node, after: q.after, before: q.before)
+            if !ref.isEmpty { matched += 1 }
+
+            let exact = try index.search(request(q, exact: true))
+            if exact.totalIsLowerBound { problems.append("exactCount: totalIsLowerBound is true") }
+            if exact.total != ref.count { problems.append("exactCount: total \(exact.total), reference \(ref.count)") }
+            if let d = compareHits(exact.hits, ref, offset: 0, limit: 10) { problems.append("exactCount top-10: \(d)") }
+
+            let pruned = try index.search(request(q, exact: false))
+            if pruned.totalIsLowerBound { prunedCount += 1 }
+            if let d = compareHits(pruned.hits, ref, offset: 0, limit: 10) { problems.append("pruned top-10: \(d)") }
+            if pruned.totalIsLowerBound ? pruned.total > ref.count : pruned.total != ref.count {
+                problems.append("pruned: total \(pruned.total) (lower bound: \(pruned.totalIsLowerBound)), reference \(ref.count)")
+            }
+
+            let page2 = try index.search(request(q, offset: 10, exact: false))
+            if let d = compareHits(page2.hits, ref, offset: 10, limit: 10) { problems.append("offset 10: \(d)") }
+
+            // Every 5th query: the complete ranking, and a page past the end.
+            if n % 5 == 0 {
+                let all = try index.search(request(q, limit: ref.count + 5, exact: false))
+                if let d = compareHits(all.hits, ref, offset: 0, limit: ref.count + 5, roundingTies: true) { problems.append("full ranking: \(d)") }
+                if all.total != ref.count || all.totalIsLowerBound { problems.append("full ranking: total \(all.total), reference \(ref.count)") }
+                let past = try index.search(request(q, offset: ref.count, exact: true))
+                if !past.hits.isEmpty || past.total != ref.count { problems.append("offset past the end: \(past.hits.count) hits, total \(past.total)") }
+                let none = try index.search(request(q, limit: 0, exact: true))
+                if !none.hits.isEmpty || none.total != ref.count { problems.append("limit 0: \(none.hits.count) hits, total \(none.total)") }
+            }
+
+            if sorts {
+                for sort in [Loupe.SortOrder.newest, .oldest] {
+                    let refSorted = ReferenceEngine.order(ref, sort: sort)
+                    let r = try index.search(request(q, sort: sort, exact: false))
+                    if let d = compareHits(r.hits, refSorted, offset: 0, limit: 10) { problems.append("sort \(sort): \(d)") }
+                    if r.total != ref.count && !(r.totalIsLowerBound && r.total <= ref.count) {
+                        problems.append("sort \(sort): total \(r.total), reference \(ref.count)")
+                    }
+                }
+            }
+            if !problems.isEmpty {
+                var desc = "query \(q.text.debugDescription)"
+                if q.defaultOperator == .or { desc += " (default OR)" }
+                if q.after != nil || q.before != nil { desc += " after \(q.after.map(ISODate.format) ?? "-") before \(q.before.map(ISODate.format) ?? "-")" }
+                failures.append(desc + ":\n  " + problems.joined(separator: "\n  "))
+            }
+        }
+        for f in failures.prefix(4) { XCTFail("[\(label)] \(f)", file: file, line: line) }
+        if failures.count > 4 { XCTFail("[\(label)] \(failures.count) of \(queries.count) queries disagree with the reference", file: file, line: line) }
+        // The generators must produce queries that actually match something.
+        XCTAssertGreaterThan(matched, queries.count / 3, "[\(label)] too few queries match anything", file: file, line: line)
+        return (failures.count, prunedCount)
+    }
+
+    // MARK: Query material
+
+    /// A word as a user might type it: mostly vocabulary words (frequent and rare), sometimes
+    /// upper-cased, stripped of diacritics, or absent from the corpus.
+    func word(_ rng: inout SplitMix64) -> String {
+        switch rng.int(0...19) {
+        case 0: return "zzq\(rng.int(0...9))x"
+        case 1...3: return vocab.uniform(&rng)
+        case 4:
+            let w = vocab.zipf(&rng).uppercased()
+            return ["AND", "OR", "NOT"].contains(w) ? w.lowercased() : w
+        case 5: return Analyzer.normalizeTerm(rng.pick(Vocabulary.vietnamese))
+        default: return vocab.zipf(&rng)
+        }
+    }
+
+    /// Words of a live document's field (raw text split on spaces, punctuation kept).
+    func docWords(_ rng: inout SplitMix64, field: String? = nil, minCount: Int = 2) -> [String] {
+        for _ in 0..<50 {
+            let d = reference.docs[rng.int(0...(reference.docs.count - 1))]
+            let name = field ?? (rng.chance(0.3) ? "title" : "body")
+            let words = (reference.live[d.id]?.fields[name] ?? "").split(separator: " ").map(String.init)
+            if words.count >= minCount { return words }
+        }
+        return ["war", "legacy"]
+    }
+
+    /// A phrase of `count` consecutive words from a document (so it usually matches).
+    func phraseText(_ rng: inout SplitMix64, count: Int, field: String? = nil) -> String {
+        let words = docWords(&rng, field: field, minCount: count)
+        let start = rng.int(0...(words.count - count))
+        return words[start..<(start + count)].joined(separator: " ").replacingOccurrences(of: "\"", with: "")
+    }
+
+    func date(_ rng: inout SplitMix64) -> Int64 { Int64.random(in: CorpusBuilder.minDate...CorpusBuilder.maxDate, using: &rng) }
+
+    func day(_ rng: inout SplitMix64) -> String { String(ISODate.format(date(&rng)).prefix(10)) }
+
+    func generate(_ seed: UInt64, count: Int = 50, _ make: (inout SplitMix64) -> Query) -> [Query] {
+        var rng = SplitMix64(seed: Self.seed ^ seed)
+        return (0..<count).map { _ in make(&rng) }
+    }
+
+    // MARK: Query classes
+
+    func testSingleTerms() throws {
+        let qs = generate(1) { rng in
+            if rng.chance(0.08) { return Query(text: rng.pick(Vocabulary.split)) }  // several tokens: a phrase
+            return Query(text: word(&rng))
+        }
+        try check(qs, "term")
+    }
+
+    func testConjunctions() throws {
+        let qs = generate(2) { rng in
+            let ws = (0..<rng.int(2...3)).map { _ in vocab.zipf(&rng) }
+            switch rng.int(0...3) {
+            case 0: return Query(text: ws.joined(separator: " AND "))
+            case 1: return Query(text: ws.map { "+" + $0 }.joined(separator: " "))
+            default: return Query(text: ws.joined(separator: " "))
+            }
+        }
+        try check(qs, "AND")
+    }
+
+    func testDefaultOperatorOr() throws {
+        let qs = generate(3) { rng in
+            var parts = (0..<rng.int(2...4)).map { _ in word(&rng) }
+            if rng.chance(0.2) { parts[0] = "+" + parts[0] }
+            if rng.chance(0.2) { parts.append("-" + vocab.zipf(&rng)) }
+            if rng.chance(0.15) { parts.append("\"\(phraseText(&rng, count: 2))\"") }
+            return Query(text: parts.joined(separator: " "), defaultOperator: .or)
+        }
+        let (_, pruned) = try check(qs, "default OR")
+        XCTAssertGreaterThan(pruned, 0, "block-max WAND never pruned: the comparison with exact counting proves nothing")
+    }
+
+    func testExplicitOr() throws {
+        let qs = generate(4) { rng in
+            let a = word(&rng), b = word(&rng), c = word(&rng)
+            switch rng.int(0...4) {
+            case 0: return Query(text: "\(a) OR \(b)")
+            case 1: return Query(text: "\(a) OR \(b) OR \(c)")
+            case 2: return Query(text: "(\(a) \(b)) OR \(c)")
+            case 3: return Query(text: "\(a) (\(b) OR \(c))")
+            default: return Query(text: "\(a) || \(b)* OR \"\(phraseText(&rng, count: 2))\"")
+            }
+        }
+        try check(qs, "OR")
+    }
+
+    func testNegations() throws {
+        let qs = generate(5) { rng in
+            let a = vocab.zipf(&rng), b = vocab.zipf(&rng), c = vocab.zipf(&rng)
+            switch rng.int(0...6) {
+            case 0: return Query(text: "\(a) -\(b)")
+            case 1: return Query(text: "\(a) NOT \(b)")
+            case 2: return Query(text: "-\(a)")
+            case 3: return Query(text: "NOT \(a) NOT \(b)")
+            case 4: return Query(text: "\(a) -(\(b) \(c))")
+            case 5: return Query(text: "(\(a) OR \(b)) -\(c)")
+            default: return Query(text: "\(a) -\"\(phraseText(&rng, count: 2))\"")
+            }
+        }
+        try check(qs, "NOT")
+    }
+
+    func testPhrases() throws {
+        let qs = generate(6) { rng in
+            let n = rng.int(2...3)
+            if rng.chance(0.15) { return Query(text: "\"\(word(&rng)) \(word(&rng))\"") }
+            let text = "\"\(phraseText(&rng, count: n))\""
+            return Query(text: rng.chance(0.2) ? text + " " + vocab.zipf(&rng) : text)
+        }
+        try check(qs, "phrase")
+    }
+
+    func testSloppyPhrases() throws {
+        let qs = generate(7) { rng in
+            let words = docWords(&rng, minCount: 5)
+            let i = rng.int(0...(words.count - 2))
+            let j = min(words.count - 1, i + rng.int(1...4))
+            var picked = [words[i], words[j]]
+            if rng.chance(0.3) { picked.reverse() }
+            if rng.chance(0.25) { picked.append(rng.pick(words)) }
+            // Repeated terms: the same positions may serve several phrase terms.
+            if rng.chance(0.15) { picked = [picked[0], picked[0]] + (rng.chance(0.5) ? [picked[0]] : []) }
+            if rng.chance(0.1) { picked.insert(picked[0], at: 1) }
+            let text = picked.joined(separator: " ").replacingOccurrences(of: "\"", with: "")
+            return Query(text: "\"\(text)\"~\(rng.chance(0.1) ? rng.int(6...40) : rng.int(0...5))")
+        }
+        try check(qs, "slop")
+    }
+
+    func testFieldScoped() throws {
+        let qs = generate(8) { rng in
+            let f = rng.pick(["title", "body"]), g = rng.pick(["title", "body"])
+            let a = word(&rng), b = word(&rng)
+            switch rng.int(0...7) {
+            case 0: return Query(text: "\(f):\(a)")
+            case 1: return Query(text: "\(f):\(a) \(g):\(b)")
+            case 2: return Query(text: "\(f):(\(a) OR \(b))")
+            case 3: return Query(text: "\(f):\"\(phraseText(&rng, count: 2, field: f))\"")
+            case 4: return Query(text: "\(f):\(a) \(b)", defaultOperator: .or)
+            case 5: return Query(text: "\(a) OR \(b)", fields: [f])
+            case 6: return Query(text: "\"\(phraseText(&rng, count: 2))\" \(String(b.prefix(2)))*", defaultOperator: .or, fields: [f])
+            default: return Query(text: "\(f):\(String(vocab.zipf(&rng).prefix(2)))* -\(g):\(b)")
+            }
+        }
+        try check(qs, "field")
+    }
+
+    func testPrefixes() throws {
+        let qs = generate(9) { rng in
+            var w = vocab.zipf(&rng)
+            if rng.chance(0.2) { w = rng.pick(Vocabulary.vietnamese) }
+            let p = String(w.prefix(rng.int(1...4))) + "*"
+            switch rng.int(0...3) {
+            case 0: return Query(text: "\(p) \(vocab.zipf(&rng))")
+            case 1: return Query(text: "\(p) \(String(vocab.zipf(&rng).prefix(2)))*", defaultOperator: .or)
+            default: return Query(text: p)
+            }
+        }
+        let (_, pruned) = try check(qs, "prefix")
+        XCTAssertGreaterThan(pruned, 0, "block-max WAND never pruned")
+    }
+
+    func testDateFilters() throws {
+        let qs = generate(10) { rng in
+            var a = date(&rng), b = date(&rng)
+            if a > b { swap(&a, &b) }
+            let w = vocab.zipf(&rng), x = vocab.zipf(&rng)
+            let range = "date:[\(ISODate.format(a)) TO \(ISODate.format(b))]"
+            switch rng.int(0...7) {
+            case 0: return Query(text: "\(w) \(range)")
+            case 1: return Query(text: "(\(w) OR \(x)) \(range)")
+            case 2: return Query(text: "\(w) date:\(ISODate.format(CorpusBuilder.minDate + Int64(rng.int(0...20)) * 86_400))")
+            case 3: return Query(text: "\(w) date:[* TO \(day(&rng))]")
+            case 4: return Query(text: "\(w) -\(range)")
+            case 5: return Query(text: "\(w) \(x)", defaultOperator: .or, after: a, before: rng.chance(0.5) ? b : nil)
+            case 6: return Query(text: range)
+            default: return Query(text: "\"\(phraseText(&rng, count: 2))\" OR \(w)", before: b)
+            }
+        }
+        try check(qs, "date")
+    }
+
+    /// Sanity of the fixture itself: it has several segments and deletions, so the tests
+    /// exercise cross-segment statistics and tie-breaking.
+    func testFixtureShape() throws {
+        XCTAssertEqual(Self.setupProblems, [])
+        let r = index.reader
+        XCTAssertGreaterThan(r.segments.count, 2)
+        XCTAssertTrue(r.segments.contains { $0.deletions != nil }, "no segment has deletions")
+        XCTAssertEqual(r.liveDocCount, reference.n)
+        // The empty query matches everything, all with score 0, in index order.
+        try check([Query(text: "")], "match all", sorts: true)
+    }
+}
+

@@ -1,0 +1,217 @@
+import Foundation
+import XCTest
+@testable import Loupe
+
+/// Behaviour around searching: explanations add up, snapshots change only on refresh, and
+/// concurrent searches agree with sequential ones.
+final class SearchBehaviourTests: XCTestCase {
+    static var directory: String!
+    static var index: Index!
+    static var vocab: Vocabulary!
+    static var setupProblems: [String] = []
+
+    override class func setUp() {
+        super.setUp()
+        directory = makeTempDirectory("behaviour")
+        var builder = CorpusBuilder(seed: 0xBE4A_710)
+        do {
+            // Two indexing threads: documents of one chunk go to two segments at once.
+            let model = try builder.build(directory: directory, commits: 3, perCommit: 400, threads: 2)
+            index = try Index.open(at: directory)
+            setupProblems = try model.prepare(reader: index.reader)
+        } catch {
+            XCTFail("setup failed: \(error)")
+        }
+        vocab = builder.vocab
+    }
+
+    override class func tearDown() {
+        index = nil
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        super.tearDown()
+    }
+
+    var dirs: [String] = []
+    override func tearDown() {
+        for d in dirs { try? FileManager.default.removeItem(atPath: d) }
+        super.tearDown()
+    }
+
+    func tinyIndex(_ docs: [Document]) throws -> Index {
+        let dir = makeTempDirectory("tiny")
+        dirs.append(dir)
+        let w = try IndexWriter.create(directory: dir)
+        for d in docs { try w.add(d) }
+        try w.commit()
+        w.close()
+        return try Index.open(at: dir)
+    }
+
+    /// Random queries of every shape, including nested booleans and negations.
+    func mixedQueries(seed: UInt64, count: Int) -> [SearchRequest] {
+        var rng = SplitMix64(seed: seed)
+        let v = Self.vocab!
+        return (0..<count).map { _ in
+            let a = v.zipf(&rng), b = v.zipf(&rng), c = v.zipf(&rng)
+            let p = String(v.zipf(&rng).prefix(2))
+            let text: String
+            switch rng.int(0...9) {
+            case 0: text = a
+            case 1: text = "\(a) \(b)"
+            case 2: text = "\(a) OR \(b)"
+            case 3: text = "(\(a) \(b)) OR \(c)"
+            case 4: text = "\(a) (\(b) OR \(c))"
+            case 5: text = "\"\(a) \(b)\"~3 OR \(c)"
+            case 6: text = "\(p)* \(a)"
+            case 7: text = "\(a) -\(b)"
+            case 8: text = "title:\(a) OR body:\(b)"
+            default: text = "\(a) OR (\(b) -\(c))"
+            }
+            var r = SearchRequest(query: text, limit: 10)
+            if rng.chance(0.3) { r.defaultOperator = .or }
+            r.snippetField = nil
+            return r
+        }
+    }
+
+    func testTwoThreadWriterHoldsWhatWasWritten() {
+        XCTAssertEqual(Self.setupProblems, [])
+    }
+
+    // MARK: Explanations
+
+    func testExplanationEntriesSumToScore() throws {
+        var bad: [String] = []
+        for var r in mixedQueries(seed: 11, count: 120) {
+            r.explain = true
+            for hit in try Self.index.search(r).hits {
+                guard let e = hit.explanation else { bad.append("\(r.query): \(hit.id) has no explanation"); continue }
+                let sum = e.entries.reduce(0) { $0 + $1.score }
+                if !ReferenceEngine.nearlyEqual(sum, hit.score, 1e-9) || !ReferenceEngine.nearlyEqual(e.score, hit.score, 1e-9) {
+                    bad.append("\(r.query.debugDescription): \(hit.id) score \(hit.score), explanation \(e.score), entries \(e.entries.map(\.clause))")
+                }
+            }
+        }
+        for b in bad.prefix(5) { XCTFail(b) }
+        XCTAssertEqual(bad.count, 0, "\(bad.count) hits whose explanation does not add up")
+    }
+
+    /// The smallest case: a should-clause that is itself a conjunction which does not match.
+    func testExplanationOfUnmatchedNestedConjunction() throws {
+        let index = try tinyIndex([Document(id: "1", fields: ["body": "alpha gamma"])])
+        var r = SearchRequest(query: "(alpha beta) OR gamma")
+        r.explain = true
+        let hit = try XCTUnwrap(index.search(r).hits.first)
+        let e = try XCTUnwrap(hit.explanation)
+        XCTAssertEqual(e.entries.map(\.clause), ["body:gamma"])
+        XCTAssertEqual(e.entries.reduce(0) { $0 + $1.score }, hit.score, accuracy: 1e-9)
+    }
+
+    func testExplanationEntriesFollowTheFormula() throws {
+        var r = SearchRequest(query: "\"war legacy\" vietnam title:war")
+        r.explain = true
+        let index = try tinyIndex([
+            Document(id: "1", fields: ["title": "War legacy", "body": "the war legacy of Vietnam, the war legacy"]),
+            Document(id: "2", fields: ["title": "war", "body": "vietnam"]),
+            Document(id: "3", fields: ["title": "other", "body": "nothing here"]),
+        ])
+        let hits = try index.search(r).hits
+        XCTAssertEqual(hits.map(\.id), ["1"])
+        for entry in try XCTUnwrap(hits.first?.explanation).entries {
+            let tf = Double(entry.tf), dl = Double(entry.dl)
+            let expected = entry.boost * entry.idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / entry.avgdl))
+            XCTAssertEqual(entry.score, expected, accuracy: 1e-9, entry.clause)
+            let idf = entry.df.reduce(0.0) { $0 + log(1 + (3 - Double($1) + 0.5) / (Double($1) + 0.5)) }
+            XCTAssertEqual(entry.idf, idf, accuracy: 1e-12, entry.clause)
+        }
+    }
+
+    // MARK: Tie-breaking
+
+    /// Identical documents have equal scores in exact arithmetic and must rank by address. The
+    /// block-max WAND path (relevance, exactCount false, pure disjunction) sums a document's
+    /// term contributions in the order its lists happen to be sorted, which depends on the
+    /// lists' history; with three or more contributions the sums differ by an ulp and the later
+    /// document ranks first.
+    func testIdenticalDocumentsTieByAddressUnderWand() throws {
+        let index = try tinyIndex([
+            Document(id: "0", fields: ["body": "c b d"]),
+            Document(id: "1", fields: ["body": "a a"]),
+            Document(id: "2", fields: ["body": "d b"]),
+            Document(id: "3", fields: ["body": "c b d"]),
+        ])
+        var r = SearchRequest(query: "b c d")
+        r.defaultOperator = .or
+        r.exactCount = true
+        let exact = try index.search(r).hits
+        XCTAssertEqual(exact.map(\.id), ["0", "3", "2"])
+        r.exactCount = false
+        let pruned = try index.search(r).hits
+        XCTAssertEqual(pruned.map(\.id), ["0", "3", "2"], "scores \(pruned.map(\.score))")
+        XCTAssertEqual(pruned.first?.score, pruned.dropFirst().first?.score, "identical documents score differently")
+    }
+
+    // MARK: Snapshots
+
+    func testCommitVisibleOnlyAfterRefresh() throws {
+        let index = try tinyIndex([Document(id: "old", fields: ["body": "existing text"])])
+        XCTAssertFalse(try index.refresh(), "refresh without a new commit")
+        let oldSearcher = index.searcher
+        let w = try index.writer()
+        try w.add(Document(id: "new", fields: ["body": "freshly committed quokka"]))
+        try w.delete(id: "old")
+        XCTAssertEqual(try index.search("quokka").total, 0, "visible before commit")
+        try w.commit()
+        w.close()
+        XCTAssertEqual(try index.search("quokka").total, 0, "visible after commit but before refresh")
+        XCTAssertEqual(try index.search("existing").hits.map(\.id), ["old"], "deletion visible before refresh")
+        XCTAssertTrue(try index.refresh())
+        XCTAssertEqual(try index.search("quokka").hits.map(\.id), ["new"])
+        XCTAssertEqual(try index.search("existing").total, 0)
+        XCTAssertEqual(try index.search("").total, 1)
+        // A searcher taken before the refresh keeps its snapshot.
+        XCTAssertEqual(try oldSearcher.search("existing").hits.map(\.id), ["old"])
+        XCTAssertEqual(try oldSearcher.search("quokka").total, 0)
+        XCTAssertFalse(try index.refresh())
+    }
+
+    // MARK: Concurrency
+
+    struct Outcome: Equatable {
+        var total: Int
+        var lowerBound: Bool
+        var hits: [String]
+        var scores: [Double]
+    }
+
+    func run(_ r: SearchRequest) -> Outcome {
+        do {
+            let res = try Self.index.search(r)
+            return Outcome(total: res.total, lowerBound: res.totalIsLowerBound, hits: res.hits.map(\.id), scores: res.hits.map(\.score))
+        } catch {
+            return Outcome(total: -1, lowerBound: false, hits: ["error: \(error)"], scores: [])
+        }
+    }
+
+    func testConcurrentSearchesMatchSequential() throws {
+        var requests = mixedQueries(seed: 22, count: 40)
+        for i in requests.indices where i % 4 == 0 { requests[i].snippetField = "body" }  // snippets share the analyzer pool
+        for i in requests.indices where i % 5 == 0 { requests[i].sort = .newest }
+        let sequential = requests.map(run)
+        XCTAssertTrue(sequential.contains { !$0.hits.isEmpty })
+        let lock = NSLock()
+        var mismatches: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            // Each thread walks the queries from a different starting point.
+            for k in 0..<requests.count {
+                let i = (k + t * 5) % requests.count
+                let o = run(requests[i])
+                if o != sequential[i] {
+                    lock.lock(); mismatches.append("\(requests[i].query): \(o) vs \(sequential[i])"); lock.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(mismatches.count, 0, mismatches.prefix(3).joined(separator: "\n"))
+    }
+}
+

@@ -17,6 +17,7 @@ struct RecordParser {
         fieldNames = Set(schema.fields.map(\.name))
     }
 
+
     func document(from bytes: [UInt8], source: String) throws -> Document {
         func bad(_ reason: String) -> LoupeError { .invalidDocument(source: source, reason: reason) }
         if let offset = firstInvalidUTF8(bytes) {
@@ -72,7 +73,7 @@ struct RecordParser {
         return Document(id: id, fields: fields, date: date)
     }
 
-    private var decoder: JSONDecoder { JSONDecoder() }
+    private let decoder = JSONDecoder()
 
     private func quoted(_ s: String) -> String {
         "'" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "'"

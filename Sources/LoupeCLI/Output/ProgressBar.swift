@@ -9,6 +9,8 @@ final class ProgressBar {
     private let start = now()
     private var lastDraw = 0.0
     private var drawn = false
+    /// Fixed for the run so that the bar does not jump as the numbers grow.
+    private let barWidth = max(10, min(30, Terminal.stderrWidth - 62))
 
     init(totalBytes: Int?, enabled: Bool = Terminal.stderrIsTerminal) {
         self.totalBytes = totalBytes
@@ -38,8 +40,7 @@ final class ProgressBar {
             let fraction = min(1, Double(bytes) / Double(total))
             let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : .infinity
             parts.append("ETA \(Format.duration(eta))")
-            let text = parts.joined(separator: "  ")
-            let width = max(10, min(40, Terminal.stderrWidth - text.count - 4))
+            let width = barWidth
             let filled = Int(fraction * Double(width))
             bar = "[" + String(repeating: "=", count: filled) + (filled < width ? ">" + String(repeating: " ", count: width - filled - 1) : "") + "] "
         }

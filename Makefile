@@ -1,0 +1,44 @@
+# Loupe: build, demo and test. Works on a fresh Debian machine with Swift installed:
+# the system libraries are installed with apt-get when missing (with sudo unless root).
+
+SWIFT    ?= swift
+PACKAGES := liblz4-dev libstemmer-dev zlib1g-dev pkg-config
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LOUPE    := .build/release/loupe
+INDEX    := ./Index
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+# Install the system libraries Loupe links against, if any is missing.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+# The optimized `loupe` binary, in .build/release/loupe.
+build: deps
+	$(SWIFT) build -c release --product loupe
+
+# A fresh index of the samples, then two searches.
+demo: build
+	$(LOUPE) init --index $(INDEX) --force
+	$(LOUPE) add --index $(INDEX) --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
+	$(LOUPE) search --index $(INDEX) '"war legacy"'
+	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
+
+# Builds the debug `loupe` first: the CLI tests run that binary.
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+clean:
+	$(SWIFT) package clean
+	[ ! -d $(INDEX) ] || find $(INDEX) -mindepth 1 ! -name '*.md' -delete

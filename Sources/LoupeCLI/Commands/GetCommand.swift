@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+struct GetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "Print a stored document as JSON.",
+        discussion: """
+            The output has the same keys as `loupe add` reads (id, date, then the stored fields), \
+            so it can be edited and added again. An absent id exits with status 2.
+
+            Examples:
+              loupe get reuters-10
+              loupe get samples/seeds/000_fd2d3813decb2b3a.txt --compact
+            """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Argument(help: "The document's id.")
+    var id: String
+
+    @Flag(help: "One line instead of indented JSON.")
+    var compact = false
+
+    func run() throws {
+        let index = try location.open()
+        guard let doc = try index.document(id: id) else {
+            throw CLIError.badInput("no document with id '\(id)' in \(location.path)")
+        }
+        Terminal.out(GetCommand.json(doc, schema: index.schema).rendered(pretty: !compact))
+    }
+
+    static func json(_ doc: StoredDocument, schema: Schema) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("id", .string(doc.id))]
+        if let d = doc.date { pairs.append(("date", .string(ISODate.format(d)))) }
+        if case let .object(fields) = SearchOutput.documentFields(doc, schema: schema) { pairs += fields }
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show document, segment, term and size statistics.",
+        discussion: """
+            Size ratio = bytes of the index files / bytes of the indexed text.
+
+            Examples:
+              loupe stats
+              loupe stats --json | jq .segments
+            """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let index = try location.open()
+        let s = IndexStats(reader: index.reader)
+        if json {
+            Terminal.out(StatsCommand.json(s, directory: location.path).rendered(pretty: true))
+        } else {
+            Terminal.write(StatsCommand.text(s, directory: location.path), to: 1)
+        }
+    }
+
+    static func json(_ s: IndexStats, directory: String) -> JSONValue {
+        .object([
+            ("index", .string(directory)),
+            ("generation", .int(s.generation)),
+            ("format_version", .int(s.formatVersion)),
+            ("language", .optional(s.language)),
+            ("documents", .int(s.documents)),
+            ("deleted_documents", .int(s.deletedDocuments)),
+            ("segments", .int(s.segments)),
+            ("fields", .array(s.fields.map { f in
+                .object([("name", .string(f.name)), ("terms", .int(f.terms)), ("postings", .int(f.postings)),
+                         ("positions", .int(f.positions)), ("average_length", .double(f.averageLength))])
+            })),
+            ("terms", .int(s.fields.reduce(0) { $0 + $1.terms })),
+            ("postings", .int(s.fields.reduce(0) { $0 + $1.postings })),
+            ("positions", .int(s.fields.reduce(0) { $0 + $1.positions })),
+            ("bytes_by_kind", .object(s.bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("total_bytes", .int(s.totalBytes)),
+            ("index_bytes_without_store", .int(s.indexBytesWithoutStore)),
+            ("text_bytes", .int(s.textBytes)),
+            ("size_ratio", .double(s.sizeRatio)),
+            ("index_ratio_without_store", .double(s.indexRatioWithoutStore)),
+        ])
+    }
+
+    static func text(_ s: IndexStats, directory: String) -> String {
+        func pad(_ x: String, _ n: Int) -> String { x.count >= n ? x : x + String(repeating: " ", count: n - x.count) }
+        func lpad(_ x: String, _ n: Int) -> String { x.count >= n ? x : String(repeating: " ", count: n - x.count) + x }
+        var out = ""
+        out += "Index       \(directory) (generation \(s.generation), format \(s.formatVersion), language \(s.language ?? "none"))\n"
+        out += "Documents   \(Format.count(s.documents)) live, \(Format.count(s.deletedDocuments)) deleted\n"
+        out += "Segments    \(s.segments)\n\n"
+        out += pad("Field", 12) + lpad("terms", 14) + lpad("postings", 14) + lpad("positions", 16) + lpad("avg length", 12) + "\n"
+        for f in s.fields {
+            out += pad(f.name, 12) + lpad(Format.count(f.terms), 14) + lpad(Format.count(f.postings), 14)
+                + lpad(Format.count(f.positions), 16) + lpad(String(format: "%.1f", f.averageLength), 12) + "\n"
+        }
+        out += "\n" + pad("Files", 12) + lpad("bytes", 14) + "\n"
+        for (kind, bytes) in s.bytesByKind.sorted(by: { $0.value > $1.value }) {
+            out += pad(kind, 12) + lpad(Format.count(bytes), 14) + "  " + Format.bytes(bytes) + "\n"
+        }
+        out += pad("total", 12) + lpad(Format.count(s.totalBytes), 14) + "  " + Format.bytes(s.totalBytes) + "\n\n"
+        out += "Text        \(Format.bytes(s.textBytes)) indexed\n"
+        out += String(format: "Size        %.2f× the text (%.2f× without the document store)\n", s.sizeRatio, s.indexRatioWithoutStore)
+        return out
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+/// `--index DIR`, shared by every command. Defaults to `$LOUPE_INDEX`, else `./Index`.
+struct IndexLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The index directory (default: $LOUPE_INDEX, else ./Index).", valueName: "DIR"))
+    var index: String?
+
+    var path: String {
+        if let index { return index }
+        if let env = ProcessInfo.processInfo.environment["LOUPE_INDEX"], !env.isEmpty { return env }
+        return "./Index"
+    }
+
+    /// Opens the index for searching, verifying every file's checksum.
+    func open() throws -> Index { try Index.open(at: path, verify: true) }
+
+    func writer(_ options: IndexWriterOptions = .init()) throws -> IndexWriter {
+        try IndexWriter.open(directory: path, options: options)
+    }
+}
+
+/// Parses a date option (`--after`, `--before`): ISO-8601 date or date-time.
+func parseDateOption(_ text: String?, name: String, endOfDay: Bool) throws -> Int64? {
+    guard let text else { return nil }
+    let v = endOfDay ? ISODate.parseRangeEnd(text) : ISODate.parse(text)
+    guard let v else {
+        throw CLIError.badInput("--\(name) '\(text)' is not a date (use ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
+    }
+    return v
+}

@@ -1,0 +1,146 @@
+import CZlib
+import Foundation
+
+/// A stream of bytes from a file or standard input, read through zlib so that gzip-compressed
+/// input (`.gz`, or gzip data piped to stdin) is decompressed transparently; plain data passes
+/// through unchanged.
+final class ByteSource {
+    let name: String
+    private var file: gzFile?
+
+    /// Opens `path`, or standard input for "-".
+    init(path: String) throws {
+        name = path == "-" ? "standard input" : path
+        if path == "-" {
+            file = gzdopen(dup(0), "rb")
+        } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw CLIError.io("\(path) does not exist")
+            }
+            file = gzopen(path, "rb")
+            if file == nil { throw CLIError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        }
+        guard file != nil else { throw CLIError.io("cannot read \(name)") }
+        gzbuffer(file, 1 << 18)
+    }
+
+    deinit { if let file { gzclose(file) } }
+
+    /// Reads up to `count` bytes; 0 at the end.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        let n = gzread(file, buffer, UInt32(min(count, Int(Int32.max))))
+        if n < 0 {
+            var code: Int32 = 0
+            let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+            throw CLIError.io("cannot read \(name): \(message)")
+        }
+        return Int(n)
+    }
+
+    /// Bytes consumed from the underlying file (compressed bytes for gzip), for progress.
+    var rawOffset: Int { Int(gzoffset(file)) }
+
+    /// Reads everything, failing once more than `limit` bytes have been read (returns nil then).
+    func readAll(limit: Int) throws -> [UInt8]? {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: $0.count) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { return nil }
+        }
+    }
+}
+
+/// Splits a byte stream into lines (`\n` or `\r\n`), reading in large blocks.
+/// A line longer than `maxLineBytes` is skipped to its end and reported as `.tooLong`,
+/// so a huge line never has to fit in memory.
+final class LineReader {
+    enum Line {
+        case bytes([UInt8])
+        case tooLong(Int)
+    }
+
+    private let source: ByteSource
+    private let maxLineBytes: Int
+    private var buffer: [UInt8]
+    private var start = 0, end = 0
+    private var eof = false
+    /// Number of the line last returned (1-based).
+    private(set) var lineNumber = 0
+
+    init(source: ByteSource, maxLineBytes: Int) {
+        self.source = source
+        self.maxLineBytes = maxLineBytes
+        buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    private func fill() throws {
+        if start > 0 {
+            let n = end - start
+            if n > 0 { buffer.withUnsafeMutableBytes { b in _ = memmove(b.baseAddress!, b.baseAddress! + start, n) } }
+            start = 0; end = n
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        let n = try buffer.withUnsafeMutableBytes { b in try source.read(into: b.baseAddress! + end, count: b.count - end) }
+        if n == 0 { eof = true }
+        end += n
+    }
+
+    private func findNewline(from: Int) -> Int? {
+        guard from < end else { return nil }
+        return buffer.withUnsafeBytes { b -> Int? in
+            guard let p = memchr(b.baseAddress! + from, 0x0A, end - from) else { return nil }
+            return b.baseAddress!.distance(to: UnsafeRawPointer(p))
+        }
+    }
+
+    func next() throws -> Line? {
+        var scanned = start
+        while true {
+            if let nl = findNewline(from: scanned) {
+                var last = nl
+                if last > start && buffer[last - 1] == 0x0D { last -= 1 }
+                let line = Array(buffer[start..<last])
+                start = nl + 1
+                lineNumber += 1
+                return .bytes(line)
+            }
+            scanned = end
+            if end - start > maxLineBytes { return try skipLongLine() }
+            if eof {
+                guard start < end else { return nil }
+                var last = end
+                if buffer[last - 1] == 0x0D { last -= 1 }
+                let line = Array(buffer[start..<last])
+                start = end
+                lineNumber += 1
+                return .bytes(line)
+            }
+            let offset = scanned - start
+            try fill()
+            scanned = start + offset
+        }
+    }
+
+    /// Discards the current line, counting its bytes.
+    private func skipLongLine() throws -> Line {
+        var length = end - start
+        start = 0; end = 0
+        lineNumber += 1
+        while true {
+            try fill()
+            if let nl = findNewline(from: 0) {
+                length += nl
+                start = nl + 1
+                return .tooLong(length)
+            }
+            length += end
+            start = 0
+            if eof { end = 0; return .tooLong(length) }
+            end = 0
+        }
+    }
+}

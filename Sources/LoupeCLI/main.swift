@@ -1,2 +1,0 @@
-import Loupe
-print("loupe: under construction")

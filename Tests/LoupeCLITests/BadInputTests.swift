@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+import Loupe
+
+/// Bad input never changes the index (unless --skip-invalid), names the file and line, and
+/// exits non-zero; a damaged or locked index exits 3.
+final class BadInputTests: CLITestCase {
+    /// An index with two committed documents.
+    func makeIndex() throws {
+        try expect(0, ["init"])
+        let f = try write("base.jsonl", Self.line("base-1") + "\n" + Self.line("base-2") + "\n")
+        try expect(0, ["add", f])
+    }
+
+    func assertRejected(_ name: String, _ content: Data, line: Int, mentions: String, extra: [String] = [],
+                        file: StaticString = #filePath, testLine: UInt = #line) throws {
+        let path = try write(name, content)
+        let before = try snapshot()
+        let r = try loupe(["add"] + extra + [path])
+        XCTAssertEqual(r.status, 2, "\(name): \(r.stderr)", file: file, line: testLine)
+        XCTAssertTrue(r.stderr.hasPrefix("loupe: error: "), r.stderr, file: file, line: testLine)
+        XCTAssertTrue(r.stderr.contains("\(name):\(line)"), "\(name): error should name the file and line \(line): \(r.stderr)", file: file, line: testLine)
+        XCTAssertTrue(r.stderr.lowercased().contains(mentions), "\(name): expected '\(mentions)' in \(r.stderr)", file: file, line: testLine)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one sentence: \(r.stderr)", file: file, line: testLine)
+        let after = try snapshot()
+        XCTAssertEqual(Set(before.keys), Set(after.keys), "\(name): files changed", file: file, line: testLine)
+        for (k, v) in before { XCTAssertEqual(after[k], v, "\(name): \(k) changed", file: file, line: testLine) }
+        XCTAssertEqual(try documentCount(), 2, file: file, line: testLine)
+    }
+
+    func good(_ id: String) -> String { Self.line(id) + "\n" }
+
+    func testMalformedLine() throws {
+        try makeIndex()
+        try assertRejected("malformed.jsonl", Data((good("ok-1") + "{\"id\": \"x\", \"title\": \n" + good("ok-2")).utf8), line: 2, mentions: "malformed json")
+    }
+
+    func testInvalidUTF8() throws {
+        try makeIndex()
+        var data = Data((good("ok-1") + good("ok-2")).utf8)
+        data += Data("{\"id\": \"bad\", \"title\": \"caf".utf8) + Data([0xC3, 0x28]) + Data("\"}\n".utf8)
+        try assertRejected("utf8.jsonl", data, line: 3, mentions: "utf-8")
+    }
+
+    func testInvalidUTF8InTextFile() throws {
+        try makeIndex()
+        try assertRejected("bad.txt", Data("Title\nline two\nline ".utf8) + Data([0xFF]) + Data("three\n".utf8), line: 3, mentions: "utf-8")
+    }
+
+    func testMissingId() throws {
+        try makeIndex()
+        try assertRejected("noid.jsonl", Data((good("ok-1") + #"{"title": "no id here", "body": "x"}"# + "\n").utf8), line: 2, mentions: "id")
+    }
+
+    func testBadDate() throws {
+        try makeIndex()
+        try assertRejected("date.jsonl", Data((good("ok-1") + Self.line("d", date: "2025-02-30") + "\n").utf8), line: 2, mentions: "date")
+    }
+
+    func testUnknownField() throws {
+        try makeIndex()
+        try assertRejected("unknown.jsonl", Data((good("ok-1") + #"{"id": "u", "title": "t", "topic": "acq"}"# + "\n").utf8), line: 2, mentions: "unknown field")
+    }
+
+    func testOversizedDocument() throws {
+        try makeIndex()
+        let big = Self.line("big", body: String(repeating: "word ", count: 100)) + "\n"
+        try assertRejected("big.jsonl", Data((good("ok-1") + good("ok-2") + big).utf8), line: 3, mentions: "limit",
+                           extra: ["--max-document-bytes", "200"])
+        // A line far beyond the limit is skipped without being held in memory.
+        let huge = Self.line("huge", body: String(repeating: "x", count: 3 << 20)) + "\n"
+        try assertRejected("huge.jsonl", Data((good("ok-1") + huge).utf8), line: 2, mentions: "limit",
+                           extra: ["--max-document-bytes", "1000"])
+    }
+
+    func testMalformedJSONArray() throws {
+        try makeIndex()
+        try assertRejected("array.json", Data(("[\n" + Self.line("a") + ",\n" + #"{"id": "b", "title": }"# + "\n]\n").utf8), line: 3, mentions: "malformed json")
+    }
+
+    /// The bad record comes after segments were already flushed to disk: they are removed.
+    func testRollbackAfterFlushedSegments() throws {
+        try makeIndex()
+        var text = ""
+        let body = String(repeating: "lorem ipsum dolor sit amet ", count: 40)
+        for i in 0..<4000 { text += Self.line("bulk-\(i)", body: body + String(i)) + "\n" }
+        text += "not json\n"
+        try assertRejected("bulk.jsonl", Data(text.utf8), line: 4001, mentions: "malformed json", extra: ["--memory-budget", "1"])
+    }
+
+    func testSkipInvalidCommitsTheGoodDocuments() throws {
+        try makeIndex()
+        let content = good("ok-1") + "garbage\n" + good("ok-2") + #"{"title": "no id"}"# + "\n" + Self.line("d", date: "soon") + "\n" + good("ok-3")
+        let path = try write("mixed.jsonl", content)
+        let r = try loupe(["add", "--skip-invalid", path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        for line in [2, 4, 5] { XCTAssertTrue(r.stderr.contains("mixed.jsonl:\(line)"), r.stderr) }
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 3, r.stderr)
+        XCTAssertEqual(try documentCount(), 5)
+        for id in ["ok-1", "ok-2", "ok-3"] { try expect(0, ["get", id]) }
+    }
+
+    func testIgnoreUnknownDropsExtraKeys() throws {
+        try makeIndex()
+        let path = try write("extra.jsonl", #"{"id": "e", "title": "t", "topic": "acq", "places": ["usa"]}"# + "\n")
+        try expect(2, ["add", path])
+        try expect(0, ["add", "--ignore-unknown", path])
+        XCTAssertEqual(try documentCount(), 3)
+    }
+
+    func testMissingInputFileIsAnIOError() throws {
+        try makeIndex()
+        let r = try expect(4, ["add", tmp.appendingPathComponent("nope.jsonl").path])
+        XCTAssertTrue(r.stderr.contains("nope.jsonl"), r.stderr)
+    }
+
+    func testCheckFindsACorruptedFile() throws {
+        try makeIndex()
+        try expect(0, ["check"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: indexPath)
+        let post = try XCTUnwrap(names.first { $0.hasSuffix(".post") })
+        let url = URL(fileURLWithPath: indexPath + "/" + post)
+        var data = try Data(contentsOf: url)
+        data[data.count / 2] ^= 0x40
+        try data.write(to: url)
+        let r = try expect(3, ["check"])
+        XCTAssertTrue(r.stderr.contains(post), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("loupe: error: "), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertEqual(try loupe(["search", "word"]).status, 3)
+    }
+
+    func testSecondWriterGetsTheLockError() throws {
+        try makeIndex()
+        let path = try write("more.jsonl", good("more"))
+        let holder = try IndexWriter.open(directory: indexPath)
+        let r = try expect(3, ["add", path])
+        XCTAssertTrue(r.stderr.contains("locked"), r.stderr)
+        XCTAssertEqual(try loupe(["delete", "base-1"]).status, 3)
+        XCTAssertEqual(try loupe(["merge"]).status, 3)
+        // Readers are not blocked.
+        try expect(0, ["search", "body"])
+        holder.close()
+        try expect(0, ["add", path])
+        XCTAssertEqual(try documentCount(), 3)
+    }
+}

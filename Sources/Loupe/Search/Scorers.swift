@@ -49,8 +49,10 @@ struct BlockBounds {
         guard cursor.hasBlockBounds else { return (cache[0], Scorer.noMore - 2) }
         let b = cursor.blockIndex(for: target, from: lastBlock)
         lastBlock = b
-        if cache[b] < 0 { cache[b] = cursor.blockMaxScore(b, bm25) }
         let end = cursor.lastDoc(ofBlock: b)
+        // Past the list's last document: it contributes nothing from here on.
+        if end < target { return (0, Scorer.noMore - 2) }
+        if cache[b] < 0 { cache[b] = cursor.blockMaxScore(b, bm25) }
         return (cache[b], end >= Scorer.noMore - 1 ? Scorer.noMore - 2 : end)
     }
 }

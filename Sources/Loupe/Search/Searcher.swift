@@ -106,7 +106,8 @@ public final class Searcher: @unchecked Sendable {
         var target: UInt32 = 0
         while true {
             let threshold = top.threshold
-            let (bound, upTo) = scorer.shallowBound(target)
+            var (bound, upTo) = scorer.shallowBound(target)
+            if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
             if bound * BlockMaxWand.slack <= threshold {
                 if upTo >= Scorer.noMore - 2 { break }
                 target = upTo + 1

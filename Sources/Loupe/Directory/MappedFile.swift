@@ -43,6 +43,11 @@ public final class MappedFile: @unchecked Sendable {
     public static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
         let f = try MappedFile(path: path)
         let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum)
+        if verifyChecksum && f.mapped && f.count > 1 << 20 {
+            // Verification touched every page; hand them back so a process's resident memory
+            // reflects what searches use, not the whole index (the kernel's page cache keeps them).
+            madvise(UnsafeMutableRawPointer(mutating: f.base), f.count, MADV_DONTNEED)
+        }
         return (f, body)
     }
 }

@@ -63,3 +63,20 @@ public final class Index: @unchecked Sendable {
 
     public func document(id: String) throws -> StoredDocument? { try reader.document(id: id) }
 }
+
+extension Index {
+    /// Runs `body` with a writer, commits what it did, releases the writer lock, and refreshes
+    /// this index so the changes are searchable. If `body` throws, nothing is committed.
+    ///
+    ///     try index.write { writer in
+    ///         try writer.add(Document(id: "a1", fields: ["title": "…", "body": "…"]))
+    ///         try writer.delete(id: "old")
+    ///     }
+    public func write(options: IndexWriterOptions = .init(), _ body: (IndexWriter) throws -> Void) throws {
+        let w = try writer(options: options)
+        defer { w.close() }
+        try body(w)
+        try w.commit()
+        try refresh()
+    }
+}

@@ -32,16 +32,16 @@ public final class IndexWriter {
     private var pendingChunk: [Document] = []
     private static let chunkSize = 256
 
-    /// Segments written during this transaction but not yet committed.
-    private var flushed: [SegmentMeta] = []
-    /// Deletions within this transaction's own segments, by segment name.
-    private var newDeletions: [String: Set<Int>] = [:]
-    /// Latest location of each id added in this transaction (nil after a delete). Keyed by the
-    /// id's UTF-8 bytes, as ids are compared on disk (String equality would merge canonically
-    /// equivalent but different ids).
-    private var latest: [[UInt8]: (segment: String, doc: Int)?] = [:]
-    /// Ids (UTF-8 bytes) to remove from already committed segments at commit.
-    private var idsToDelete: Set<[UInt8]> = []
+    /// Segments written during this transaction but not yet committed, with the add-order
+    /// sequence number of each of their documents.
+    private var flushed: [(meta: SegmentMeta, seqs: [UInt32])] = []
+    /// Deletes by id (UTF-8 bytes, as ids are compared on disk) with the sequence number at
+    /// the time: each removes this transaction's documents added before it, and committed ones.
+    private var pendingDeletes: [(id: [UInt8], seq: UInt32)] = []
+    /// Sequence number of the next added document. Duplicates and deletes are resolved at
+    /// commit by these numbers, from the segments' own id dictionaries, so a transaction
+    /// keeps no per-id map in memory (a million-document load stays within the budget).
+    private var nextSeq: UInt32 = 0
     private var nextSegment: Int
 
     /// Creates a new index in `directory` (which may exist but must hold no index, unless `overwrite`).
@@ -106,6 +106,7 @@ public final class IndexWriter {
     public func add(_ doc: Document) throws {
         try validate(doc)
         pendingChunk.append(doc)
+        nextSeq += 1
         if pendingChunk.count >= IndexWriter.chunkSize * builders.count { try indexPending() }
     }
 
@@ -115,16 +116,12 @@ public final class IndexWriter {
     /// Deletes the document with external id `id` (at commit). Returns nothing: deleting an
     /// absent id is not an error.
     public func delete(id: String) throws {
-        try indexPending()
-        let key = Array(id.utf8)
-        if let loc = latest[key], let loc { newDeletions[loc.segment, default: []].insert(loc.doc) }
-        latest[key] = .some(nil)
-        idsToDelete.insert(key)
+        pendingDeletes.append((Array(id.utf8), nextSeq))
     }
 
     /// Whether anything waits to be committed.
     public var hasUncommittedChanges: Bool {
-        !pendingChunk.isEmpty || !flushed.isEmpty || !idsToDelete.isEmpty || builders.contains { $0 != nil }
+        !pendingChunk.isEmpty || !flushed.isEmpty || !pendingDeletes.isEmpty || builders.contains { $0 != nil }
     }
 
     private func newSegmentName() -> String {
@@ -139,6 +136,7 @@ public final class IndexWriter {
         pendingChunk.removeAll(keepingCapacity: true)
         let threads = builders.count
         let per = (docs.count + threads - 1) / threads
+        let firstSeq = nextSeq - UInt32(docs.count)
         for t in 0..<threads where builders[t] == nil && t * per < docs.count {
             builders[t] = try SegmentBuilder(directory: directory, name: newSegmentName(), schema: schema, analyzer: analyzers[t])
         }
@@ -154,27 +152,15 @@ public final class IndexWriter {
                     do {
                         var local: [Int] = []
                         local.reserveCapacity(hi - lo)
-                        for i in lo..<hi { local.append(try b.add(docs[i])) }
+                        for i in lo..<hi { local.append(try b.add(docs[i], sequence: firstSeq + UInt32(i))) }
                         rp[t] = local
                     } catch { ep[t] = error }
                 }
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        for t in 0..<threads {
-            let lo = t * per
-            guard let b = builders[t] else { continue }
-            for (k, local) in results[t].enumerated() { record(id: docs[lo + k].id, segment: b.name, doc: local) }
-        }
         let used = builders.reduce(0) { $0 + ($1?.memoryBytes ?? 0) }
         if used >= options.memoryBudgetBytes { try flushBuilders() }
-    }
-
-    private func record(id: String, segment: String, doc: Int) {
-        let key = Array(id.utf8)
-        if let prev = latest[key], let prev { newDeletions[prev.segment, default: []].insert(prev.doc) }
-        latest[key] = (segment, doc)
-        if !manifest.segments.isEmpty { idsToDelete.insert(key) }
     }
 
     /// Writes the in-memory segments to disk (still uncommitted).
@@ -183,7 +169,8 @@ public final class IndexWriter {
             guard let b = builders[t] else { continue }
             builders[t] = nil
             if b.docCount == 0 { b.abandon(); continue }
-            flushed.append(try b.finish())
+            let meta = try b.finish()
+            flushed.append((meta, b.sequences))
         }
     }
 
@@ -194,31 +181,57 @@ public final class IndexWriter {
         try flushBuilders()
         var m = manifest
         m.generation += 1
-        // Deletions in committed segments.
-        if !idsToDelete.isEmpty {
+        let fresh = try flushed.map { try SegmentReader(directory: directory, meta: $0.meta, schema: schema, verify: false) }
+        let deletes = Dictionary(pendingDeletes.map { ($0.id, $0.seq) }, uniquingKeysWith: max)
+        let sortedDeletes = deletes.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        // 1. Among this transaction's documents the last added of an id wins, and a delete
+        //    removes those added before it.
+        var freshDeleted = [Set<Int>](repeating: [], count: fresh.count)
+        IdMerge.forEach(fresh.map(\.terms), extra: sortedDeletes) { id, postings in
+            var docs: [(segment: Int, doc: Int, seq: UInt32)] = []
+            for (s, info) in postings {
+                let c = fresh[s].cursor(info)
+                while c.next() != PostingsCursor.noMore { docs.append((s, Int(c.doc), flushed[s].seqs[Int(c.doc)])) }
+            }
+            let deleteSeq = deletes[id]
+            let winner = docs.max { $0.seq < $1.seq }
+            for d in docs where d.seq != winner?.seq || (deleteSeq.map { d.seq < $0 } ?? false) {
+                freshDeleted[d.segment].insert(d.doc)
+            }
+        }
+        // 2. Every id added or deleted in this transaction leaves the committed segments:
+        //    a merge-join of the sorted id streams with each segment's id dictionary.
+        if !fresh.isEmpty || !sortedDeletes.isEmpty {
             for i in m.segments.indices {
                 let meta = m.segments[i]
-                var reader: SegmentReader? = nil
-                var dels: DeletionSet? = nil
-                for id in idsToDelete {
-                    if reader == nil { reader = try SegmentReader(directory: directory, meta: meta, schema: schema, verify: false) }
-                    for d in reader!.docs(withIdBytes: id) {
-                        if dels == nil { dels = reader!.deletions ?? DeletionSet(docCount: meta.docCount) }
-                        dels!.delete(d)
+                let reader = try SegmentReader(directory: directory, meta: meta, schema: schema, verify: false)
+                var dels = reader.deletions ?? DeletionSet(docCount: meta.docCount)
+                var changed = false
+                guard var committed = reader.terms.cursor(field: idFieldNumber) else { continue }
+                var current = committed.next()
+                IdMerge.forEach(fresh.map(\.terms), extra: sortedDeletes) { id, _ in
+                    while let (t, info) = current {
+                        let c = id.withUnsafeBytes { compareBytes(t, $0) }
+                        if c > 0 { return }
+                        if c == 0 {
+                            let pc = reader.cursor(info)
+                            while pc.next() != PostingsCursor.noMore { if dels.delete(Int(pc.doc)) { changed = true } }
+                        }
+                        current = committed.next()
                     }
                 }
-                if let dels, let reader, dels.deletedCount != meta.deletedCount {
+                if changed {
                     m.segments[i] = try writeDeletions(dels, meta: meta, norms: reader.norms.map(Array.init), generation: m.generation)
                 }
             }
         }
-        // This transaction's segments, with deletions among themselves.
-        for var meta in flushed {
-            if let d = newDeletions[meta.name], !d.isEmpty {
+        // 3. This transaction's segments join the commit, with their own deletions.
+        for (k, entry) in flushed.enumerated() {
+            var meta = entry.meta
+            if !freshDeleted[k].isEmpty {
                 var dels = DeletionSet(docCount: meta.docCount)
-                for doc in d { dels.delete(doc) }
-                let norms = try NormsReader(path: SegmentFiles.path(directory, meta.name, "norms"), docCount: meta.docCount, verify: false)
-                meta = try writeDeletions(dels, meta: meta, norms: (0..<schema.indexedFields.count).map { norms.lengths[$0] ?? [] }, generation: m.generation)
+                for doc in freshDeleted[k] { dels.delete(doc) }
+                meta = try writeDeletions(dels, meta: meta, norms: fresh[k].norms.map(Array.init), generation: m.generation)
             }
             m.segments.append(meta)
         }
@@ -227,7 +240,7 @@ public final class IndexWriter {
         if let commitData { m.commitData = commitData }
         try m.write(directory: directory)
         manifest = m
-        flushed.removeAll(); newDeletions.removeAll(); latest.removeAll(); idsToDelete.removeAll()
+        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0
         deleteUnreferencedFiles()
         if options.autoMerge { try maybeMerge() }
     }
@@ -249,10 +262,10 @@ public final class IndexWriter {
     public func rollback() {
         for t in builders.indices { builders[t]?.abandon(); builders[t] = nil }
         pendingChunk.removeAll()
-        for meta in flushed {
-            for f in SegmentFiles.fileNames(meta.name, deleteGeneration: 0) { FileSystem.remove("\(directory)/\(f)") }
+        for entry in flushed {
+            for f in SegmentFiles.fileNames(entry.meta.name, deleteGeneration: 0) { FileSystem.remove("\(directory)/\(f)") }
         }
-        flushed.removeAll(); newDeletions.removeAll(); latest.removeAll(); idsToDelete.removeAll()
+        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0
     }
 
     /// Releases the lock; the writer cannot be used afterwards. Uncommitted changes are discarded.
@@ -266,7 +279,7 @@ public final class IndexWriter {
     /// Open readers keep their mapped files: unlinking does not unmap them.
     func deleteUnreferencedFiles() {
         let keep = manifest.referencedFiles
-        let inFlight = Set(builders.compactMap { $0?.name } + flushed.map(\.name))
+        let inFlight = Set(builders.compactMap { $0?.name } + flushed.map(\.meta.name))
         for name in FileSystem.list(directory) where !keep.contains(name) {
             let isIndexFile = SegmentFiles.extensions.contains { name.hasSuffix(".\($0)") } || name.hasSuffix(".del") || name == "manifest.tmp"
             guard isIndexFile else { continue }
@@ -327,5 +340,28 @@ public final class IndexWriter {
         try m.write(directory: directory)
         manifest = m
         deleteUnreferencedFiles()
+    }
+}
+
+/// Walks the union of several id dictionaries (and a sorted list of extra ids) in byte order,
+/// calling `body` once per distinct id with the sources that hold it. Memory: one cursor per source.
+enum IdMerge {
+    static func forEach(_ sources: [TermDictionary], extra: [[UInt8]], _ body: ([UInt8], [(Int, TermInfo)]) -> Void) {
+        var cursors = sources.map { $0.cursor(field: idFieldNumber) }
+        var heads: [([UInt8], TermInfo)?] = cursors.indices.map { i in cursors[i]?.next().map { (Array($0.0), $0.1) } }
+        var e = 0
+        while true {
+            var minId: [UInt8]? = e < extra.count ? extra[e] : nil
+            for h in heads { if let h, minId == nil || h.0.lexicographicallyPrecedes(minId!) { minId = h.0 } }
+            guard let id = minId else { return }
+            var holders: [(Int, TermInfo)] = []
+            for i in heads.indices {
+                guard let h = heads[i], h.0 == id else { continue }
+                holders.append((i, h.1))
+                heads[i] = cursors[i]?.next().map { (Array($0.0), $0.1) }
+            }
+            while e < extra.count && extra[e] == id { e += 1 }
+            body(id, holders)
+        }
     }
 }

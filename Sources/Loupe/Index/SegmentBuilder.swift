@@ -30,6 +30,8 @@ final class SegmentBuilder {
     private(set) var docCount = 0
     private var dates: [Int64] = []
     private var externalIds: [String] = []
+    /// The writer's add-order sequence number of each document (resolves duplicate ids at commit).
+    private(set) var sequences: [UInt32] = []
     private var record = ByteWriter(capacity: 4096)
     private(set) var rawBytes = 0
 
@@ -45,7 +47,7 @@ final class SegmentBuilder {
 
     /// Approximate memory held, compared against the writer's budget.
     var memoryBytes: Int {
-        var total = dates.count * 8 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
+        var total = dates.count * 12 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
         for f in fields {
             total += f.table.memoryBytes + f.streamBytes + f.docStreams.count * 120 + f.lengths.count * 4
         }
@@ -53,8 +55,9 @@ final class SegmentBuilder {
     }
 
     /// Adds a document (already validated); returns its number in this segment.
-    func add(_ doc: Document) throws -> Int {
+    func add(_ doc: Document, sequence: UInt32) throws -> Int {
         let d = docCount
+        sequences.append(sequence)
         for (i, def) in indexed.enumerated() {
             let state = fields[i]
             let text = doc.fields[def.name] ?? ""

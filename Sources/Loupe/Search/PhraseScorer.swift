@@ -17,6 +17,8 @@ final class PhraseScorer: Scorer {
     private let matcher: PhraseMatcher
     private var bounds: BlockBounds
     private let count: Int
+    /// The term whose frequency bounds the phrase frequency (see `init`).
+    private let boundingTerm: Int
     /// The cursors, rarest first, without reference counting in the loops (`cursors` keeps them alive).
     private let byRarity: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     private let inOrder: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
@@ -32,9 +34,12 @@ final class PhraseScorer: Scorer {
             inOrder[i] = Unmanaged.passUnretained(cursors[i])
         }
         matcher = PhraseMatcher(offsets: offsets, slop: slop)
-        // The phrase occurs at most as often as its rarest term does, so that term's impacts,
-        // scored with the phrase's weight, bound the phrase's score block by block.
-        bounds = BlockBounds(cursor: cursors[order[0]], bm25: bm25, lengths: lengths)
+        // An exact phrase occurs at most as often as its rarest term (each match uses its own
+        // position of every term); a sloppy one at most as often as its first term (matches are
+        // counted by the first term's positions, and may share the others'). That term's
+        // impacts, scored with the phrase's weight, bound the phrase's score block by block.
+        boundingTerm = slop == 0 ? order[0] : 0
+        bounds = BlockBounds(cursor: cursors[boundingTerm], bm25: bm25, lengths: lengths)
         super.init()
     }
 
@@ -53,11 +58,15 @@ final class PhraseScorer: Scorer {
             }
             guard agreed else { continue }
             if minCompetitiveScore > 0 {
-                // The phrase occurs at most min(tf) times: skip the position check when even
-                // that cannot make the document competitive.
-                var minTf = UInt32.max
-                for k in 0..<count { minTf = min(minTf, byRarity[k].takeUnretainedValue().freq) }
-                if bm25.score(tf: minTf, length: lengths[Int(target)]) * BlockMaxWand.slack <= minCompetitiveScore {
+                // Skip the position check when even the largest possible phrase frequency
+                // (see `init`) cannot make the document competitive.
+                var maxFreq = UInt32.max
+                if slop == 0 {
+                    for k in 0..<count { maxFreq = min(maxFreq, byRarity[k].takeUnretainedValue().freq) }
+                } else {
+                    maxFreq = inOrder[0].takeUnretainedValue().freq
+                }
+                if bm25.score(tf: maxFreq, length: lengths[Int(target)]) * BlockMaxWand.slack <= minCompetitiveScore {
                     target = lead.next()
                     continue
                 }

@@ -1,0 +1,54 @@
+import Foundation
+import XCTest
+@testable import Loupe
+
+/// Block-max pruning must never change the top-k: each bound it uses has to hold.
+final class PruningTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "loupe-prune-\(UUID().uuidString)"
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    private func topIds(_ index: Index, _ q: String, exact: Bool, limit: Int = 3) throws -> [String] {
+        var r = SearchRequest(query: q, limit: limit)
+        r.exactCount = exact
+        return try index.search(r).hits.map(\.id)
+    }
+
+    /// A sloppy phrase can match more often than its rarest term occurs (several first-term
+    /// positions may share one position of a later term), so its bound must come from the first term.
+    func testSloppyPhraseFrequencyCanExceedRarestTerm() throws {
+        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
+        // 300 filler documents spread the terms over several postings blocks.
+        for i in 0..<300 { try w.add(Document(id: "f\(i)", fields: ["body": "alpha beta filler words here \(i)"])) }
+        try w.add(Document(id: "many", fields: ["body": "alpha alpha alpha alpha beta"]))
+        try w.commit()
+        w.close()
+        let index = try Index.open(at: dir)
+        XCTAssertEqual(try topIds(index, "\"alpha beta\"~4", exact: false, limit: 1), ["many"])
+        XCTAssertEqual(try topIds(index, "\"alpha beta\"~4", exact: false, limit: 5), try topIds(index, "\"alpha beta\"~4", exact: true, limit: 5))
+    }
+
+    /// Conjunctions and phrases skip whole windows by their bounds; the survivors must equal an exhaustive run.
+    func testPrunedAndExhaustiveAgreeAcrossBlocks() throws {
+        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
+        var rng = SystemRandomNumberGenerator()
+        let words = ["war", "legacy", "the", "of", "nation", "peace", "river", "bank"]
+        for i in 0..<2000 {
+            let n = 5 + Int(rng.next() % 40)
+            let body = (0..<n).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ")
+            try w.add(Document(id: "d\(i)", fields: ["title": words[i % words.count], "body": body]))
+        }
+        try w.commit()
+        w.close()
+        let index = try Index.open(at: dir)
+        for q in ["war legacy", "+the +of", "\"war legacy\"", "\"the of\"~2", "war -peace", "(war OR peace) river", "\"legacy of the\""] {
+            for limit in [1, 10, 50] {
+                XCTAssertEqual(try topIds(index, q, exact: false, limit: limit), try topIds(index, q, exact: true, limit: limit), "\(q) limit \(limit)")
+            }
+        }
+    }
+}

@@ -10,9 +10,15 @@ let package = Package(
         .package(name: "Loupe", path: ".."),
     ],
     targets: [
+        // Code both benchmark executables use: corpus readers and the synthetic corpus generator.
+        .target(
+            name: "LoupeBenchSupport",
+            dependencies: [.product(name: "Loupe", package: "Loupe")],
+            path: "Sources/LoupeBenchSupport"
+        ),
         .executableTarget(
             name: "LoupeMacroBench",
-            dependencies: [.product(name: "Loupe", package: "Loupe")],
+            dependencies: ["LoupeBenchSupport", .product(name: "Loupe", package: "Loupe")],
             path: "Sources/LoupeMacroBench"
         ),
     ],

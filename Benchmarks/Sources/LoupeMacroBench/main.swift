@@ -1,5 +1,6 @@
 import Foundation
 import Loupe
+import LoupeBenchSupport
 
 /// Macro benchmark: index a corpus, then time query classes.
 ///

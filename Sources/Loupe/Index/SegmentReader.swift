@@ -59,9 +59,9 @@ public final class SegmentReader: @unchecked Sendable {
 
     @inline(__always) func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
 
-    func termInfo(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? { terms.lookup(field: field, term: term) }
+    @_spi(Benchmarks) public func termInfo(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? { terms.lookup(field: field, term: term) }
 
-    func cursor(_ info: TermInfo) -> PostingsCursor {
+    @_spi(Benchmarks) public func cursor(_ info: TermInfo) -> PostingsCursor {
         PostingsCursor(postings: postings.base, positions: positions.base, info: info)
     }
 

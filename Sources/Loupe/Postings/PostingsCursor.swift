@@ -6,15 +6,15 @@
 ///
 /// Invariant: `doc` is the current document, `Self.noMore` once exhausted; before the first
 /// `next()`/`advance(_:)` it is -1 (as `UInt32.max - 1` is a valid sentinel too, we keep a flag).
-final class PostingsCursor {
-    static let noMore = UInt32.max
+@_spi(Benchmarks) public final class PostingsCursor {
+    @_spi(Benchmarks) public static let noMore = UInt32.max
 
-    let docFreq: Int
+    @_spi(Benchmarks) public let docFreq: Int
     private let post: UnsafePointer<UInt8>
     private let pos: UnsafePointer<UInt8>?
     private let fullBlocks: Int
     private let tailCount: Int
-    let blockCount: Int
+    @_spi(Benchmarks) public let blockCount: Int
 
     // Per-block skip data, `blockCount` entries each.
     private let lastDocs: UnsafeMutablePointer<UInt32>
@@ -111,7 +111,7 @@ final class PostingsCursor {
         docGen.deallocate(); runOffsets.deallocate(); runGen.deallocate()
     }
 
-    @inline(__always) var freq: UInt32 { tfs[idx] }
+    @_spi(Benchmarks) @inline(__always) public var freq: UInt32 { tfs[idx] }
 
     /// The best BM25 score any document of block `b` can have (requires `hasBlockBounds`).
     func blockMaxScore(_ b: Int, _ bm25: BM25Weight) -> Double {
@@ -155,19 +155,19 @@ final class PostingsCursor {
 
     /// Decodes block `b` and positions the cursor on its first document; returns the block's
     /// document count. For block-at-a-time loops that read `blockDocs`/`blockFreqs` directly.
-    func load(block b: Int) -> Int {
+    @_spi(Benchmarks) public func load(block b: Int) -> Int {
         decodeBlock(b)
         started = true
         doc = docs[0]
         return count
     }
 
-    var blockDocs: UnsafePointer<UInt32> { UnsafePointer(docs) }
-    var blockFreqs: UnsafePointer<UInt32> { UnsafePointer(tfs) }
+    @_spi(Benchmarks) public var blockDocs: UnsafePointer<UInt32> { UnsafePointer(docs) }
+    @_spi(Benchmarks) public var blockFreqs: UnsafePointer<UInt32> { UnsafePointer(tfs) }
 
     /// Moves to the next document; returns it (or `noMore`).
-    @inline(__always) @discardableResult
-    func next() -> UInt32 {
+    @_spi(Benchmarks) @inline(__always) @discardableResult
+    public func next() -> UInt32 {
         if started {
             idx += 1
             if idx < count { doc = docs[idx]; return doc }

@@ -2,15 +2,19 @@ import Foundation
 import Loupe
 
 /// One article of a benchmark corpus.
-struct Article {
-    var id: String
-    var title: String
-    var body: String
-    var date: Int64?
+public struct Article: Sendable {
+    public var id: String
+    public var title: String
+    public var body: String
+    public var date: Int64?
+
+    public init(id: String, title: String, body: String, date: Int64?) {
+        self.id = id; self.title = title; self.body = body; self.date = date
+    }
 }
 
 /// Reads a JSON Lines corpus (`{"id","title","body","date"}` per line).
-func readCorpus(path: String, limit: Int?) throws -> [Article] {
+public func readCorpus(path: String, limit: Int?) throws -> [Article] {
     guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("cannot read \(path)") }
     var out: [Article] = []
     var lineNumber = 0
@@ -28,16 +32,9 @@ func readCorpus(path: String, limit: Int?) throws -> [Article] {
 
 /// A deterministic synthetic news corpus: Zipfian vocabulary, planted phrases, and names
 /// with diacritics, so that term, phrase and folding paths all get exercised.
-func syntheticCorpus(count: Int, seed: UInt64 = 42) -> [Article] {
+public func syntheticCorpus(count: Int, seed: UInt64 = 42) -> [Article] {
     var rng = SplitMix(seed: seed)
-    let syllables = ["ka", "lo", "mi", "ren", "dat", "vo", "sun", "te", "ra", "pol", "ing", "ex", "tor", "ma", "li", "qua", "ber", "zo", "an", "est"]
-    var vocabulary: [String] = []
-    for i in 0..<20_000 {
-        var w = ""
-        var n = i
-        repeat { w += syllables[n % syllables.count]; n /= syllables.count } while n > 0
-        vocabulary.append(w)
-    }
+    let vocabulary = (0..<20_000).map(syntheticWord)
     let common = ["the", "of", "and", "to", "in", "a", "said", "on", "for", "with", "war", "legacy", "government", "market"]
     let names = ["Việt Nam", "Hà Nội", "Phan Văn Giang", "Đà Nẵng", "São Paulo", "Zürich", "Kraków"]
     let planted = ["war legacy", "secretary of state", "united nations", "central bank"]
@@ -73,10 +70,20 @@ func syntheticCorpus(count: Int, seed: UInt64 = 42) -> [Article] {
     return out
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+/// The `i`-th word of the synthetic vocabulary: `i` written in base 20, one lowercase
+/// syllable per digit (least significant first).
+public func syntheticWord(_ i: Int) -> String {
+    let syllables = ["ka", "lo", "mi", "ren", "dat", "vo", "sun", "te", "ra", "pol", "ing", "ex", "tor", "ma", "li", "qua", "ber", "zo", "an", "est"]
+    var w = ""
+    var n = i
+    repeat { w += syllables[n % syllables.count]; n /= syllables.count } while n > 0
+    return w
+}
+
+public struct SplitMix {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -85,7 +92,7 @@ struct SplitMix {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct BenchError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }

@@ -92,6 +92,8 @@ final class PhraseMatcher {
     let slop: Int
     private let lists: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
     private let pointers: UnsafeMutablePointer<Int>
+    private var candidates: UnsafeMutablePointer<UInt32> = .allocate(capacity: 64)
+    private var candidateCapacity = 64
 
     init(offsets: [UInt32], slop: Int) {
         self.offsets = offsets
@@ -103,7 +105,7 @@ final class PhraseMatcher {
         pointers = .allocate(capacity: offsets.count)
     }
 
-    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate() }
+    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); candidates.deallocate() }
 
     func count(_ cursors: [PostingsCursor]) -> UInt32 {
         let n = offsets.count
@@ -136,20 +138,32 @@ final class PhraseMatcher {
         let first = lists[0]
         var matches: UInt32 = 0
         if slop == 0 {
-            // Exact: term i must sit at p + offset_i; every pointer only moves forward.
-            outer: for p in first {
-                for i in 1..<n {
-                    let want = p &+ offsetsBuffer[i]
-                    let list = lists[i]
-                    var j = pointers[i]
-                    while j < list.count && list[j] < want { j += 1 }
-                    pointers[i] = j
-                    if j == list.count { break outer }
-                    if list[j] != want { continue outer }
-                }
-                matches += 1
+            // Exact: keep the first term's positions p for which term i sits at p + offset_i,
+            // one term at a time. Each step is a branch-free merge of two sorted lists (the
+            // comparisons decide the increments, not jumps), O(|candidates| + |list i|).
+            if first.count > candidateCapacity {
+                candidates.deallocate()
+                candidateCapacity = first.count * 2
+                candidates = .allocate(capacity: candidateCapacity)
             }
-            return matches
+            var n0 = first.count
+            for k in 0..<n0 { candidates[k] = first[k] }
+            for i in 1..<n {
+                let list = lists[i]
+                let off = offsetsBuffer[i]
+                var a = 0, b = 0, out = 0
+                let na = n0, nb = list.count
+                while a < na && b < nb {
+                    let x = candidates[a] &+ off, y = list[b]
+                    candidates[out] = candidates[a]
+                    out &+= x == y ? 1 : 0
+                    a &+= x <= y ? 1 : 0
+                    b &+= y <= x ? 1 : 0
+                }
+                n0 = out
+                if n0 == 0 { return 0 }
+            }
+            return UInt32(n0)
         }
         for p in first {
             var total = 0

@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Loupe
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// Settings of the HTTP API.
@@ -36,6 +38,9 @@ public final class LoupeService: Service, @unchecked Sendable {
     public let configuration: LoupeServiceConfiguration
     let mapping: DocumentMapping
     private let writes: WriteQueue
+    /// Threads for searches, apart from Swift's concurrency pool (as many as cores): a slow
+    /// search then delays other searches, but not health checks, writes or shutdown.
+    private let searchThreads: NIOThreadPool
 
     /// Opens the index in `directory` for searching and writing. Throws `LoupeError.noIndex`
     /// when there is none, `LoupeError.locked` when another writer holds it.
@@ -46,6 +51,16 @@ public final class LoupeService: Service, @unchecked Sendable {
         self.configuration = configuration
         mapping = DocumentMapping(schema: index.schema)
         writes = WriteQueue(writer: writer)
+        searchThreads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        searchThreads.start()
+    }
+
+    deinit { searchThreads.shutdownGracefully { _ in } }
+
+    /// Runs a search on the search threads.
+    public func search(_ request: SearchRequest) async throws -> SearchResults {
+        let index = self.index
+        return try await searchThreads.runIfActive { try index.search(request) }
     }
 
     /// Runs until graceful shutdown, then releases the writer (see the type's documentation).

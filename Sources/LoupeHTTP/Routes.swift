@@ -30,8 +30,8 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     let routes = LoupeRoutes(service: service, basePath: base)
     let group = router.group(RouterPath(base.isEmpty ? "" : base))
         .add(middleware: LoupeErrorMiddleware<Context>(maxBodyBytes: service.configuration.maxBodyBytes))
-    group.get("/") { request, _ in routes.searchPage(request) }
-    group.get("/search") { request, _ in try routes.search(request) }
+    group.get("/") { request, _ in await routes.searchPage(request) }
+    group.get("/search") { request, _ in try await routes.search(request) }
     group.get("/documents/:id") { request, context in try routes.getDocument(try routes.documentID(context)) }
     group.put("/documents/:id") { request, context in try await routes.putDocument(request, id: try routes.documentID(context)) }
     group.delete("/documents/:id") { request, context in try await routes.deleteDocument(request, id: try routes.documentID(context)) }
@@ -64,10 +64,10 @@ struct LoupeRoutes: Sendable {
 
     // MARK: Reading
 
-    func search(_ request: Request) throws -> Response {
+    func search(_ request: Request) async throws -> Response {
         let params = try SearchParameters(QueryString(request.uri.query), maxLimit: service.configuration.maxLimit, requireQuery: true)
         let searchRequest = params.request(schema: schema)
-        let results = try index.search(searchRequest)
+        let results = try await service.search(searchRequest)
         var hits: [JSON] = []
         hits.reserveCapacity(results.hits.count)
         for hit in results.hits { hits.append(hitJSON(hit)) }
@@ -244,8 +244,8 @@ struct LoupeRoutes: Sendable {
 
     // MARK: Page
 
-    func searchPage(_ request: Request) -> Response {
-        SearchPage(routes: self, query: QueryString(request.uri.query)).response()
+    func searchPage(_ request: Request) async -> Response {
+        await SearchPage(routes: self, query: QueryString(request.uri.query)).response()
     }
 }
 

@@ -30,7 +30,7 @@ struct SearchPage {
     let routes: LoupeRoutes
     let query: QueryString
 
-    func response() -> Response {
+    func response() async -> Response {
         var status: HTTPResponse.Status = .ok
         var html = ""
         let q = query["q"] ?? ""
@@ -74,7 +74,7 @@ struct SearchPage {
                 // People page through results: count exactly so the page count is right.
                 var request = params.request(schema: routes.schema)
                 request.exactCount = true
-                let found = try routes.index.search(request)
+                let found = try await routes.service.search(request)
                 html += results(found, params: params, page: page, q: q, after: afterText, before: beforeText, sort: sortText)
             } catch {
                 let e = APIError.from(error, maxBodyBytes: 0)

@@ -3,13 +3,18 @@ import PackageDescription
 
 let package = Package(
     name: "Loupe",
-    platforms: [.macOS(.v13)],
+    // macOS 14: Hummingbird 2 (LoupeHTTP) marks its API available from macOS 14.
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "Loupe", targets: ["Loupe"]),
+        .library(name: "LoupeHTTP", targets: ["LoupeHTTP"]),
         .executable(name: "loupe", targets: ["LoupeCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,12 +36,24 @@ let package = Package(
             dependencies: ["CLZ4", "CStemmer"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        .target(
+            name: "LoupeHTTP",
+            dependencies: [
+                "Loupe",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "LoupeCLI",
             dependencies: [
                 "Loupe",
+                "LoupeHTTP",
                 "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -47,6 +64,15 @@ let package = Package(
         .testTarget(
             name: "LoupeCLITests",
             dependencies: ["Loupe"]
+        ),
+        .testTarget(
+            name: "LoupeHTTPTests",
+            dependencies: [
+                "Loupe",
+                "LoupeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v5]

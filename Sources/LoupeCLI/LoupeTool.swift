@@ -23,7 +23,7 @@ struct LoupeTool: ParsableCommand {
             """,
         version: loupeVersion,
         subcommands: [InitCommand.self, AddCommand.self, SearchCommand.self, GetCommand.self, DeleteCommand.self,
-                      StatsCommand.self, MergeCommand.self, CheckCommand.self, AnalyzeCommand.self]
+                      StatsCommand.self, MergeCommand.self, CheckCommand.self, AnalyzeCommand.self, ServeCommand.self]
     )
 }
 

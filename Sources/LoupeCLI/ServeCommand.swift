@@ -1,0 +1,95 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Loupe
+import LoupeHTTP
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the index over HTTP: a JSON API and a search page.",
+        discussion: """
+            Routes (described in openapi.yaml):
+              GET    /                  search page for people (query, dates, paging)
+              GET    /search?q=&limit=&offset=&sort=&after=&before=&explain=
+              GET    /documents/ID      one document
+              PUT    /documents/ID      add or replace a document (JSON object)
+              POST   /documents         add a batch (JSON array or NDJSON), all or nothing
+              DELETE /documents/ID      delete a document
+              GET    /stats, /health
+
+            The index's write lock is held while serving (other writers get "locked").
+            Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
+            SIGINT or SIGTERM stop the server after the requests in progress.
+
+            Examples:
+              loupe serve
+              loupe serve --host 0.0.0.0 --port 8080 --api-key s3cret
+              curl 'http://127.0.0.1:7700/search?q=oil+prices&limit=3'
+            """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 7700
+
+    @Option(name: .customLong("api-key"), help: ArgumentHelp("Bearer token required for writes (default: $LOUPE_API_KEY; none: writes are open).", valueName: "KEY"))
+    var apiKey: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp("Largest request body accepted (413 beyond).", valueName: "N"))
+    var maxBodyBytes = LoupeServiceConfiguration.defaultMaxBodyBytes
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty") }
+    }
+
+    var key: String? {
+        if let apiKey { return apiKey }
+        if let env = ProcessInfo.processInfo.environment["LOUPE_API_KEY"], !env.isEmpty { return env }
+        return nil
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    func run() throws {
+        // A client closing its connection must not kill the server.
+        signal(SIGPIPE, SIG_IGN)
+        let service = try LoupeService(indexDirectory: location.path,
+                                       configuration: LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes))
+        if key == nil && !ServeCommand.isLoopback(host) {
+            Terminal.err("loupe: warning: listening on \(host) without an API key: anyone who can reach this address can change the index (use --api-key or $LOUPE_API_KEY)")
+        }
+        let path = location.path, host = self.host
+        let docs = service.index.reader.liveDocCount
+        let writesText = key == nil ? "writes open" : "writes need the API key"
+        let app = makeLoupeApplication(service: service, host: host, port: port) { channel in
+            let bound = channel.localAddress?.port ?? 0
+            Terminal.err("loupe: serving \(path) (\(docs) documents, \(writesText)) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ — Ctrl-C stops")
+        }
+        // The command runs synchronously (the root command is not async): run the server on
+        // the concurrency pool and wait for it here.
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        Task {
+            do { try await app.runService() } catch { outcome.error = error }
+            await service.close()
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw CLIError.io("the server stopped: \(error)") }
+        Terminal.err("loupe: stopped; the index is released")
+    }
+}
+
+private final class Outcome: @unchecked Sendable {
+    var error: Error?
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Loupe
+import NIOCore
+
+/// An error answered as `{"error": "...", "status": N}` (plus `position` for a malformed query).
+public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var message: String
+    /// For a malformed query: the 0-based character offset of the fault.
+    public var position: Int?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ message: String, position: Int? = nil) {
+        self.status = status; self.message = message; self.position = position
+    }
+
+    static func badRequest(_ m: String) -> APIError { APIError(.badRequest, m) }
+    static func notFound(_ m: String) -> APIError { APIError(.notFound, m) }
+
+    public var description: String { "\(status.code) \(message)" }
+
+    var json: JSON {
+        var members: [(String, JSON)] = [("error", .string(message)), ("status", .int(status.code))]
+        if let position { members.append(("position", .int(position))) }
+        return .object(members)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
+
+    func response() -> Response {
+        var r = jsonResponse(json, status: status)
+        r.headers.append(contentsOf: headers)
+        return r
+    }
+
+    /// The API form of any error raised while answering.
+    static func from(_ error: Error, maxBodyBytes: Int) -> APIError {
+        switch error {
+        case let e as APIError: return e
+        case let e as LoupeError:
+            switch e {
+            case let .invalidQuery(_, position): return APIError(.badRequest, e.description, position: position)
+            case .unknownField, .invalidDocument: return APIError(.badRequest, e.description)
+            case .locked: return APIError(.serviceUnavailable, e.description)
+            default: return APIError(.internalServerError, e.description)
+            }
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "the request body is larger than the limit of \(maxBodyBytes) bytes")
+        case let e as HTTPError:
+            return APIError(e.status, e.body ?? e.status.reasonPhrase.lowercased())
+        case let e as HTTPResponseError:
+            return APIError(e.status, e.status.reasonPhrase.lowercased())
+        default:
+            return APIError(.internalServerError, "internal error: \(error)")
+        }
+    }
+}
+
+/// Turns every error thrown by the routes after it (and "no such route") into a JSON error.
+public struct LoupeErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+
+    public init(maxBodyBytes: Int = LoupeServiceConfiguration.defaultMaxBodyBytes) { self.maxBodyBytes = maxBodyBytes }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            var e = APIError.from(error, maxBodyBytes: maxBodyBytes)
+            if e.status == .notFound, error is HTTPError {
+                e.message = "no route for \(request.method) \(request.uri.path)"
+            }
+            if e.status == .internalServerError { context.logger.error("\(request.method) \(request.uri.path): \(error)") }
+            return e.response()
+        }
+    }
+}
+
+func jsonResponse(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
+    var text = value.rendered
+    text += "\n"
+    return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+}

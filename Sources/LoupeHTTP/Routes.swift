@@ -1,0 +1,327 @@
+import Foundation
+import Hummingbird
+import Loupe
+import NIOCore
+
+/// Mounts Loupe's routes into a Hummingbird router (or a group of one):
+///
+///     GET    {prefix}/                the search page (HTML)
+///     GET    {prefix}/search          JSON search
+///     GET    {prefix}/documents/{id}  one stored document
+///     PUT    {prefix}/documents/{id}  add or replace one document (protected)
+///     POST   {prefix}/documents       add a batch, all or nothing (protected)
+///     DELETE {prefix}/documents/{id}  delete one document (protected)
+///     GET    {prefix}/stats           index statistics
+///     GET    {prefix}/health          liveness
+///
+/// Errors are answered as `{"error": "...", "status": N}`. `prefix` (e.g. "/archive") is also
+/// used by the search page for its links. Add `service` to the application's services so the
+/// writer is released on graceful shutdown:
+///
+///     let service = try LoupeService(indexDirectory: "Index")
+///     let router = Router()
+///     addLoupeRoutes(to: router, service: service, at: "/archive")
+///     let app = Application(router: router, services: [service])
+///     try await app.runService()
+public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethods<Context>, service: LoupeService, at prefix: String = "") {
+    var base = prefix
+    while base.hasSuffix("/") { base.removeLast() }
+    if !base.isEmpty && !base.hasPrefix("/") { base = "/" + base }
+    let routes = LoupeRoutes(service: service, basePath: base)
+    let group = router.group(RouterPath(base.isEmpty ? "" : base))
+        .add(middleware: LoupeErrorMiddleware<Context>(maxBodyBytes: service.configuration.maxBodyBytes))
+    group.get("/") { request, _ in await routes.searchPage(request) }
+    group.get("/search") { request, _ in try await routes.search(request) }
+    group.get("/documents/:id") { request, context in try routes.getDocument(try routes.documentID(context)) }
+    group.put("/documents/:id") { request, context in try await routes.putDocument(request, id: try routes.documentID(context)) }
+    group.delete("/documents/:id") { request, context in try await routes.deleteDocument(request, id: try routes.documentID(context)) }
+    group.post("/documents") { request, _ in try await routes.postDocuments(request) }
+    group.get("/stats") { _, _ in routes.stats() }
+    group.get("/health") { _, _ in await routes.health() }
+}
+
+/// A ready-to-run application serving `service` at the root: the routes, JSON errors for
+/// unknown paths, HEAD for every GET, and the service in the application's ServiceGroup.
+public func makeLoupeApplication(service: LoupeService, host: String = "127.0.0.1", port: Int = 7700,
+                                 serverName: String? = "Loupe",
+                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+    -> Application<RouterResponder<BasicRequestContext>> {
+    let router = Router(options: .autoGenerateHeadEndpoints)
+    router.add(middleware: LoupeErrorMiddleware<BasicRequestContext>(maxBodyBytes: service.configuration.maxBodyBytes))
+    addLoupeRoutes(to: router, service: service)
+    return Application(router: router,
+                       configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+                       services: [service],
+                       onServerRunning: onServerRunning)
+}
+
+struct LoupeRoutes: Sendable {
+    let service: LoupeService
+    let basePath: String
+
+    var index: Index { service.index }
+    var schema: Schema { service.index.schema }
+
+    // MARK: Reading
+
+    func search(_ request: Request) async throws -> Response {
+        let params = try SearchParameters(QueryString(request.uri.query), maxLimit: service.configuration.maxLimit, requireQuery: true)
+        let searchRequest = params.request(schema: schema)
+        let results = try await service.search(searchRequest)
+        var hits: [JSON] = []
+        hits.reserveCapacity(results.hits.count)
+        for hit in results.hits { hits.append(hitJSON(hit)) }
+        return jsonResponse(.object([
+            ("total", .int(results.total)),
+            ("total_is_lower_bound", .bool(results.totalIsLowerBound)),
+            ("took_ms", .double((Double(results.tookMicroseconds) / 1000 * 1000).rounded() / 1000)),
+            ("hits", .array(hits)),
+        ]))
+    }
+
+    func hitJSON(_ hit: SearchHit) -> JSON {
+        let doc = hit.document
+        var members: [(String, JSON)] = [
+            ("id", .string(hit.id)),
+            ("score", .double(hit.score)),
+            ("title", .optional(doc?.fields["title"])),
+            ("date", .optional(doc?.date.map(ISODate.format))),
+            ("url", .optional(doc?.fields["url"])),
+        ]
+        if let s = hit.snippet {
+            members.append(("snippet", .string(s.rendered(open: "<mark>", close: "</mark>", escape: HTML.escape))))
+            members.append(("snippet_text", .string(s.text)))
+            members.append(("highlights", .array(utf16Ranges(s).map { .array([.int($0.lowerBound), .int($0.upperBound)]) })))
+        } else {
+            members.append(("snippet", .null))
+        }
+        if let e = hit.explanation { members.append(("explanation", explanationJSON(e))) }
+        return .object(members)
+    }
+
+    /// The snippet's highlights as UTF-16 offsets (JavaScript string indices) into its text.
+    func utf16Ranges(_ s: Snippet) -> [Range<Int>] {
+        let bytes = Array(s.text.utf8)
+        func utf16(_ n: Int) -> Int { String(decoding: bytes[0..<min(n, bytes.count)], as: UTF8.self).utf16.count }
+        return s.highlights.map { utf16($0.lowerBound)..<utf16($0.upperBound) }
+    }
+
+    func explanationJSON(_ e: Explanation) -> JSON {
+        .object([
+            ("score", .double(e.score)),
+            ("doc_count", .int(e.docCount)),
+            ("entries", .array(e.entries.map { x in
+                .object([
+                    ("clause", .string(x.clause)), ("field", .string(x.field)), ("tf", .int(x.tf)),
+                    ("df", .array(x.df.map { .int($0) })), ("dl", .int(x.dl)), ("avgdl", .double(x.avgdl)),
+                    ("idf", .double(x.idf)), ("boost", .double(x.boost)), ("score", .double(x.score)),
+                ])
+            })),
+        ])
+    }
+
+    func documentID(_ context: some RequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding, !id.isEmpty else { throw APIError.badRequest("the document id in the URL is not valid percent-encoding") }
+        return id
+    }
+
+    func getDocument(_ id: String) throws -> Response {
+        guard let doc = try index.document(id: id) else { throw APIError.notFound("no document with id '\(id)'") }
+        return jsonResponse(documentJSON(doc))
+    }
+
+    /// The same shape as a document sent to PUT: id, date, then the stored fields in schema order.
+    func documentJSON(_ doc: StoredDocument) -> JSON {
+        var members: [(String, JSON)] = [("id", .string(doc.id)), ("date", .optional(doc.date.map(ISODate.format)))]
+        for f in schema.fields { if let v = doc.fields[f.name] { members.append((f.name, .string(v))) } }
+        return .object(members)
+    }
+
+    func stats() -> Response {
+        let s = IndexStats(reader: index.reader)
+        return jsonResponse(.object([
+            ("generation", .int(s.generation)),
+            ("format_version", .int(s.formatVersion)),
+            ("language", .optional(s.language)),
+            ("documents", .int(s.documents)),
+            ("deleted_documents", .int(s.deletedDocuments)),
+            ("segments", .int(s.segments)),
+            ("fields", .array(s.fields.map { f in
+                .object([("name", .string(f.name)), ("terms", .int(f.terms)), ("postings", .int(f.postings)),
+                         ("positions", .int(f.positions)), ("average_length", .double(f.averageLength))])
+            })),
+            ("bytes_by_kind", .object(s.bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("total_bytes", .int(s.totalBytes)),
+            ("text_bytes", .int(s.textBytes)),
+            ("size_ratio", .double(s.sizeRatio)),
+        ]))
+    }
+
+    func health() async -> Response {
+        let reader = index.reader
+        return jsonResponse(.object([
+            ("status", .string("ok")),
+            ("documents", .int(reader.liveDocCount)),
+            ("generation", .int(reader.manifest.generation)),
+            ("writable", .bool(await service.isWritable)),
+        ]))
+    }
+
+    // MARK: Writing
+
+    /// Throws 401 unless writes are open or the request carries the right bearer token.
+    func authorize(_ request: Request) throws {
+        guard let key = service.configuration.apiKey else { return }
+        var e = APIError(.unauthorized, "")
+        e.headers[.wwwAuthenticate] = "Bearer realm=\"loupe\""
+        guard let header = request.headers[.authorization] else {
+            e.message = "writes need an API key: send the header 'Authorization: Bearer <key>'"
+            throw e
+        }
+        let prefix = "bearer "
+        guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix,
+              constantTimeEqual(Array(header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces).utf8), Array(key.utf8)) else {
+            e.message = "the API key is wrong (send the header 'Authorization: Bearer <key>')"
+            throw e
+        }
+    }
+
+    /// The body, up to the configured limit (413 beyond).
+    func body(_ request: Request) async throws -> [UInt8] {
+        let limit = service.configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "the request body is \(length) bytes, over the limit of \(limit) bytes")
+        }
+        var buffer = try await request.body.collect(upTo: limit)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    func putDocument(_ request: Request, id: String) async throws -> Response {
+        try authorize(request)
+        let bytes = try await body(request)
+        let value: JSON
+        do { value = try JSON.parse(bytes) } catch let e as JSON.ParseError { throw APIError.badRequest("invalid document: \(e.reason)") }
+        let doc = try service.mapping.document(from: value, source: "", pathID: id)
+        let index = self.index
+        let (replaced, generation) = try await service.write { writer -> (Bool, Int) in
+            try writer.validate(doc)
+            let existed = try index.document(id: doc.id) != nil
+            try writer.add(doc)
+            try writer.commit()
+            return (existed, writer.manifest.generation)
+        }
+        return jsonResponse(.object([("id", .string(id)), ("replaced", .bool(replaced)), ("generation", .int(generation))]),
+                            status: replaced ? .ok : .created)
+    }
+
+    func postDocuments(_ request: Request) async throws -> Response {
+        try authorize(request)
+        let bytes = try await body(request)
+        let docs = try service.mapping.documents(fromBatch: bytes)
+        guard !docs.isEmpty else { throw APIError.badRequest("the batch holds no documents") }
+        let generation = try await service.write { writer -> Int in
+            // Check everything before adding anything: the batch is all or nothing.
+            for (i, d) in docs.enumerated() { try writer.validate(d, source: "document \(i + 1)") }
+            for d in docs { try writer.add(d) }
+            try writer.commit()
+            return writer.manifest.generation
+        }
+        return jsonResponse(.object([("added", .int(docs.count)), ("generation", .int(generation))]))
+    }
+
+    func deleteDocument(_ request: Request, id: String) async throws -> Response {
+        try authorize(request)
+        let index = self.index
+        let generation = try await service.write { writer -> Int in
+            guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }
+            try writer.delete(id: id)
+            try writer.commit()
+            return writer.manifest.generation
+        }
+        return jsonResponse(.object([("id", .string(id)), ("deleted", .bool(true)), ("generation", .int(generation))]))
+    }
+
+    // MARK: Page
+
+    func searchPage(_ request: Request) async -> Response {
+        await SearchPage(routes: self, query: QueryString(request.uri.query)).response()
+    }
+}
+
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    var diff = UInt8(a.count == b.count ? 0 : 1)
+    for i in 0..<max(a.count, b.count) {
+        diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0xFF)
+    }
+    return diff == 0
+}
+
+/// The parameters of a search, from a query string (shared by `/search` and the page).
+struct SearchParameters {
+    var query: String = ""
+    var limit = 10
+    var offset = 0
+    var sort: Loupe.SortOrder = .relevance
+    var after: Int64?
+    var before: Int64?
+    var explain = false
+
+    init() {}
+
+    init(_ qs: QueryString, maxLimit: Int, requireQuery: Bool) throws {
+        query = qs["q"] ?? ""
+        if requireQuery && query.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw APIError.badRequest("missing query: give q, e.g. /search?q=oil+prices")
+        }
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = qs.nonEmpty(name) else { return nil }
+            guard let v = Int(text), range.contains(v) else {
+                throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
+            }
+            return v
+        }
+        limit = try int("limit", 0...maxLimit) ?? 10
+        offset = try int("offset", 0...100_000) ?? 0
+        if let s = qs.nonEmpty("sort") {
+            guard let v = Loupe.SortOrder(rawValue: s.lowercased()) else {
+                throw APIError.badRequest("sort must be relevance, newest or oldest, not '\(s.prefix(40))'")
+            }
+            sort = v
+        }
+        func date(_ name: String, endOfDay: Bool) throws -> Int64? {
+            guard let text = qs.nonEmpty(name) else { return nil }
+            guard let v = endOfDay ? ISODate.parseRangeEnd(text) : ISODate.parse(text) else {
+                throw APIError.badRequest("\(name) '\(text.prefix(40))' is not a date (use ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
+            }
+            return v
+        }
+        after = try date("after", endOfDay: false)
+        before = try date("before", endOfDay: true)
+        if let e = qs.nonEmpty("explain") {
+            switch e.lowercased() {
+            case "true", "1", "yes", "on": explain = true
+            case "false", "0", "no", "off": explain = false
+            default: throw APIError.badRequest("explain must be true or false, not '\(e.prefix(40))'")
+            }
+        }
+    }
+
+    func request(schema: Schema) -> SearchRequest {
+        var r = SearchRequest(query: query, limit: limit)
+        r.offset = offset
+        r.sort = sort
+        r.after = after
+        r.before = before
+        r.explain = explain
+        r.snippetField = SearchParameters.snippetField(schema)
+        return r
+    }
+
+    /// `body` when the schema stores it, else the first stored and indexed field other than the title.
+    static func snippetField(_ schema: Schema) -> String? {
+        if schema.fields.contains(where: { $0.name == "body" && $0.stored && $0.indexed }) { return "body" }
+        return schema.fields.first { $0.stored && $0.indexed && $0.name != "title" }?.name
+            ?? schema.fields.first { $0.stored && $0.indexed }?.name
+    }
+}

@@ -161,6 +161,34 @@ final class CommandTests: CLITestCase {
         XCTAssertEqual(objs[0]["total"] as? Int, exact)
     }
 
+    /// Programs drive `--batch` as a line protocol: each answer must arrive before the next
+    /// query is sent (standard input stays open), not at end of input.
+    func testBatchAnswersEachLineBeforeTheNextArrives() throws {
+        try makeSampleIndex()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: LoupeBinary.path!)
+        p.arguments = ["search", "--index", indexPath, "--batch", "--limit", "1"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        var received = Data()
+        for (n, query) in ["oil", "crude AND price", "\"war legacy\""].enumerated() {
+            input.fileHandleForWriting.write((query + "\n").data(using: .utf8)!)
+            let deadline = Date().addingTimeInterval(20)
+            while received.filter({ $0 == 0x0A }).count <= n {
+                guard Date() < deadline else { return XCTFail("no answer to '\(query)' while standard input stays open") }
+                received.append(output.fileHandleForReading.availableData)
+            }
+        }
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let lines = String(decoding: received, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(try lines.map { try json(String($0))["query"] as? String }, ["oil", "crude AND price", "\"war legacy\""])
+    }
+
     func testGetAndDelete() throws {
         try makeSampleIndex()
         let doc = try json(expect(0, ["get", "reuters-10"]).stdout)

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 final class AnalysisTests: XCTestCase {
     private func terms(_ text: String, _ language: String? = nil) throws -> [String] {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Randomized differential tests: every query class is run against a multi-segment index (with
 /// merges, deletions and updates) and against `ReferenceEngine`, a brute-force BM25 engine.

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Round trips of every on-disk codec on random and edge inputs.
 final class CodecTests: XCTestCase {

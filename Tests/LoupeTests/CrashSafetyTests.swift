@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// A commit cut off after any of its file writes leaves the previous snapshot readable and
 /// complete; damaged files are reported as such, never crash the reader.

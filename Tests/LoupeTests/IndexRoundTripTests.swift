@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Index random documents, then read everything back and compare with a model computed
 /// directly with the analyzer: live ids, stored fields, dates, field lengths, and for every

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Malformed queries must come back from `Index.search` as `LoupeError.invalidQuery` (or
 /// `.unknownField`): never a crash, never a silently empty or partial result.

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Block-max pruning must never change the top-k: each bound it uses has to hold.
 final class PruningTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 final class QueryParserTests: XCTestCase {
     private let fields: Set<String> = ["title", "body"]

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// Behaviour around searching: explanations add up, snapshots change only on refresh, and
 /// concurrent searches agree with sequential ones.

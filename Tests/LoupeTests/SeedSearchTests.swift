@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// The phrases the product is built around, on the two seed articles.
 final class SeedSearchTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// The writer's contract: one writer at a time, rollback changes nothing on disk, readers keep
 /// their snapshot, documents are validated.

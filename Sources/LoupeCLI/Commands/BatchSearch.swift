@@ -8,7 +8,7 @@ struct BatchSearch {
     let template: SearchRequest
 
     func run() throws {
-        let lines = LineReader(source: try ByteSource(path: "-"), maxLineBytes: 1 << 20)
+        let lines = LineReader(source: ByteSource(interactiveStandardInput: ()), maxLineBytes: 1 << 20)
         while let line = try lines.next() {
             let out: JSONValue
             switch line {

@@ -7,6 +7,16 @@ import Foundation
 final class ByteSource {
     let name: String
     private var file: gzFile?
+    /// Set for interactive standard input: plain read(2), which returns whatever has arrived.
+    /// (gzread waits until its whole request is filled, which would stall a line protocol.)
+    private var rawDescriptor: Int32 = -1
+
+    /// Standard input read as it arrives, without decompression: for line protocols such as
+    /// `search --batch`, where each line must be answered before the next one is sent.
+    init(interactiveStandardInput: ()) {
+        name = "standard input"
+        rawDescriptor = 0
+    }
 
     /// Opens `path`, or standard input for "-".
     init(path: String) throws {
@@ -29,6 +39,14 @@ final class ByteSource {
 
     /// Reads up to `count` bytes; 0 at the end.
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        if rawDescriptor >= 0 {
+            while true {
+                let n = Foundation.read(rawDescriptor, buffer, count)
+                if n >= 0 { return n }
+                if errno == EINTR { continue }
+                throw CLIError.io("cannot read \(name): \(String(cString: strerror(errno)))")
+            }
+        }
         let n = gzread(file, buffer, UInt32(min(count, Int(Int32.max))))
         if n < 0 {
             var code: Int32 = 0
@@ -39,7 +57,7 @@ final class ByteSource {
     }
 
     /// Bytes consumed from the underlying file (compressed bytes for gzip), for progress.
-    var rawOffset: Int { Int(gzoffset(file)) }
+    var rawOffset: Int { file.map { Int(gzoffset($0)) } ?? 0 }
 
     /// Reads everything, failing once more than `limit` bytes have been read (returns nil then).
     func readAll(limit: Int) throws -> [UInt8]? {

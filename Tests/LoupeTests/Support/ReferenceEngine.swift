@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 // A brute-force search engine used as the oracle of the search-correctness tests: it keeps its
 // own model of the live documents, re-analyzes every one of them with `Analyzer`, and scores

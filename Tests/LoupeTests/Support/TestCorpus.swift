@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Loupe
+@_spi(Benchmarks) @testable import Loupe
 
 /// A small deterministic PRNG (SplitMix64) so every random test can be replayed from its seed.
 struct SeededRandom: RandomNumberGenerator {

@@ -42,16 +42,61 @@ public enum BitPacking {
 
     /// Decodes 128 values of width `bits` from `src` into `out`. Reads at most `16 * bits` bytes
     /// plus up to 7 bytes of slack that must be readable (every file has a footer after its data).
+    /// Dispatches once per block to a loop specialized for the width, so shifts and masks are
+    /// constants the compiler can unroll and vectorize.
     @inline(__always)
     public static func unpack(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
-        if bits == 0 {
-            out.update(repeating: 0, count: blockSize)
-            return
-        }
-        if bits == 32 {
+        switch bits {
+        case 0: out.update(repeating: 0, count: blockSize)
+        case 1: unpackFixed(src, 1, out)
+        case 2: unpackFixed(src, 2, out)
+        case 3: unpackFixed(src, 3, out)
+        case 4: unpackFixed(src, 4, out)
+        case 5: unpackFixed(src, 5, out)
+        case 6: unpackFixed(src, 6, out)
+        case 7: unpackFixed(src, 7, out)
+        case 8: unpackFixed(src, 8, out)
+        case 9: unpackFixed(src, 9, out)
+        case 10: unpackFixed(src, 10, out)
+        case 11: unpackFixed(src, 11, out)
+        case 12: unpackFixed(src, 12, out)
+        case 13: unpackFixed(src, 13, out)
+        case 14: unpackFixed(src, 14, out)
+        case 15: unpackFixed(src, 15, out)
+        case 16: unpackFixed(src, 16, out)
+        case 17: unpackFixed(src, 17, out)
+        case 18: unpackFixed(src, 18, out)
+        case 19: unpackFixed(src, 19, out)
+        case 20: unpackFixed(src, 20, out)
+        case 21: unpackFixed(src, 21, out)
+        case 22: unpackFixed(src, 22, out)
+        case 23: unpackFixed(src, 23, out)
+        case 24: unpackFixed(src, 24, out)
+        case 32:
             for i in 0..<blockSize { out[i] = UInt32(littleEndian: src.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-            return
+        default: unpackGeneric(src, bits, out)
         }
+    }
+
+    /// Eight values at a time: for a constant `bits` every offset and shift below is a constant.
+    @inline(__always)
+    private static func unpackFixed(_ src: UnsafeRawPointer, _ bits: Int, _ out: UnsafeMutablePointer<UInt32>) {
+        let mask = (UInt64(1) << UInt64(bits)) - 1
+        var base = src
+        var o = out
+        for _ in 0..<(blockSize / 8) {
+            // 8 values span exactly `bits` bytes.
+            for k in 0..<8 {
+                let bit = k * bits
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                o[k] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            }
+            base += bits
+            o += 8
+        }
+    }
+
+    private static func unpackGeneric(_ src: UnsafeRawPointer, _ bits: Int, _ out: UnsafeMutablePointer<UInt32>) {
         let mask = (UInt64(1) << UInt64(bits)) - 1
         var bitPos = 0
         for i in 0..<blockSize {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The envelope every index file shares (see `Index/FORMAT.md`, "File envelope"):
 ///
 ///     header:  "LOUP" (4 bytes) | kind (4 ASCII bytes) | format version (u32 LE)
@@ -37,9 +43,28 @@ public enum FileFormat {
         w.append(contentsOf: footerMagic)
     }
 
+    /// CRC-32C of `count` bytes, 4 MiB at a time, optionally releasing each mapped chunk after use.
+    static func checksum(_ base: UnsafeRawPointer, count: Int, releasePages: Bool) -> UInt32 {
+        let chunk = 4 << 20
+        var crc: UInt32 = 0
+        var offset = 0
+        while offset < count {
+            let n = min(chunk, count - offset)
+            crc = CRC32C.checksum(UnsafeRawBufferPointer(start: base + offset, count: n), seed: crc)
+            if releasePages && n == chunk {
+                madvise(UnsafeMutableRawPointer(mutating: base + offset), n, MADV_DONTNEED)
+            }
+            offset += n
+        }
+        return crc
+    }
+
     /// Verifies magic, kind, version and checksum of a whole file image and returns the body range.
     /// `verifyChecksum` false skips only the CRC pass (structure is still checked).
-    public static func verify(_ data: UnsafeRawBufferPointer, kind: Kind, path: String, verifyChecksum: Bool = true) throws -> Range<Int> {
+    /// `releasePages`: `data` is a private file mapping whose pages may be dropped after they
+    /// are checksummed, so verifying a large file does not make the process resident in all of it.
+    public static func verify(_ data: UnsafeRawBufferPointer, kind: Kind, path: String, verifyChecksum: Bool = true,
+                              releasePages: Bool = false) throws -> Range<Int> {
         let n = data.count
         guard n >= headerSize + footerSize, let base = data.baseAddress else {
             throw LoupeError.corruptFile(path: path, reason: "file is truncated (\(n) bytes)")
@@ -60,7 +85,7 @@ public enum FileFormat {
         }
         if verifyChecksum {
             let stored = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt32.self))
-            let actual = CRC32C.checksum(UnsafeRawBufferPointer(start: base, count: n - footerSize))
+            let actual = checksum(base, count: n - footerSize, releasePages: releasePages)
             guard stored == actual else {
                 throw LoupeError.corruptFile(path: path, reason: "checksum mismatch")
             }

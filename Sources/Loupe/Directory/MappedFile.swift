@@ -11,7 +11,7 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let base: UnsafeRawPointer
     public let count: Int
-    private let mapped: Bool
+    let mapped: Bool
 
     public init(path: String) throws {
         self.path = path
@@ -42,12 +42,7 @@ public final class MappedFile: @unchecked Sendable {
     /// Maps and verifies a file of the given kind; returns the map and its body range.
     public static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
         let f = try MappedFile(path: path)
-        let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum)
-        if verifyChecksum && f.mapped && f.count > 1 << 20 {
-            // Verification touched every page; hand them back so a process's resident memory
-            // reflects what searches use, not the whole index (the kernel's page cache keeps them).
-            madvise(UnsafeMutableRawPointer(mutating: f.base), f.count, MADV_DONTNEED)
-        }
+        let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum, releasePages: f.mapped)
         return (f, body)
     }
 }

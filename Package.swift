@@ -33,8 +33,7 @@ let package = Package(
         ),
         .target(
             name: "Loupe",
-            dependencies: ["CLZ4", "CStemmer"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CLZ4", "CStemmer"]
         ),
         .target(
             name: "LoupeHTTP",

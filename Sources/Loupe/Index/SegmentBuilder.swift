@@ -13,16 +13,18 @@ final class SegmentBuilder {
     private let indexed: [FieldDefinition]
     private let storedNames: [String]
 
+    /// Per-field indexing state. Only the owning builder's thread touches it, so dynamic
+    /// exclusivity checks (a large share of indexing time) are switched off for its storage.
     private final class FieldState {
-        var table = TermHashTable()
-        var docStreams: [ByteWriter] = []
-        var posStreams: [ByteWriter] = []
-        var lastDoc: [Int32] = []     // last document flushed to the doc stream (-1 none)
-        var curDoc: [Int32] = []      // document being accumulated (-1 none)
-        var curTf: [UInt32] = []
-        var lastPos: [UInt32] = []
-        var lengths: [UInt32] = []
-        var streamBytes = 0
+        @exclusivity(unchecked) var table = TermHashTable()
+        @exclusivity(unchecked) var docStreams: [ByteWriter] = []
+        @exclusivity(unchecked) var posStreams: [ByteWriter] = []
+        @exclusivity(unchecked) var lastDoc: [Int32] = []     // last document flushed to the doc stream (-1 none)
+        @exclusivity(unchecked) var curDoc: [Int32] = []      // document being accumulated (-1 none)
+        @exclusivity(unchecked) var curTf: [UInt32] = []
+        @exclusivity(unchecked) var lastPos: [UInt32] = []
+        @exclusivity(unchecked) var lengths: [UInt32] = []
+        @exclusivity(unchecked) var streamBytes = 0
     }
 
     private var fields: [FieldState]

@@ -49,6 +49,11 @@ struct BlockMaxWand {
         /// Position in the query's list order: contributions are summed in this order so that
         /// equal documents get bit-identical scores and tie by index order.
         var index: Int
+        /// The shallow block last looked up: its last doc and bound (re-read only when the pivot passes it).
+        var shallowBlock: Int = 0
+        var shallowEnd: UInt32 = 0
+        var shallowBound: Double = 0
+        var shallowValid = false
         @inline(__always) var doc: UInt32 { cursor._withUnsafeGuaranteedRef { $0.doc } }
         @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
     }
@@ -109,12 +114,19 @@ struct BlockMaxWand {
             var blockSum = 0.0
             var nextBoundary = UInt32.max
             for i in 0...last {
-                let (b, end) = slots[i].with { c -> (Int, UInt32) in
-                    let b = c.blockIndex(for: pivotDoc, from: c.block)
-                    return (b, c.lastDoc(ofBlock: b))
+                if !slots[i].shallowValid || pivotDoc > slots[i].shallowEnd {
+                    let from = slots[i].shallowValid ? slots[i].shallowBlock : 0
+                    let (b, end) = slots[i].with { c -> (Int, UInt32) in
+                        let b = c.blockIndex(for: pivotDoc, from: max(from, c.block))
+                        return (b, c.lastDoc(ofBlock: b))
+                    }
+                    slots[i].shallowBlock = b
+                    slots[i].shallowEnd = end
+                    slots[i].shallowBound = slots[i].bounds[min(b, slots[i].boundCount - 1)]
+                    slots[i].shallowValid = true
                 }
-                blockSum += slots[i].bounds[min(b, slots[i].boundCount - 1)]
-                if end < nextBoundary { nextBoundary = end }
+                blockSum += slots[i].shallowBound
+                if slots[i].shallowEnd < nextBoundary { nextBoundary = slots[i].shallowEnd }
             }
             var exhausted = false
             if blockSum * slack <= threshold {

@@ -72,36 +72,57 @@
         let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = p
         pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
-        var off = 0
-        var posOff = 0
         if fullBlocks > 0 {
+            var off = 0
             let skipLen = Int(readVIntUnchecked(p, &off))
-            var dataOff = off + skipLen
-            var last: Int64 = -1
-            for b in 0..<fullBlocks {
-                last += Int64(readVIntUnchecked(p, &off)) + 1
-                lastDocs[b] = UInt32(last)
-                docOffsets[b] = dataOff
-                dataOff += Int(readVIntUnchecked(p, &off))
-                posOffsets[b] = posOff
-                posOff += Int(readVIntUnchecked(p, &off))
-                impactOffsets[b] = off
-                Impacts.decode(p, &off) { _, _ in }
-            }
-            if tailCount > 0 {
-                lastDocs[fullBlocks] = UInt32.max - 1
-                docOffsets[fullBlocks] = dataOff
-                posOffsets[fullBlocks] = posOff
-                impactOffsets[fullBlocks] = off
-            }
+            skipOff = off
+            skipDataOff = off + skipLen
             hasBlockBounds = true
         } else {
             lastDocs[0] = UInt32.max - 1
             docOffsets[0] = 0
             posOffsets[0] = 0
             impactOffsets[0] = 0
+            skipDecoded = 1
             hasBlockBounds = false
         }
+    }
+
+    // Skip entries are decoded lazily, in order, as far as a caller looks: a query that
+    // touches the first blocks of a long list does not pay for decoding all of its skip data.
+    private var skipDecoded = 0
+    private var skipOff = 0
+    private var skipLast: Int64 = -1
+    private var skipDataOff = 0
+    private var skipPosOff = 0
+
+    @inline(__always) private func ensureSkip(_ b: Int) {
+        if b >= skipDecoded { decodeSkip(through: b) }
+    }
+
+    private func decodeSkip(through b: Int) {
+        let p = post
+        var off = skipOff
+        while skipDecoded <= b && skipDecoded < fullBlocks {
+            let k = skipDecoded
+            skipLast += Int64(readVIntUnchecked(p, &off)) + 1
+            lastDocs[k] = UInt32(skipLast)
+            docOffsets[k] = skipDataOff
+            skipDataOff += Int(readVIntUnchecked(p, &off))
+            posOffsets[k] = skipPosOff
+            skipPosOff += Int(readVIntUnchecked(p, &off))
+            impactOffsets[k] = off
+            Impacts.decode(p, &off) { _, _ in }
+            skipDecoded += 1
+        }
+        if skipDecoded == fullBlocks && b >= fullBlocks && tailCount > 0 {
+            lastDocs[fullBlocks] = UInt32.max - 1
+            docOffsets[fullBlocks] = skipDataOff
+            posOffsets[fullBlocks] = skipPosOff
+            impactOffsets[fullBlocks] = off
+            skipDecoded += 1
+        }
+        skipOff = off
     }
 
     deinit {
@@ -115,6 +136,7 @@
 
     /// The best BM25 score any document of block `b` can have (requires `hasBlockBounds`).
     func blockMaxScore(_ b: Int, _ bm25: BM25Weight) -> Double {
+        ensureSkip(b)
         var off = impactOffsets[b]
         var best = 0.0
         Impacts.decode(post, &off) { tf, len in best = max(best, bm25.score(tf: tf, length: len)) }
@@ -122,11 +144,12 @@
     }
 
     /// Last doc id of block `b` (`UInt32.max - 1` for the tail block, whose end is not stored).
-    @inline(__always) func lastDoc(ofBlock b: Int) -> UInt32 { lastDocs[b] }
+    @inline(__always) func lastDoc(ofBlock b: Int) -> UInt32 { ensureSkip(b); return lastDocs[b] }
 
     private func decodeBlock(_ b: Int) {
         block = b
         idx = 0
+        ensureSkip(b)
         var off = docOffsets[b]
         var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
         if b < fullBlocks {
@@ -188,7 +211,7 @@
         if started && doc >= target { return doc }
         if !started { started = true; if blockCount == 0 { doc = Self.noMore; return doc } }
         var b = max(block, 0)
-        while b < blockCount - 1 && lastDocs[b] < target { b += 1 }
+        while b < blockCount - 1 && lastDoc(ofBlock: b) < target { b += 1 }
         if b != block { decodeBlock(b) }
         while idx < count && docs[idx] < target { idx += 1 }
         if idx < count { doc = docs[idx]; return doc }
@@ -201,7 +224,7 @@
     /// The block that would hold `target`, found from skip data without decoding; for block-max bounds.
     @inline(__always) func blockIndex(for target: UInt32, from start: Int) -> Int {
         var b = max(start, 0)
-        while b < blockCount - 1 && lastDocs[b] < target { b += 1 }
+        while b < blockCount - 1 && lastDoc(ofBlock: b) < target { b += 1 }
         return b
     }
 

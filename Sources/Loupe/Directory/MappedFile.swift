@@ -39,6 +39,16 @@ public final class MappedFile: @unchecked Sendable {
 
     public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
+    /// Drops this process's copies of the pages before `offset` (they stay in the page cache
+    /// and fault back in if read again). For one-pass readers such as merging, so resident
+    /// memory stays flat however large the files.
+    func releasePages(before offset: Int) {
+        guard mapped else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, count) / page * page
+        if end > 0 { madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED) }
+    }
+
     /// Maps and verifies a file of the given kind; returns the map and its body range.
     public static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
         let f = try MappedFile(path: path)

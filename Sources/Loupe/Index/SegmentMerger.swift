@@ -71,6 +71,7 @@ struct SegmentMerger {
             cursors.append(c)
         }
         var docs = [UInt32](), tfs = [UInt32](), pos = [UInt32]()
+        var termsMerged = 0
         while true {
             var minTerm: [UInt8]? = nil
             for h in heads {
@@ -89,6 +90,15 @@ struct SegmentMerger {
                     if hasPositions { pos.append(contentsOf: c.positions()) }
                 }
                 if let (t, info) = cursors[s]?.next() { heads[s] = (Array(t), info) } else { heads[s] = nil }
+            }
+            termsMerged += 1
+            if termsMerged % 4096 == 0 {
+                // Sources are read once, in file order: let go of what is behind us.
+                for s in sources.indices {
+                    guard let h = heads[s] else { continue }
+                    sources[s].postings.releasePages(before: Int(h.info.postingsOffset))
+                    if hasPositions { sources[s].positions.releasePages(before: Int(h.info.positionsOffset)) }
+                }
             }
             guard !docs.isEmpty else { continue }
             try term.withUnsafeBytes { t in

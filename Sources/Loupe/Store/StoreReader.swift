@@ -87,6 +87,7 @@ final class StoreReader: @unchecked Sendable {
                     doc += 1
                 }
             }
+            if i % 256 == 255 { file.releasePages(before: blocks[i].offset) }
         }
     }
 }

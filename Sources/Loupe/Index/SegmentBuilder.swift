@@ -48,10 +48,16 @@ final class SegmentBuilder {
     }
 
     /// Approximate memory held, compared against the writer's budget.
+    ///
+    /// Posting streams are growable arrays, which double their capacity when full, so on
+    /// average a third of their allocation is slack: stream bytes count 1.5 times. Each term
+    /// also costs two array headers and allocations plus five per-term counters (~150 bytes
+    /// measured with a malloc counter). Calibrated on a million-article load, where peak
+    /// resident memory stayed close to budget plus about 150 MB of fixed overhead.
     var memoryBytes: Int {
-        var total = dates.count * 12 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes + ids.docStreams.count * 40
+        var total = dates.count * 12 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes * 3 / 2 + ids.docStreams.count * 100
         for f in fields {
-            total += f.table.memoryBytes + f.streamBytes + f.docStreams.count * 120 + f.lengths.count * 4
+            total += f.table.memoryBytes + f.streamBytes * 3 / 2 + f.docStreams.count * 150 + f.lengths.count * 4
         }
         return total
     }

@@ -52,7 +52,7 @@ struct AddCommand: ParsableCommand {
     var threads: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     @Option(name: .customLong("memory-budget"), help: ArgumentHelp("Memory for in-memory segments before they are written, in MB.", valueName: "MB"))
-    var memoryBudget: Int = 256
+    var memoryBudget: Int = 192
 
     @Option(help: ArgumentHelp("Largest accepted document (sum of its field values), in bytes.", valueName: "BYTES"))
     var maxDocumentBytes: Int = 16 << 20

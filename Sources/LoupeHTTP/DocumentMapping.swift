@@ -8,64 +8,46 @@ import Loupe
 /// for none). Any other key is rejected: silently dropping text would lose it from the archive.
 struct DocumentMapping {
     let schema: Schema
-    private let fieldNames: Set<String>
 
     init(schema: Schema) {
         self.schema = schema
-        fieldNames = Set(schema.fields.map(\.name))
     }
 
     /// `source` names the document in errors ("document 3", "line 7").
     /// `pathID` is the id from the URL of `PUT /documents/{id}`; a body `id` must agree with it.
+    /// The field rules themselves are the library's (`Schema.document(members:source:)`).
     func document(from value: JSON, source: String, pathID: String? = nil) throws -> Document {
         func bad(_ reason: String) -> APIError {
             .badRequest(source.isEmpty ? "invalid document: \(reason)" : "\(source): \(reason)")
         }
         guard case let .object(members) = value else { throw bad("expected a JSON object, not \(value.kind)") }
-        var id: String?
-        var date: Int64?
-        var fields: [String: String] = [:]
-        var unknown: [String] = []
-        for (key, value) in members {
-            switch key {
-            case "id":
-                switch value {
-                case let .string(s): id = s
-                case let .int(i): id = String(i)
-                case .null: id = nil
-                default: throw bad("\"id\" must be a string, not \(value.kind)")
-                }
-            case "date":
-                switch value {
-                case let .string(s):
-                    guard let d = ISODate.parse(s) else {
-                        throw bad("bad date '\(s.prefix(40))' (expected ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
-                    }
-                    date = d
-                case let .int(i): date = i
-                case .null: date = nil
-                default: throw bad("\"date\" must be an ISO-8601 string, not \(value.kind)")
-                }
-            default:
-                guard fieldNames.contains(key) else { unknown.append(key); continue }
-                switch value {
-                case let .string(s): fields[key] = s
-                case .null: continue
-                default: throw bad("field \"\(key)\" must be a string, not \(value.kind)")
-                }
+        var converted: [(String, DocumentValue)] = members.map { key, v in
+            switch v {
+            case let .string(s): return (key, .string(s))
+            case let .int(i): return (key, .integer(i))
+            case let .double(d): return (key, .number(d))
+            case let .bool(b): return (key, .bool(b))
+            case .null: return (key, .null)
+            case .array, .object: return (key, .other)
             }
         }
-        if !unknown.isEmpty {
-            let names = unknown.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
-            throw bad("unknown field\(unknown.count == 1 ? "" : "s") \(names) (the schema has id, date, \(schema.fields.map(\.name).joined(separator: ", ")))")
-        }
         if let pathID {
-            if let id, id != pathID { throw bad("the body's \"id\" '\(id)' differs from the id in the URL '\(pathID)'") }
-            id = pathID
+            for (key, v) in converted where key == "id" {
+                let bodyID: String? = { if case let .string(s) = v { return s }; if case let .integer(i) = v { return String(i) }; return nil }()
+                if let bodyID, bodyID != pathID { throw bad("the body's \"id\" '\(bodyID)' differs from the id in the URL '\(pathID)'") }
+            }
+            // A well-typed body id is replaced by the URL's; an ill-typed one stays, to be reported.
+            converted.removeAll { key, v in
+                guard key == "id" else { return false }
+                switch v { case .string, .integer, .null: return true; default: return false }
+            }
+            converted.append(("id", .string(pathID)))
         }
-        guard let id else { throw bad("the document has no \"id\"") }
-        guard !id.isEmpty else { throw bad("the document's \"id\" is empty") }
-        return Document(id: id, fields: fields, date: date)
+        do {
+            return try schema.document(members: converted, source: source)
+        } catch let e as LoupeError {
+            throw APIError.badRequest(e.description)
+        }
     }
 
     /// A batch body: a JSON array of documents, or NDJSON (one object per line).

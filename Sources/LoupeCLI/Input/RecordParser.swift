@@ -9,12 +9,10 @@ import Loupe
 struct RecordParser {
     let schema: Schema
     let ignoreUnknown: Bool
-    private let fieldNames: Set<String>
 
     init(schema: Schema, ignoreUnknown: Bool) {
         self.schema = schema
         self.ignoreUnknown = ignoreUnknown
-        fieldNames = Set(schema.fields.map(\.name))
     }
 
 
@@ -29,48 +27,8 @@ struct RecordParser {
         } catch let e as DecodingError {
             throw bad(RecordParser.explain(e))
         }
-        var id: String?
-        var date: Int64?
-        var fields: [String: String] = [:]
-        var unknown: [String] = []
-        for (key, value) in record.values {
-            switch key {
-            case "id":
-                switch value {
-                case let .string(s): id = s
-                case let .integer(i): id = String(i)
-                case .null: id = nil
-                default: throw bad("\"id\" must be a string, not \(value.kind)")
-                }
-            case "date":
-                switch value {
-                case let .string(s):
-                    guard let d = ISODate.parse(s) else {
-                        throw bad("bad date \(quoted(s)) (expected ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
-                    }
-                    date = d
-                case let .integer(i): date = i
-                case let .double(d) where d.isFinite && abs(d) < 1e15: date = Int64(d)
-                case .null: date = nil
-                default: throw bad("\"date\" must be an ISO-8601 string, not \(value.kind)")
-                }
-            default:
-                guard fieldNames.contains(key) else { unknown.append(key); continue }
-                switch value {
-                case let .string(s): fields[key] = s
-                case .null: continue
-                default: throw bad("field \"\(key)\" must be a string, not \(value.kind)")
-                }
-            }
-        }
-        if !unknown.isEmpty && !ignoreUnknown {
-            unknown.sort()
-            let names = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw bad("unknown field\(unknown.count == 1 ? "" : "s") \(names) (the schema has id, date, \(schema.fields.map(\.name).joined(separator: ", ")); use --ignore-unknown to drop other keys)")
-        }
-        guard let id else { throw bad("the record has no \"id\"") }
-        guard !id.isEmpty else { throw bad("the record's \"id\" is empty") }
-        return Document(id: id, fields: fields, date: date)
+        return try schema.document(members: record.values, source: source, ignoreUnknown: ignoreUnknown,
+                                   unknownHint: "; use --ignore-unknown to drop other keys")
     }
 
     private let decoder = JSONDecoder()
@@ -97,20 +55,6 @@ struct RecordParser {
 
 /// A JSON object's members, in any order, with their values classified.
 struct RawRecord: Decodable {
-    enum Value {
-        case string(String), integer(Int64), double(Double), bool(Bool), null, other
-
-        var kind: String {
-            switch self {
-            case .string: return "a string"
-            case .integer, .double: return "a number"
-            case .bool: return "a boolean"
-            case .null: return "null"
-            case .other: return "an array or object"
-            }
-        }
-    }
-
     struct Key: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -118,17 +62,17 @@ struct RawRecord: Decodable {
         init?(intValue: Int) { nil }
     }
 
-    var values: [(String, Value)] = []
+    var values: [(String, DocumentValue)] = []
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         values.reserveCapacity(c.allKeys.count)
         for key in c.allKeys {
-            let v: Value
+            let v: DocumentValue
             if let s = try? c.decode(String.self, forKey: key) { v = .string(s) }
             else if try c.decodeNil(forKey: key) { v = .null }
             else if let i = try? c.decode(Int64.self, forKey: key) { v = .integer(i) }
-            else if let d = try? c.decode(Double.self, forKey: key) { v = .double(d) }
+            else if let d = try? c.decode(Double.self, forKey: key) { v = .number(d) }
             else if let b = try? c.decode(Bool.self, forKey: key) { v = .bool(b) }
             else { v = .other }
             values.append((key.stringValue, v))

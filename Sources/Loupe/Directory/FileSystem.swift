@@ -14,18 +14,21 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw LoupeError.io(path: path, reason: "cannot create: \(errnoText())") }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw LoupeError.io(path: path, reason: "write failed: \(errnoText())")
-                }
-                off += n
-            }
-        }
+        try bytes.withUnsafeBytes { try writeAll($0, to: fd, path: path) }
         guard fsync(fd) == 0 else { throw LoupeError.io(path: path, reason: "fsync failed: \(errnoText())") }
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and interruptions.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LoupeError.io(path: path, reason: "write failed: \(errnoText())")
+            }
+            off += n
+        }
     }
 
     static func fsyncDirectory(_ dir: String) throws {

@@ -33,17 +33,7 @@ final class FileWriter {
     private func flush() throws {
         guard !buffer.bytes.isEmpty else { return }
         crc = buffer.bytes.withUnsafeBytes { CRC32C.checksum($0, seed: crc) }
-        try buffer.bytes.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw LoupeError.io(path: path, reason: "write failed: \(FileSystem.errnoText())")
-                }
-                off += n
-            }
-        }
+        try buffer.bytes.withUnsafeBytes { try FileSystem.writeAll($0, to: fd, path: path) }
         flushed += buffer.count
         buffer.bytes.removeAll(keepingCapacity: true)
     }

@@ -82,7 +82,8 @@ public enum JSON: Equatable, Sendable {
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
+    /// Appends `s` as a JSON string literal (quotes, escapes; U+2028/2029 escaped too).
+    public static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {

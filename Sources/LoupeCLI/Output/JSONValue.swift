@@ -1,4 +1,5 @@
 import Foundation
+import LoupeHTTP
 
 /// A JSON value with ordered object keys, so output is stable and readable
 /// (Foundation's encoders do not keep insertion order).
@@ -53,24 +54,6 @@ indirect enum JSONValue {
     }
 
     static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        JSON.writeString(s, to: &out)
     }
 }

@@ -193,8 +193,7 @@ struct BlockMaxWand {
 enum PostingsCursorProbe {
     /// The best BM25 contribution in a list, by scoring every entry (used for short lists only).
     static func maxScore(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) -> Double {
-        // Decode the single block through a throwaway copy of the cursor's state: simply
-        // iterate the cursor and restart it afterwards is not possible, so callers pass a fresh one.
+        // A clone, so the caller's cursor stays before its first document.
         var m = 0.0
         let probe = cursor.clone()
         while probe.next() != PostingsCursor.noMore {

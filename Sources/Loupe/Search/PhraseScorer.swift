@@ -120,18 +120,6 @@ final class PhraseMatcher {
         return count(n)
     }
 
-    /// Phrase frequency from explicit position lists (for tests).
-    func count(positions: [[UInt32]]) -> UInt32 {
-        let buffers = positions.map { p -> UnsafeMutableBufferPointer<UInt32> in
-            let b = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(p.count, 1))
-            for (i, v) in p.enumerated() { b[i] = v }
-            return UnsafeMutableBufferPointer(rebasing: b[0..<p.count])
-        }
-        defer { for b in buffers { UnsafeMutableBufferPointer(start: b.baseAddress, count: max(b.count, 1)).deallocate() } }
-        for i in 0..<buffers.count { lists[i] = UnsafeBufferPointer(buffers[i]) }
-        return count(buffers.count)
-    }
-
     @inline(__always)
     private func count(_ n: Int) -> UInt32 {
         for i in 0..<n { pointers[i] = 0; if lists[i].isEmpty { return 0 } }

@@ -129,11 +129,11 @@ final class SearchBehaviourTests: XCTestCase {
     // MARK: Tie-breaking
 
     /// Identical documents have equal scores in exact arithmetic and must rank by address. The
-    /// block-max WAND path (relevance, exactCount false, pure disjunction) sums a document's
-    /// term contributions in the order its lists happen to be sorted, which depends on the
-    /// lists' history; with three or more contributions the sums differ by an ulp and the later
-    /// document ranks first.
-    func testIdenticalDocumentsTieByAddressUnderWand() throws {
+    /// pure-disjunction path (relevance, exactCount false) adds a document's contributions in
+    /// an order that depends on its window (which lists were essential there); summed in
+    /// floating point, three or more contributions could differ by an ulp and the later
+    /// document would rank first. It sums in fixed point, which this test pins down.
+    func testIdenticalDocumentsTieByAddressUnderDisjunctionPruning() throws {
         let index = try tinyIndex([
             Document(id: "0", fields: ["body": "c b d"]),
             Document(id: "1", fields: ["body": "a a"]),

@@ -66,7 +66,7 @@ final class PhraseScorer: Scorer {
                 } else {
                     maxFreq = inOrder[0].takeUnretainedValue().freq
                 }
-                if bm25.score(tf: maxFreq, length: lengths[Int(target)]) * BlockMaxWand.slack <= minCompetitiveScore {
+                if bm25.score(tf: maxFreq, length: lengths[Int(target)]) * BlockMaxScore.slack <= minCompetitiveScore {
                     target = lead.next()
                     continue
                 }

@@ -205,7 +205,7 @@ extension QueryPlan {
     }
 
     /// The term leaves of a pure disjunction (terms, prefixes, an OR of them), for the
-    /// block-max WAND path; nil for any other shape.
+    /// block-max MaxScore path; nil for any other shape.
     var disjunctiveLeaves: [TermLeaf]? {
         switch self {
         case let .terms(l): return l

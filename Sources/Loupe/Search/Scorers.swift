@@ -1,7 +1,7 @@
 /// Iterates matching documents of one segment in ascending order and scores the current one.
 ///
 /// The generic building block for boolean trees. Leaf term lists are `TermScorer`s; the
-/// pure-disjunction fast path (`BlockMaxWand`) bypasses this class and works on cursors
+/// pure-disjunction fast path (`BlockMaxScore`) bypasses this class and works on cursors
 /// directly. Subclasses are final so calls within a subclass are static.
 class Scorer {
     static let noMore = PostingsCursor.noMore

@@ -39,12 +39,12 @@ public final class Searcher: @unchecked Sendable {
             if request.sort == .relevance, !request.exactCount, let leaves = plan.disjunctiveLeaves {
                 lowerBound = true
                 for (s, seg) in reader.segments.enumerated() {
-                    let lists: [BlockMaxWand.List] = leaves.compactMap { leaf in
+                    let lists: [BlockMaxScore.List] = leaves.compactMap { leaf in
                         guard let info = leaf.term.withUnsafeBytes({ seg.termInfo(field: leaf.field, term: $0) }) else { return nil }
-                        return BlockMaxWand.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: seg.norms[leaf.field].baseAddress!)
+                        return BlockMaxScore.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: seg.norms[leaf.field].baseAddress!)
                     }
                     if lists.isEmpty { continue }
-                    total += BlockMaxWand.run(lists: lists, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
+                    total += BlockMaxScore.run(lists: lists, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
                 }
                 // Every document was scored when the heap never filled: the count is exact.
                 if !top.isFull { lowerBound = false }
@@ -108,7 +108,7 @@ public final class Searcher: @unchecked Sendable {
             let threshold = top.threshold
             var (bound, upTo) = scorer.shallowBound(target)
             if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
-            if bound * BlockMaxWand.slack <= threshold {
+            if bound * BlockMaxScore.slack <= threshold {
                 if upTo >= Scorer.noMore - 2 { break }
                 target = upTo + 1
                 continue

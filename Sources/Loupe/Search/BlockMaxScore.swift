@@ -1,0 +1,256 @@
+/// Top-k of a pure disjunction of term lists with block-max MaxScore (Turtle & Flood's MaxScore,
+/// with the per-block bounds of Ding & Suel; the same plan as Lucene's `MaxScoreBulkScorer`).
+///
+/// Documents are taken in windows of at most `windowSize` ids that end at the nearest end of a
+/// postings block, so inside a window each list's contribution is bounded by one stored block
+/// bound. In each window the lists are ordered by that bound; the longest prefix whose bounds
+/// sum to at most the heap's threshold is *non-essential*: a document found only in those
+/// lists cannot enter the top-k. The essential lists are walked in bulk over their decoded
+/// blocks, adding scores into a window-sized accumulator; each accumulated document then asks
+/// the non-essential lists, best bound first, and is dropped as soon as its partial score plus
+/// the remaining bounds cannot beat the threshold. A window whose bounds sum to at most the
+/// threshold is skipped without decoding anything. Cost: O(postings of the essential lists in
+/// surviving windows + n log n per window); the hit count is a lower bound (documents scored).
+///
+/// Scores are summed in fixed point (units of 2⁻⁴⁰, far below any meaningful difference):
+/// integer addition is associative, so a document's score does not depend on which lists were
+/// essential in its window or on the segment's path, and identical documents tie exactly (then
+/// rank by address, like everywhere else).
+enum BlockMaxScore {
+    final class List {
+        let cursor: PostingsCursor
+        let bm25: BM25Weight
+        let lengths: UnsafePointer<UInt32>
+        var maxScore: Double = 0
+        var blockBounds: [Double]
+
+        init(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
+            self.cursor = cursor; self.bm25 = bm25; self.lengths = lengths
+            blockBounds = []
+            if cursor.hasBlockBounds {
+                blockBounds.reserveCapacity(cursor.blockCount)
+                for b in 0..<cursor.blockCount {
+                    let s = cursor.blockMaxScore(b, bm25)
+                    blockBounds.append(s)
+                    maxScore = max(maxScore, s)
+                }
+            } else {
+                // A short list without skip data: its exact maximum, from one pass over it.
+                let probe = PostingsCursorProbe.maxScore(cursor: cursor, bm25: bm25, lengths: lengths)
+                maxScore = probe
+                blockBounds = [probe]
+            }
+        }
+    }
+
+    /// Slightly inflates bounds so rounding in a different summation order never prunes a true hit.
+    static let slack = 1 + 1e-9
+
+    /// Window length in document ids: the accumulator (8 bytes a document) stays in L1/L2.
+    static let windowSize = 4096
+
+    /// Fixed-point unit of the accumulated scores.
+    @usableFromInline static let scale = 1_099_511_627_776.0 // 2^40
+    @inline(__always) static func fixed(_ s: Double) -> Int64 { Int64((s * scale).rounded()) }
+    @inline(__always) static func real(_ f: Int64) -> Double { Double(f) / scale }
+
+    /// Runs the query over one segment into `top`; returns the number of documents scored.
+    static func run(lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        if lists.count == 1 { return runSingle(lists[0], segment: segment, filter: filter, top: &top) }
+        return withExtendedLifetime(lists) { runWindows(lists, segment: segment, filter: filter, top: &top) }
+    }
+
+    /// A list's state in the window loop; no reference counting (the `List` objects outlive the run).
+    private struct Slot {
+        var cursor: Unmanaged<PostingsCursor>
+        var bm25: BM25Weight
+        var lengths: UnsafePointer<UInt32>
+        var bounds: UnsafePointer<Double>
+        var boundCount: Int
+        /// The block holding the window's first document (from skip data; not decoded).
+        var block = 0
+        /// The list's bound inside the current window (0 when it has no document there).
+        var windowBound = 0.0
+        var exhausted = false
+        @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
+    }
+
+    private static func runWindows(_ lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        let n = lists.count
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: n)
+        let order = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let acc = UnsafeMutablePointer<Int64>.allocate(capacity: windowSize)
+        acc.initialize(repeating: 0, count: windowSize)
+        let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: windowSize / 64)
+        seen.initialize(repeating: 0, count: windowSize / 64)
+        var boundsStorage: [UnsafeMutablePointer<Double>] = []
+        defer {
+            slots.deallocate(); order.deallocate(); acc.deallocate(); seen.deallocate()
+            boundsStorage.forEach { $0.deallocate() }
+        }
+        for (i, l) in lists.enumerated() {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(l.blockBounds.count, 1))
+            for (j, b) in l.blockBounds.enumerated() { p[j] = b }
+            boundsStorage.append(p)
+            l.cursor.next()
+            slots[i] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, bounds: UnsafePointer(p),
+                            boundCount: max(l.blockBounds.count, 1), exhausted: l.cursor.doc == PostingsCursor.noMore)
+        }
+        var scored = 0
+        var threshold = top.threshold
+        var windowMin = 0
+        while windowMin < filter.docCount {
+            // Where each list's next document can be (a lower bound, from skip data when the
+            // cursor lags behind), the window's start, and its end: the nearest block end.
+            var start = Int.max
+            var live = 0
+            for i in 0..<n where !slots[i].exhausted {
+                let doc = Int(slots[i].with { $0.doc })
+                var lower = doc
+                if doc < windowMin {
+                    let b = slots[i].with { $0.blockIndex(for: UInt32(windowMin), from: max(slots[i].block, $0.block)) }
+                    slots[i].block = b
+                    // Past the last block's end: nothing is left (the cursor just has not been moved there).
+                    if Int(slots[i].with { $0.lastDoc(ofBlock: b) }) < windowMin { slots[i].exhausted = true; continue }
+                    lower = b == 0 ? windowMin : max(windowMin, Int(slots[i].with { $0.lastDoc(ofBlock: b - 1) }) + 1)
+                }
+                start = min(start, lower)
+                order[live] = i
+                live += 1
+            }
+            if live == 0 || start >= filter.docCount { break }
+            windowMin = start
+            var windowMax = min(windowMin + windowSize - 1, filter.docCount - 1)
+            for k in 0..<live {
+                let i = order[k]
+                let b = slots[i].with { $0.blockIndex(for: UInt32(windowMin), from: max(slots[i].block, $0.block)) }
+                slots[i].block = b
+                windowMax = min(windowMax, Int(slots[i].with { $0.lastDoc(ofBlock: b) }))
+            }
+            for k in 0..<live {
+                let i = order[k]
+                let doc = Int(slots[i].with { $0.doc })
+                let b = slots[i].block
+                let first = b == 0 ? 0 : Int(slots[i].with { $0.lastDoc(ofBlock: b - 1) }) + 1
+                slots[i].windowBound = max(doc, first) > windowMax ? 0 : slots[i].bounds[min(b, slots[i].boundCount - 1)]
+            }
+            // Order by bound (insertion sort: a handful of lists), then split off the non-essential prefix.
+            if live > 1 {
+                for k in 1..<live {
+                    let x = order[k], xb = slots[x].windowBound
+                    var j = k
+                    while j > 0 && slots[order[j - 1]].windowBound > xb { order[j] = order[j - 1]; j -= 1 }
+                    order[j] = x
+                }
+            }
+            var nonEssentialSum = 0.0
+            var essential = 0
+            while essential < live && (nonEssentialSum + slots[order[essential]].windowBound) * slack <= threshold {
+                nonEssentialSum += slots[order[essential]].windowBound
+                essential += 1
+            }
+            if essential == live { windowMin = windowMax + 1; continue }
+
+            // Essential lists: every document in the window, in bulk.
+            let base = windowMin
+            let last = UInt32(windowMax)
+            for k in essential..<live {
+                let i = order[k]
+                let bm25 = slots[i].bm25, lengths = slots[i].lengths
+                let exhausted = slots[i].with { c -> Bool in
+                    if Int(c.doc) < base { c.advance(UInt32(base)) }
+                    c.forEach(through: last) { d, tf in
+                        let off = Int(d) &- base
+                        acc[off] &+= fixed(bm25.score(tf: tf, length: lengths[Int(d)]))
+                        seen[off >> 6] |= 1 &<< UInt64(off & 63)
+                    }
+                    return c.doc == PostingsCursor.noMore
+                }
+                slots[i].exhausted = exhausted
+            }
+
+            // Candidates in document order; the non-essential lists are asked best bound first.
+            let words = (windowMax - windowMin) / 64 + 1
+            for w in 0..<words where seen[w] != 0 {
+                var bits = seen[w]
+                seen[w] = 0
+                while bits != 0 {
+                    let off = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    var s = acc[off]
+                    acc[off] = 0
+                    let d = base + off
+                    guard filter.passes(d) else { continue }
+                    var remaining = nonEssentialSum
+                    var competitive = true
+                    var k = essential - 1
+                    while k >= 0 {
+                        if (real(s) + remaining) * slack <= threshold { competitive = false; break }
+                        let i = order[k]
+                        remaining -= slots[i].windowBound
+                        if !slots[i].exhausted {
+                            let bm25 = slots[i].bm25, length = slots[i].lengths[d]
+                            let (hit, tf, done) = slots[i].with { c -> (Bool, UInt32, Bool) in
+                                let at = c.advance(UInt32(d))
+                                return (Int(at) == d, at == UInt32(d) ? c.freq : 0, at == PostingsCursor.noMore)
+                            }
+                            if hit { s &+= fixed(bm25.score(tf: tf, length: length)) }
+                            if done { slots[i].exhausted = true }
+                        }
+                        k -= 1
+                    }
+                    guard competitive else { continue }
+                    scored += 1
+                    let score = real(s)
+                    if score > threshold {
+                        top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(d), key: 0))
+                        threshold = top.threshold
+                    }
+                }
+            }
+            windowMin = windowMax + 1
+        }
+        return scored
+    }
+
+    /// One list: whole blocks whose bound cannot beat the threshold are skipped undecoded;
+    /// the others are scored document by document straight from the decoded block. Scores are
+    /// rounded to the same fixed point as `runWindows`, so a document matching one list scores
+    /// the same whichever path its segment took.
+    static func runSingle(_ list: List, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+        let c = list.cursor
+        let bm25 = list.bm25
+        let lengths = list.lengths
+        var scored = 0
+        var threshold = top.threshold
+        for b in 0..<c.blockCount {
+            if list.blockBounds[min(b, list.blockBounds.count - 1)] * slack <= threshold { continue }
+            let n = c.load(block: b)
+            let docs = c.blockDocs, tfs = c.blockFreqs
+            for i in 0..<n {
+                let d = Int(docs[i])
+                guard filter.passes(d) else { continue }
+                scored += 1
+                let s = real(fixed(bm25.score(tf: tfs[i], length: lengths[d])))
+                if s > threshold {
+                    top.insert(TopK.Entry(score: s, segment: segment, doc: docs[i], key: 0))
+                    threshold = top.threshold
+                }
+            }
+        }
+        return scored
+    }
+}
+
+enum PostingsCursorProbe {
+    /// The best BM25 contribution in a list, by scoring every entry (used for short lists only).
+    static func maxScore(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) -> Double {
+        // A clone, so the caller's cursor stays before its first document.
+        var m = 0.0
+        let probe = cursor.clone()
+        while probe.next() != PostingsCursor.noMore {
+            m = max(m, bm25.score(tf: probe.freq, length: lengths[Int(probe.doc)]))
+        }
+        return m
+    }
+}

@@ -403,9 +403,9 @@ final class ReferenceEngine {
 
 /// Compares one page of engine results with the reference; returns a description of the
 /// first difference, or nil when they agree. With `roundingTies`, engine hits whose scores
-/// differ only by rounding may come in any order (used for whole rankings, where the known
-/// WAND summation-order issue, see `testIdenticalDocumentsTieByAddressUnderWand`, would
-/// otherwise hide every other difference).
+/// differ only by rounding may come in any order (used for whole rankings: the reference sums
+/// in floating point and the engine's disjunction path in fixed point, see
+/// `testIdenticalDocumentsTieByAddressUnderDisjunctionPruning`, so near-ties may swap).
 func compareHits(_ engineHits: [SearchHit], _ ref: [RefHit], offset: Int, limit: Int, roundingTies: Bool = false) -> String? {
     let expected = Array(ref.dropFirst(offset).prefix(limit))
     var engine = engineHits

@@ -314,7 +314,7 @@ final class CodecTests: XCTestCase {
         var rng = SeededRandom(seed: 8)
         var lists: [PostingList] = []
         var labels: [String] = []
-        for count in [1, 2, 127, 128, 129, 255, 256, 257, 1000] {
+        for count in [1, 2, 127, 128, 129, 255, 256, 257, 1000, 4096, 4097, 8320] {
             for (maxGap, largeTf) in [(UInt32(0), false), (UInt32(1000), true), (UInt32(1 << 20), false)] {
                 lists.append(makeList(count: count, rng: &rng, maxGap: maxGap, largeTf: largeTf))
                 labels.append("count \(count) maxGap \(maxGap) largeTf \(largeTf)")
@@ -420,7 +420,9 @@ final class CodecTests: XCTestCase {
     func testAdvanceEqualsLinearScan() throws {
         var rng = SeededRandom(seed: 11)
         var lists: [PostingList] = []
-        for count in [1, 2, 127, 128, 129, 255, 256, 1000] {
+        // Past 32 full blocks (4096 docs) a list has a skip group table; 4096 has none, 4097
+        // a tail after exactly one group, 4224 a second group of one block.
+        for count in [1, 2, 127, 128, 129, 255, 256, 1000, 4095, 4096, 4097, 4224, 8193, 12_000] {
             lists.append(makeList(count: count, rng: &rng, maxGap: 40, largeTf: true))
             lists.append(makeList(count: count, rng: &rng, maxGap: 1 << 20, largeTf: false))
         }

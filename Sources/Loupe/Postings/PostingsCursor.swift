@@ -72,57 +72,82 @@
         let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = p
         pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
+        groupCount = SkipGroups.count(fullBlocks: fullBlocks)
+        groupDecoded = .allocate(capacity: groupCount + 1)
+        groupDecoded.initialize(repeating: false, count: groupCount + 1)
         if fullBlocks > 0 {
             var off = 0
             let skipLen = Int(readVIntUnchecked(p, &off))
-            skipOff = off
-            skipDataOff = off + skipLen
+            groupTable = off
+            entriesStart = off + groupCount * SkipGroups.entryBytes
+            dataStart = off + skipLen
             hasBlockBounds = true
         } else {
+            groupTable = 0; entriesStart = 0; dataStart = 0
             lastDocs[0] = UInt32.max - 1
             docOffsets[0] = 0
             posOffsets[0] = 0
             impactOffsets[0] = 0
-            skipDecoded = 1
+            groupDecoded[0] = true
             hasBlockBounds = false
         }
     }
 
-    // Skip entries are decoded lazily, in order, as far as a caller looks: a query that
-    // touches the first blocks of a long list does not pay for decoding all of its skip data.
-    private var skipDecoded = 0
-    private var skipOff = 0
-    private var skipLast: Int64 = -1
-    private var skipDataOff = 0
-    private var skipPosOff = 0
+    // Skip entries are decoded lazily, a group of `SkipGroups.size` at a time, as far as a
+    // caller looks; the group table lets a far `advance` land in the right group without
+    // decoding the ones it passes over, so a rare term intersected with a frequent one decodes
+    // O(matches) skip entries, not the frequent term's whole skip list.
+    private let groupCount: Int
+    private let groupDecoded: UnsafeMutablePointer<Bool>
+    /// Offsets in the postings (from the term's start) of the group table, the first skip entry and the first block.
+    private let groupTable: Int
+    private let entriesStart: Int
+    private let dataStart: Int
+
+    @inline(__always) private func group(of b: Int) -> Int { min(b / SkipGroups.size, groupCount) }
 
     @inline(__always) private func ensureSkip(_ b: Int) {
-        if b >= skipDecoded { decodeSkip(through: b) }
+        let g = group(of: b)
+        if !groupDecoded[g] { decodeGroup(g) }
     }
 
-    private func decodeSkip(through b: Int) {
+    /// The last doc id of block `h · SkipGroups.size - 1`, from the group table (`1 ≤ h ≤ groupCount`).
+    @inline(__always) private func groupLastDoc(_ h: Int) -> UInt32 {
+        UInt32(littleEndian: UnsafeRawPointer(post + groupTable + (h - 1) * SkipGroups.entryBytes).loadUnaligned(as: UInt32.self))
+    }
+
+    private func decodeGroup(_ g: Int) {
         let p = post
-        var off = skipOff
-        while skipDecoded <= b && skipDecoded < fullBlocks {
-            let k = skipDecoded
-            skipLast += Int64(readVIntUnchecked(p, &off)) + 1
-            lastDocs[k] = UInt32(skipLast)
-            docOffsets[k] = skipDataOff
-            skipDataOff += Int(readVIntUnchecked(p, &off))
-            posOffsets[k] = skipPosOff
-            skipPosOff += Int(readVIntUnchecked(p, &off))
+        var off: Int, last: Int64, dataOff: Int, posOff: Int
+        let first = g * SkipGroups.size
+        if g == 0 {
+            off = entriesStart; last = -1; dataOff = dataStart; posOff = 0
+        } else {
+            let e = UnsafeRawPointer(p + groupTable + (g - 1) * SkipGroups.entryBytes)
+            last = Int64(UInt32(littleEndian: e.loadUnaligned(as: UInt32.self)))
+            off = entriesStart + Int(UInt32(littleEndian: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+            dataOff = dataStart + Int(UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            posOff = Int(UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+            lastDocs[first - 1] = UInt32(last) // read by `decodeBlock(first)`
+        }
+        let end = min(first + SkipGroups.size, fullBlocks)
+        for k in first..<end {
+            last += Int64(readVIntUnchecked(p, &off)) + 1
+            lastDocs[k] = UInt32(last)
+            docOffsets[k] = dataOff
+            dataOff += Int(readVIntUnchecked(p, &off))
+            posOffsets[k] = posOff
+            posOff += Int(readVIntUnchecked(p, &off))
             impactOffsets[k] = off
-            Impacts.decode(p, &off) { _, _ in }
-            skipDecoded += 1
+            Impacts.skip(p, &off)
         }
-        if skipDecoded == fullBlocks && b >= fullBlocks && tailCount > 0 {
+        if end == fullBlocks && tailCount > 0 {
             lastDocs[fullBlocks] = UInt32.max - 1
-            docOffsets[fullBlocks] = skipDataOff
-            posOffsets[fullBlocks] = skipPosOff
+            docOffsets[fullBlocks] = dataOff
+            posOffsets[fullBlocks] = posOff
             impactOffsets[fullBlocks] = off
-            skipDecoded += 1
         }
-        skipOff = off
+        groupDecoded[g] = true
     }
 
     deinit {
@@ -130,6 +155,7 @@
         impactOffsets.deallocate()
         docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
         docGen.deallocate(); runOffsets.deallocate(); runGen.deallocate()
+        groupDecoded.deallocate()
     }
 
     @_spi(Benchmarks) @inline(__always) public var freq: UInt32 { tfs[idx] }
@@ -210,11 +236,11 @@
     func advance(_ target: UInt32) -> UInt32 {
         if started && doc >= target { return doc }
         if !started { started = true; if blockCount == 0 { doc = Self.noMore; return doc } }
-        var b = max(block, 0)
-        while b < blockCount - 1 && lastDoc(ofBlock: b) < target { b += 1 }
+        let b = blockIndex(for: target, from: block)
         if b != block { decodeBlock(b) }
-        while idx < count && docs[idx] < target { idx += 1 }
-        if idx < count { doc = docs[idx]; return doc }
+        let i = firstIndex(atLeast: target, from: idx)
+        idx = i
+        if i < count { doc = docs[i]; return doc }
         // Only possible in the last block.
         idx = count - 1
         doc = Self.noMore
@@ -237,16 +263,42 @@
         }
     }
 
+    /// The first index in `from ..< count` of the decoded block whose doc is ≥ `target` (`count`
+    /// if none). A short step (the common case in dense intersections) is a few comparisons;
+    /// a far one is a branch-free binary search, O(log 128).
+    @inline(__always) private func firstIndex(atLeast target: UInt32, from: Int) -> Int {
+        var i = from
+        let probe = min(i + 8, count - 1)
+        if probe < i || docs[probe] >= target {
+            while i < count && docs[i] < target { i &+= 1 }
+            return i
+        }
+        var base = probe + 1, len = count - base
+        if len == 0 { return count }
+        while len > 1 {
+            let half = len >> 1
+            base = docs[base + half] < target ? base + half : base
+            len -= half
+        }
+        return docs[base] < target ? base + 1 : base
+    }
+
     /// The block that would hold `target`, found from skip data without decoding; for block-max bounds.
     @inline(__always) func blockIndex(for target: UInt32, from start: Int) -> Int {
         var b = max(start, 0)
+        if groupCount > 0 {
+            // Whole groups ending before `target` are passed by the group table, undecoded.
+            var g = b / SkipGroups.size
+            while g < groupCount && groupLastDoc(g + 1) < target { g += 1 }
+            b = max(b, g * SkipGroups.size)
+        }
         while b < blockCount - 1 && lastDoc(ofBlock: b) < target { b += 1 }
         return b
     }
 
     /// Absolute positions of the current document, ascending. Valid until the cursor leaves
     /// its block. Only the 128-value runs of the block's position stream that hold this
-    /// document are decoded (runs before it are skipped by their width byte), so a sparse
+    /// document are decoded (runs before it are located from the block's width table), so a sparse
     /// intersection decodes little; each run is decoded at most once per block.
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
@@ -294,7 +346,7 @@
             runGen.update(repeating: 0, count: runCapacity)
             docGen.update(repeating: 0, count: BitPacking.blockSize)
         }
-        runOffsets[0] = posOffsets[block]
+        runOffsets[0] = posOffsets[block] + (total >> 7) // packed data starts after the width table
         knownRuns = 1
         posBlock = block
     }
@@ -303,15 +355,17 @@
     /// vint tail when `r` is the last run, decoded whole once) into `posBuf` at the same indices.
     private func decodeRange(_ r: Int, _ lo: Int, _ hi: Int, _ pos: UnsafePointer<UInt8>) {
         let fullRuns = posTotal >> 7
+        // Run offsets from the block's width table (see `PositionsCodec`), extended as needed.
+        let widths = posOffsets[block]
         while knownRuns <= r {
-            let off = runOffsets[knownRuns - 1]
-            runOffsets[knownRuns] = off + 1 + BitPacking.packedByteCount(bits: Int(pos[off]))
+            let prev = knownRuns - 1
+            runOffsets[knownRuns] = runOffsets[prev] + (prev < fullRuns ? BitPacking.packedByteCount(bits: Int(pos[widths + prev])) : 0)
             knownRuns += 1
         }
         var off = runOffsets[r]
         let base = r << 7
         if r < fullRuns {
-            let bits = Int(pos[off]); off += 1
+            let bits = Int(pos[widths + r])
             let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
             BitPacking.unpack(UnsafeRawPointer(pos + off), bits: bits, from: a - base, count: b - a, into: posBuf + a)
         } else if runGen[r] != posGen {

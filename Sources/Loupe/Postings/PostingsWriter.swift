@@ -2,9 +2,12 @@
 ///
 /// Layout (see `Index/FORMAT.md`, "Postings"): with `n` documents, `n / 128` full blocks and a
 /// tail of `n % 128`. When there is at least one full block, a skip section comes first:
-/// its byte length (vint), then per full block the last doc id (delta from the previous
-/// block's, the first from -1), the block's byte sizes in `.post` and `.pos`, and its best
-/// (max tf, min field length) pair; then the tail's pair. Full blocks hold doc-id gaps
+/// its byte length (vint); a fixed-width **skip group** table with one entry per 32 full
+/// blocks after the first 32 (where that group's skip entries, block data and positions
+/// start, and the last doc id before it), so a reader can jump to any block by decoding at most
+/// 32 skip entries; then per full block the last doc id (delta from the previous block's, the
+/// first from -1), the block's byte sizes in `.post` and `.pos`, and its competitive
+/// (tf, field length) pairs; then the tail's pairs. Full blocks hold doc-id gaps
 /// (`doc - previous - 1`) and `tf - 1`, each bit-packed at the block's own width (u8 width
 /// then the packed bytes). The tail holds vints: `gap << 1 | (tf == 1)`, then `tf` when not 1.
 /// Positions of each block are the positions of its documents in order, each document's
@@ -13,6 +16,7 @@ struct PostingsWriter {
     private var docBuf = [UInt32](repeating: 0, count: BitPacking.blockSize)
     private var tfBuf = [UInt32](repeating: 0, count: BitPacking.blockSize)
     private var skip = ByteWriter()
+    private var groups = ByteWriter()
     private var blockData = ByteWriter()
     private var posData = ByteWriter()
     private var posScratch = [UInt32]()
@@ -29,11 +33,19 @@ struct PostingsWriter {
         let n = docs.count
         let full = n / BitPacking.blockSize
         skip.bytes.removeAll(keepingCapacity: true)
+        groups.bytes.removeAll(keepingCapacity: true)
         blockData.bytes.removeAll(keepingCapacity: true)
         var prevDoc: Int64 = -1
         var posCursor = 0
         var prevBlockLast: Int64 = -1
+        var posTotal = 0
         for b in 0..<full {
+            if b > 0 && b % SkipGroups.size == 0 {
+                groups.u32(UInt32(prevBlockLast))
+                groups.u32(UInt32(skip.count))
+                groups.u64(UInt64(blockData.count))
+                groups.u64(UInt64(posTotal))
+            }
             let start = b * BitPacking.blockSize
             impacts.removeAll(keepingCapacity: true)
             for i in 0..<BitPacking.blockSize {
@@ -61,6 +73,7 @@ struct PostingsWriter {
             prevBlockLast = prevDoc
             skip.vint(blockData.count - before)
             skip.vint(posBytes)
+            posTotal += posBytes
             Impacts.encode(&impacts, into: &skip)
         }
         // Tail.
@@ -78,7 +91,8 @@ struct PostingsWriter {
         }
         if full > 0 {
             Impacts.encode(&impacts, into: &skip)
-            postingsFile.buffer.vint(skip.count)
+            postingsFile.buffer.vint(groups.count + skip.count)
+            postingsFile.buffer.append(contentsOf: groups.bytes)
             postingsFile.buffer.append(contentsOf: skip.bytes)
         }
         postingsFile.buffer.append(contentsOf: blockData.bytes)
@@ -112,12 +126,26 @@ struct PostingsWriter {
     }
 }
 
+/// The skip group table at the start of a skip section: an entry per `size` full blocks after
+/// the first `size`, for group `g` (blocks `g·size ..< (g+1)·size`): the last doc id of block
+/// `g·size - 1` (u32), where block `g·size`'s skip entry starts, from the first skip entry
+/// (u32), where its data starts, from the first block (u64), and where its positions start,
+/// from the term's positions offset (u64). All little-endian.
+enum SkipGroups {
+    static let size = 32
+    static let entryBytes = 24
+
+    /// Entries in a list with `fullBlocks` full blocks.
+    @inline(__always) static func count(fullBlocks: Int) -> Int { fullBlocks > 0 ? (fullBlocks - 1) / size : 0 }
+}
+
 /// A block's competitive (tf, field length) pairs: the Pareto frontier, where no other
 /// document of the block has both a higher-or-equal tf and a shorter-or-equal field. BM25
 /// grows with tf and shrinks with length, so for any avgdl the block's best score is the best
 /// score over these pairs: an exact block-max bound that survives merges and deletions.
-/// Encoded as a count (vint) then the pairs by ascending tf (both tf and length ascend along
-/// the frontier) as deltas from the previous pair (the first absolute). At most `maxPairs`
+/// Encoded as the pairs' byte length (vint; a reader that only passes by skips them in O(1))
+/// then the pairs by ascending tf (both tf and length ascend along the frontier) as deltas
+/// from the previous pair (the first absolute). At most `maxPairs`
 /// pairs are kept; beyond that, neighbours are merged into a pair dominating both (the
 /// higher tf with the shorter length), which keeps the bound valid if slightly looser.
 enum Impacts {
@@ -143,53 +171,75 @@ enum Impacts {
             frontier[bestIdx] = (frontier[bestIdx + 1].tf, frontier[bestIdx].length)
             frontier.remove(at: bestIdx + 1)
         }
-        w.vint(frontier.count)
         var pt: UInt32 = 0, pl: UInt32 = 0
+        var length = 0
+        for p in frontier {
+            length += vintSize(p.tf - pt) + vintSize(p.length - pl)
+            pt = p.tf; pl = p.length
+        }
+        w.vint(length)
+        pt = 0; pl = 0
         for p in frontier {
             w.vint(p.tf - pt); w.vint(p.length - pl)
             pt = p.tf; pl = p.length
         }
     }
 
-    /// Skips an encoded frontier, returning the pairs through `body`.
+    @inline(__always) private static func vintSize(_ v: UInt32) -> Int {
+        v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5
+    }
+
+    /// Reads an encoded frontier, returning the pairs through `body`.
     @inline(__always)
     static func decode(_ p: UnsafePointer<UInt8>, _ offset: inout Int, _ body: (UInt32, UInt32) -> Void) {
-        let n = Int(readVIntUnchecked(p, &offset))
+        let end = Int(readVIntUnchecked(p, &offset)) + offset
         var tf: UInt32 = 0, len: UInt32 = 0
-        for _ in 0..<n {
+        while offset < end {
             tf &+= readVIntUnchecked(p, &offset)
             len &+= readVIntUnchecked(p, &offset)
             body(tf, len)
         }
     }
+
+    /// Steps over an encoded frontier without reading its pairs.
+    @inline(__always)
+    static func skip(_ p: UnsafePointer<UInt8>, _ offset: inout Int) {
+        offset += Int(readVIntUnchecked(p, &offset))
+    }
 }
 
-/// Positions of one block: runs of 128 values bit-packed (u8 width + bytes), the rest as vints.
-/// The count is not stored: it is the sum of the block's term frequencies.
+/// Positions of one block: the bit widths of its full runs of 128 values (one u8 each), then
+/// those runs bit-packed, then the remaining `count % 128` values as vints. The widths come
+/// first so a reader finds where any run starts from one contiguous read, instead of hopping
+/// from run to run through the packed data. The count is not stored: it is the sum of the
+/// block's term frequencies.
 enum PositionsCodec {
     static func encode(_ values: [UInt32], into w: inout ByteWriter) {
-        var i = 0
         values.withUnsafeBufferPointer { p in
-            while i + BitPacking.blockSize <= p.count {
-                let bits = BitPacking.maxBits(p.baseAddress! + i, count: BitPacking.blockSize)
-                w.u8(UInt8(bits))
-                BitPacking.pack(p.baseAddress! + i, bits: bits, into: &w)
-                i += BitPacking.blockSize
+            let runs = p.count / BitPacking.blockSize
+            let table = w.count
+            for _ in 0..<runs { w.u8(0) }
+            for r in 0..<runs {
+                let bits = BitPacking.maxBits(p.baseAddress! + r * BitPacking.blockSize, count: BitPacking.blockSize)
+                w.bytes[table + r] = UInt8(bits)
+                BitPacking.pack(p.baseAddress! + r * BitPacking.blockSize, bits: bits, into: &w)
             }
-            while i < p.count { w.vint(p[i]); i += 1 }
+            for i in (runs * BitPacking.blockSize)..<p.count { w.vint(p[i]) }
         }
     }
 
     /// Decodes `count` values starting at `src + offset` into `out` (capacity >= count rounded up to 128).
     @inline(__always)
     static func decode(_ src: UnsafePointer<UInt8>, offset: inout Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
-        var i = 0
-        while i + BitPacking.blockSize <= count {
-            let bits = Int(src[offset]); offset += 1
-            BitPacking.unpack(UnsafeRawPointer(src + offset), bits: bits, into: out + i)
+        let runs = count / BitPacking.blockSize
+        let widths = offset
+        offset += runs
+        for r in 0..<runs {
+            let bits = Int(src[widths + r])
+            BitPacking.unpack(UnsafeRawPointer(src + offset), bits: bits, into: out + r * BitPacking.blockSize)
             offset += BitPacking.packedByteCount(bits: bits)
-            i += BitPacking.blockSize
         }
+        var i = runs * BitPacking.blockSize
         while i < count { out[i] = readVIntUnchecked(src, &offset); i += 1 }
     }
 }

@@ -49,12 +49,12 @@ final class PhraseScorer: Scorer {
 
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
-        let lead = byRarity[0].takeUnretainedValue()
+        let lead = byRarity[0]
         while target != Scorer.noMore {
             var agreed = true
             for k in 1..<count {
-                let d = byRarity[k].takeUnretainedValue().advance(target)
-                if d > target { target = lead.advance(d); agreed = false; break }
+                let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
+                if d > target { target = lead._withUnsafeGuaranteedRef { $0.advance(d) }; agreed = false; break }
             }
             guard agreed else { continue }
             if minCompetitiveScore > 0 {
@@ -62,24 +62,24 @@ final class PhraseScorer: Scorer {
                 // (see `init`) cannot make the document competitive.
                 var maxFreq = UInt32.max
                 if slop == 0 {
-                    for k in 0..<count { maxFreq = min(maxFreq, byRarity[k].takeUnretainedValue().freq) }
+                    for k in 0..<count { maxFreq = min(maxFreq, byRarity[k]._withUnsafeGuaranteedRef { $0.freq }) }
                 } else {
-                    maxFreq = inOrder[0].takeUnretainedValue().freq
+                    maxFreq = inOrder[0]._withUnsafeGuaranteedRef { $0.freq }
                 }
                 if bm25.score(tf: maxFreq, length: lengths[Int(target)]) * BlockMaxScore.slack <= minCompetitiveScore {
-                    target = lead.next()
+                    target = lead._withUnsafeGuaranteedRef { $0.next() }
                     continue
                 }
             }
             phraseFreq = matcher.count(inOrder)
             if phraseFreq > 0 { return target }
-            target = lead.next()
+            target = lead._withUnsafeGuaranteedRef { $0.next() }
         }
         return Scorer.noMore
     }
 
-    override func next() -> UInt32 { doc = align(byRarity[0].takeUnretainedValue().next()); return doc }
-    override func advance(_ target: UInt32) -> UInt32 { doc = align(byRarity[0].takeUnretainedValue().advance(target)); return doc }
+    override func next() -> UInt32 { doc = align(byRarity[0]._withUnsafeGuaranteedRef { $0.next() }); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = align(byRarity[0]._withUnsafeGuaranteedRef { $0.advance(target) }); return doc }
     override func score() -> Double { bm25.score(tf: phraseFreq, length: lengths[Int(doc)]) }
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { bounds.bound(target) }
 }
@@ -116,7 +116,7 @@ final class PhraseMatcher {
     @inline(__always)
     func count(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>) -> UInt32 {
         let n = offsets.count
-        for i in 0..<n { lists[i] = cursors[i].takeUnretainedValue().positions() }
+        for i in 0..<n { lists[i] = cursors[i]._withUnsafeGuaranteedRef { $0.positions() } }
         return count(n)
     }
 

@@ -310,10 +310,11 @@
             if n > 0 {
                 let firstRun = start >> 7, lastRun = (start + n - 1) >> 7
                 for r in firstRun...lastRun { decodeRange(r, start, start + n, pos) }
-                var p: UInt32 = 0
-                for j in 0..<n {
-                    p = j == 0 ? posBuf[start] : p &+ posBuf[start + j]
-                    posBuf[start + j] = p
+                let run = posBuf + start // a local pointer: the loop does not reload `posBuf`
+                var p = run[0]
+                for j in 1..<n {
+                    p &+= run[j]
+                    run[j] = p
                 }
             }
             docGen[idx] = posGen

@@ -92,8 +92,10 @@ final class PhraseMatcher {
     let slop: Int
     private let lists: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
     private let pointers: UnsafeMutablePointer<Int>
-    private var candidates: UnsafeMutablePointer<UInt32> = .allocate(capacity: 64)
-    private var candidateCapacity = 64
+    /// Two bitsets over positions (all zero between calls), for exact matching; see `count(_:)`.
+    private var kept: UnsafeMutablePointer<UInt64>
+    private var next: UnsafeMutablePointer<UInt64>
+    private var bitsetWords = 64
 
     init(offsets: [UInt32], slop: Int) {
         self.offsets = offsets
@@ -103,9 +105,11 @@ final class PhraseMatcher {
         lists = .allocate(capacity: offsets.count)
         lists.initialize(repeating: UnsafeBufferPointer(start: nil, count: 0), count: offsets.count)
         pointers = .allocate(capacity: offsets.count)
+        kept = .allocate(capacity: bitsetWords); kept.initialize(repeating: 0, count: bitsetWords)
+        next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
     }
 
-    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); candidates.deallocate() }
+    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); kept.deallocate(); next.deallocate() }
 
     func count(_ cursors: [PostingsCursor]) -> UInt32 {
         let n = offsets.count
@@ -125,34 +129,7 @@ final class PhraseMatcher {
         for i in 0..<n { pointers[i] = 0; if lists[i].isEmpty { return 0 } }
         let first = lists[0]
         var matches: UInt32 = 0
-        if slop == 0 {
-            // Exact: keep the first term's positions p for which term i sits at p + offset_i,
-            // one term at a time. Each step is a branch-free merge of two sorted lists (the
-            // comparisons decide the increments, not jumps), O(|candidates| + |list i|).
-            if first.count > candidateCapacity {
-                candidates.deallocate()
-                candidateCapacity = first.count * 2
-                candidates = .allocate(capacity: candidateCapacity)
-            }
-            var n0 = first.count
-            for k in 0..<n0 { candidates[k] = first[k] }
-            for i in 1..<n {
-                let list = lists[i]
-                let off = offsetsBuffer[i]
-                var a = 0, b = 0, out = 0
-                let na = n0, nb = list.count
-                while a < na && b < nb {
-                    let x = candidates[a] &+ off, y = list[b]
-                    candidates[out] = candidates[a]
-                    out &+= x == y ? 1 : 0
-                    a &+= x <= y ? 1 : 0
-                    b &+= y <= x ? 1 : 0
-                }
-                n0 = out
-                if n0 == 0 { return 0 }
-            }
-            return UInt32(n0)
-        }
+        if slop == 0 { return countExact(n) }
         for p in first {
             var total = 0
             var ok = true
@@ -168,5 +145,44 @@ final class PhraseMatcher {
             if ok { matches += 1 }
         }
         return matches
+    }
+
+    /// Exact phrase: the first term's positions `p` such that every term `i` occurs at
+    /// `p + offset_i`. The surviving `p`s are kept as a bitset over positions: each term's
+    /// positions are tested against it independently (no merge whose every step waits for the
+    /// previous comparison), O(sum of the lists) per document. Set bits are always a subset of
+    /// the first term's positions, which is how the words are cleared afterwards.
+    @inline(__always)
+    private func countExact(_ n: Int) -> UInt32 {
+        let first = lists[0]
+        let maxP = Int(first[first.count - 1])
+        let words = maxP >> 6 + 1
+        if words > bitsetWords {
+            kept.deallocate(); next.deallocate()
+            bitsetWords = words * 2
+            kept = .allocate(capacity: bitsetWords); kept.initialize(repeating: 0, count: bitsetWords)
+            next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
+        }
+        var s = kept, t = next
+        for p in first { s[Int(p) >> 6] |= 1 &<< UInt64(p & 63) }
+        var matches = 0
+        for i in 1..<n {
+            let list = lists[i]
+            let off = Int(offsetsBuffer[i])
+            let last = i == n - 1
+            matches = 0
+            for q in list {
+                let p = Int(q) &- off
+                guard p >= 0 && p <= maxP else { continue }
+                let bit = (s[p >> 6] &>> UInt64(p & 63)) & 1
+                if last { matches &+= Int(bit) } else { t[p >> 6] |= bit &<< UInt64(p & 63) }
+            }
+            if !last {
+                for p in first { s[Int(p) >> 6] = 0 }
+                swap(&s, &t)
+            }
+        }
+        for p in first { s[Int(p) >> 6] = 0 }
+        return UInt32(matches)
     }
 }

@@ -131,6 +131,23 @@ final class DateRangeScorer: Scorer {
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
 }
 
+/// Sub-scorers as unmanaged references, so the per-document loops over them do no reference
+/// counting (the owning scorer's arrays keep them alive).
+struct UnownedScorers {
+    let base: UnsafeMutablePointer<Unmanaged<Scorer>>
+    let count: Int
+
+    init(_ scorers: [Scorer]) {
+        count = scorers.count
+        base = .allocate(capacity: max(count, 1))
+        for (i, s) in scorers.enumerated() { base[i] = .passUnretained(s) }
+    }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always) func with<R>(_ i: Int, _ body: (Scorer) -> R) -> R { base[i]._withUnsafeGuaranteedRef(body) }
+}
+
 /// Documents matching all sub-scorers; score is the sum. Leapfrog: the cheapest scorer leads
 /// and the others are advanced to its candidate; any overshoot becomes the new candidate.
 final class ConjunctionScorer: Scorer {
@@ -138,45 +155,53 @@ final class ConjunctionScorer: Scorer {
     let subs: [Scorer]
     /// Query order, for summing scores identically in every segment.
     let inQueryOrder: [Scorer]
+    private let byCost: UnownedScorers
+    private let ordered: UnownedScorers
+
     init(_ subs: [Scorer]) {
         inQueryOrder = subs
         self.subs = subs.sorted { $0.cost < $1.cost }
+        byCost = UnownedScorers(self.subs)
+        ordered = UnownedScorers(subs)
         super.init()
     }
+    deinit { byCost.deallocate(); ordered.deallocate() }
     override var cost: Int { subs[0].cost }
 
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
         outer: while target != Scorer.noMore {
-            for s in subs.dropFirst() {
-                let d = s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target)
+            var k = 1
+            while k < byCost.count {
+                let d = byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
                 if d > target {
-                    target = subs[0].advance(d)
+                    target = byCost.with(0) { $0.advance(d) }
                     continue outer
                 }
+                k += 1
             }
             return target
         }
         return Scorer.noMore
     }
 
-    override func next() -> UInt32 { doc = align(subs[0].next()); return doc }
-    override func advance(_ target: UInt32) -> UInt32 { doc = align(subs[0].advance(target)); return doc }
+    override func next() -> UInt32 { doc = align(byCost.with(0) { $0.next() }); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = align(byCost.with(0) { $0.advance(target) }); return doc }
     override func score() -> Double {
         var s = 0.0
-        for sub in inQueryOrder { s += sub.score() }
+        for k in 0..<ordered.count { s += ordered.with(k) { $0.score() } }
         return s
     }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(subs, target) }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(byCost, target) }
 }
 
 /// Sum of the subs' bounds over the window where all of them hold.
 @inline(__always)
-func sumOfBounds(_ subs: [Scorer], _ target: UInt32) -> (bound: Double, upTo: UInt32) {
+func sumOfBounds(_ subs: UnownedScorers, _ target: UInt32) -> (bound: Double, upTo: UInt32) {
     var total = 0.0
     var upTo = Scorer.noMore - 2
-    for s in subs {
-        let (b, u) = s.shallowBound(target)
+    for k in 0..<subs.count {
+        let (b, u) = subs.with(k) { $0.shallowBound(target) }
         total += b
         if u < upTo { upTo = u }
     }
@@ -186,41 +211,50 @@ func sumOfBounds(_ subs: [Scorer], _ target: UInt32) -> (bound: Double, upTo: UI
 /// Documents matching any sub-scorer; score is the sum of those that match.
 final class DisjunctionScorer: Scorer {
     let subs: [Scorer]
+    private let unowned: UnownedScorers
     private var started = false
-    init(_ subs: [Scorer]) { self.subs = subs; super.init() }
+    init(_ subs: [Scorer]) { self.subs = subs; unowned = UnownedScorers(subs); super.init() }
+    deinit { unowned.deallocate() }
     override var cost: Int { subs.reduce(0) { $0 + $1.cost } }
 
     private func minDoc() -> UInt32 {
         var m = Scorer.noMore
-        for s in subs where s.doc < m { m = s.doc }
+        for k in 0..<unowned.count { m = min(m, unowned.with(k) { $0.doc }) }
         return m
     }
 
     override func next() -> UInt32 {
-        if !started {
-            started = true
-            for s in subs { s.next() }
-        } else {
-            for s in subs where s.doc == doc { s.next() }
+        let current = doc
+        for k in 0..<unowned.count {
+            unowned.with(k) { s in
+                if !started || s.doc == current { s.next() }
+            }
         }
+        started = true
         doc = minDoc()
         return doc
     }
 
     override func advance(_ target: UInt32) -> UInt32 {
-        if !started { started = true; for s in subs { s.advance(target) } } else {
-            for s in subs where s.doc < target { s.advance(target) }
+        for k in 0..<unowned.count {
+            unowned.with(k) { s in
+                if !started || s.doc < target { s.advance(target) }
+            }
         }
+        started = true
         doc = minDoc()
         return doc
     }
 
     override func score() -> Double {
         var total = 0.0
-        for s in subs where s.doc == doc { total += s.score() }
+        let current = doc
+        for k in 0..<unowned.count {
+            total += unowned.with(k) { s in s.doc == current ? s.score() : 0 }
+        }
         return total
     }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(subs, target) }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds(unowned, target) }
 }
 
 /// `required` minus documents matching `excluded`.
@@ -262,5 +296,8 @@ final class OptionalScorer: Scorer {
         if optional.doc == doc { s += optional.score() }
         return s
     }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { sumOfBounds([required, optional], target) }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) {
+        let (a, ua) = required.shallowBound(target), (b, ub) = optional.shallowBound(target)
+        return (a + b, min(ua, ub))
+    }
 }

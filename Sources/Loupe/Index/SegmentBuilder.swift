@@ -1,8 +1,9 @@
 /// Accumulates documents in memory and writes them as one new segment.
 ///
-/// Per indexed field, terms are interned in a `TermHashTable`; each term keeps a doc stream
-/// (vint doc gap, vint tf, written when the term's current document is done) and a positions
-/// stream (vint gap from the previous position in the same document, the first absolute).
+/// Per indexed field, terms are interned in a `TermHashTable`; each term keeps, in the field's
+/// `PostingBuffers`, a doc stream (vint doc gap, vint tf, written when the term's current
+/// document is done) and a positions stream (vint gap from the previous position in the same
+/// document, the first absolute).
 /// Stored fields stream straight into the segment's store file. One builder belongs to one
 /// thread; several builders index in parallel and each becomes its own segment.
 final class SegmentBuilder {
@@ -17,14 +18,8 @@ final class SegmentBuilder {
     /// exclusivity checks (a large share of indexing time) are switched off for its storage.
     private final class FieldState {
         @exclusivity(unchecked) var table = TermHashTable()
-        @exclusivity(unchecked) var docStreams: [ByteWriter] = []
-        @exclusivity(unchecked) var posStreams: [ByteWriter] = []
-        @exclusivity(unchecked) var lastDoc: [Int32] = []     // last document flushed to the doc stream (-1 none)
-        @exclusivity(unchecked) var curDoc: [Int32] = []      // document being accumulated (-1 none)
-        @exclusivity(unchecked) var curTf: [UInt32] = []
-        @exclusivity(unchecked) var lastPos: [UInt32] = []
+        let postings = PostingBuffers()
         @exclusivity(unchecked) var lengths: [UInt32] = []
-        @exclusivity(unchecked) var streamBytes = 0
     }
 
     private var fields: [FieldState]
@@ -47,17 +42,12 @@ final class SegmentBuilder {
         files = try SegmentFilesWriter(directory: directory, name: name)
     }
 
-    /// Approximate memory held, compared against the writer's budget.
-    ///
-    /// Posting streams are growable arrays, which double their capacity when full, so on
-    /// average a third of their allocation is slack: stream bytes count 1.5 times. Each term
-    /// also costs two array headers and allocations plus five per-term counters (~150 bytes
-    /// measured with a malloc counter). Calibrated on a million-article load, where peak
-    /// resident memory stayed close to budget plus about 150 MB of fixed overhead.
+    /// Approximate memory held, compared against the writer's budget: the term tables, the
+    /// posting streams' allocations (capacity, slack included) and per-term bookkeeping.
     var memoryBytes: Int {
-        var total = dates.count * 12 + externalIds.count * 48 + ids.table.memoryBytes + ids.streamBytes * 3 / 2 + ids.docStreams.count * 100
-        for f in fields {
-            total += f.table.memoryBytes + f.streamBytes * 3 / 2 + f.docStreams.count * 150 + f.lengths.count * 4
+        var total = dates.count * 12 + externalIds.count * 48
+        for f in fields + [ids] {
+            total += f.table.memoryBytes + f.postings.allocatedBytes + f.postings.termCount * PostingBuffers.bytesPerTerm + f.lengths.count * 4
         }
         return total
     }
@@ -89,39 +79,34 @@ final class SegmentBuilder {
     @inline(__always)
     private static func addOccurrence(_ s: FieldState, _ term: UnsafeBufferPointer<UInt8>, doc: Int, position: UInt32?) {
         let (t, isNew) = s.table.intern(term)
-        if isNew {
-            s.docStreams.append(ByteWriter()); s.posStreams.append(ByteWriter())
-            s.lastDoc.append(-1); s.curDoc.append(-1); s.curTf.append(0); s.lastPos.append(0)
-        }
-        if s.curDoc[t] != Int32(doc) {
-            flushTerm(s, t)
-            s.curDoc[t] = Int32(doc)
-            s.curTf[t] = 1
+        let p = s.postings
+        if isNew { p.addTerm() }
+        if p.curDoc[t] != Int32(doc) {
+            flushTerm(p, t)
+            p.curDoc[t] = Int32(doc)
+            p.curTf[t] = 1
             if let position {
-                s.posStreams[t].vint(position)
-                s.lastPos[t] = position
-                s.streamBytes += 2
+                p.append(p.posStreams, t, position)
+                p.lastPos[t] = position
             }
         } else {
-            s.curTf[t] += 1
+            p.curTf[t] &+= 1
             if let position {
-                s.posStreams[t].vint(position - s.lastPos[t])
-                s.lastPos[t] = position
-                s.streamBytes += 1
+                p.append(p.posStreams, t, position &- p.lastPos[t])
+                p.lastPos[t] = position
             }
         }
     }
 
     /// Moves a term's finished current document into its doc stream.
     @inline(__always)
-    private static func flushTerm(_ s: FieldState, _ t: Int) {
-        let cur = s.curDoc[t]
+    private static func flushTerm(_ p: PostingBuffers, _ t: Int) {
+        let cur = p.curDoc[t]
         guard cur >= 0 else { return }
-        s.docStreams[t].vint(UInt32(cur - s.lastDoc[t]))
-        s.docStreams[t].vint(s.curTf[t])
-        s.lastDoc[t] = cur
-        s.curDoc[t] = -1
-        s.streamBytes += 2
+        p.append(p.docStreams, t, UInt32(cur - p.lastDoc[t]))
+        p.append(p.docStreams, t, p.curTf[t])
+        p.lastDoc[t] = cur
+        p.curDoc[t] = -1
     }
 
     /// Writes the segment's files durably and returns its description.
@@ -131,11 +116,12 @@ final class SegmentBuilder {
         let all: [(Int, FieldState, Bool)] = fields.enumerated().map { ($0.offset, $0.element, true) } + [(idFieldNumber, ids, false)]
         for (number, state, hasPositions) in all {
             files.startField(number, hasPositions: hasPositions)
-            for t in 0..<state.table.count { SegmentBuilder.flushTerm(state, t) }
+            let buffers = state.postings
+            for t in 0..<state.table.count { SegmentBuilder.flushTerm(buffers, t) }
             for t in state.table.sortedIds() {
                 docs.removeAll(keepingCapacity: true); tfs.removeAll(keepingCapacity: true); positions.removeAll(keepingCapacity: true)
-                try state.docStreams[t].bytes.withUnsafeBytes { raw in
-                    var r = ByteReader(raw)
+                do {
+                    var r = ByteReader(buffers.bytes(buffers.docStreams, t))
                     var doc: Int64 = -1
                     while !r.isAtEnd {
                         doc += Int64(try r.vint())
@@ -144,8 +130,8 @@ final class SegmentBuilder {
                     }
                 }
                 if hasPositions {
-                    try state.posStreams[t].bytes.withUnsafeBytes { raw in
-                        var r = ByteReader(raw)
+                    do {
+                        var r = ByteReader(buffers.bytes(buffers.posStreams, t))
                         for tf in tfs {
                             var p: UInt32 = 0
                             for k in 0..<Int(tf) {

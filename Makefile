@@ -23,9 +23,10 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-# The optimized `loupe` binary, in .build/release/loupe.
+# The optimized `loupe` binary, in .build/release/loupe. The Swift runtime is linked in
+# statically: the binary runs without a Swift toolchain and maps ~5 MB less at run time.
 build: deps
-	$(SWIFT) build -c release --product loupe
+	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 
 # A fresh index of the samples, then two searches.
 demo: build

@@ -96,6 +96,8 @@ final class PhraseMatcher {
     private var kept: UnsafeMutablePointer<UInt64>
     private var next: UnsafeMutablePointer<UInt64>
     private var bitsetWords = 64
+    /// Term indices by ascending in-document frequency (scratch for `countExact`).
+    private let order: UnsafeMutablePointer<Int32>
 
     init(offsets: [UInt32], slop: Int) {
         self.offsets = offsets
@@ -107,18 +109,24 @@ final class PhraseMatcher {
         pointers = .allocate(capacity: offsets.count)
         kept = .allocate(capacity: bitsetWords); kept.initialize(repeating: 0, count: bitsetWords)
         next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
+        order = .allocate(capacity: offsets.count)
     }
 
-    deinit { lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); kept.deallocate(); next.deallocate() }
+    deinit {
+        lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); kept.deallocate(); next.deallocate()
+        order.deallocate()
+    }
 
     func count(_ cursors: [PostingsCursor]) -> UInt32 {
-        let n = offsets.count
-        for i in 0..<n { lists[i] = cursors[i].positions() }
-        return count(n)
+        let unmanaged = UnsafeMutablePointer<Unmanaged<PostingsCursor>>.allocate(capacity: cursors.count)
+        defer { unmanaged.deallocate() }
+        for (i, c) in cursors.enumerated() { unmanaged[i] = .passUnretained(c) }
+        return withExtendedLifetime(cursors) { count(unmanaged) }
     }
 
     @inline(__always)
     func count(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>) -> UInt32 {
+        if slop == 0 { return countExact(cursors) }
         let n = offsets.count
         for i in 0..<n { lists[i] = cursors[i]._withUnsafeGuaranteedRef { $0.positions() } }
         return count(n)
@@ -129,7 +137,6 @@ final class PhraseMatcher {
         for i in 0..<n { pointers[i] = 0; if lists[i].isEmpty { return 0 } }
         let first = lists[0]
         var matches: UInt32 = 0
-        if slop == 0 { return countExact(n) }
         for p in first {
             var total = 0
             var ok = true
@@ -147,15 +154,27 @@ final class PhraseMatcher {
         return matches
     }
 
-    /// Exact phrase: the first term's positions `p` such that every term `i` occurs at
-    /// `p + offset_i`. The surviving `p`s are kept as a bitset over positions: each term's
-    /// positions are tested against it independently (no merge whose every step waits for the
-    /// previous comparison), O(sum of the lists) per document. Set bits are always a subset of
-    /// the first term's positions, which is how the words are cleared afterwards.
+    /// Exact phrase: phrase starts `p` such that every term `i` occurs at `p + offset_i`. The
+    /// terms are taken fewest positions first (the in-document frequencies are known before any
+    /// position is decoded): the first one's candidate starts go into a bitset over positions,
+    /// each next term's positions are tested against it independently (no merge whose every
+    /// step waits for the previous comparison), and once no start survives the remaining
+    /// terms' positions are never decoded. O(sum of the decoded lists) per document. Set bits
+    /// are always a subset of the first term's starts, which is how the words are cleared.
     @inline(__always)
-    private func countExact(_ n: Int) -> UInt32 {
-        let first = lists[0]
-        let maxP = Int(first[first.count - 1])
+    private func countExact(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>) -> UInt32 {
+        let n = offsets.count
+        for i in 0..<n {
+            let f = cursors[i]._withUnsafeGuaranteedRef { $0.freq }
+            var k = i
+            while k > 0 && cursors[Int(order[k - 1])]._withUnsafeGuaranteedRef({ $0.freq }) > f { order[k] = order[k - 1]; k -= 1 }
+            order[k] = Int32(i)
+        }
+        let b = Int(order[0])
+        let base = cursors[b]._withUnsafeGuaranteedRef { $0.positions() }
+        let baseOff = Int(offsetsBuffer[b])
+        guard let lastBase = base.last, Int(lastBase) >= baseOff else { return 0 }
+        let maxP = Int(lastBase) - baseOff
         let words = maxP >> 6 + 1
         if words > bitsetWords {
             kept.deallocate(); next.deallocate()
@@ -164,25 +183,37 @@ final class PhraseMatcher {
             next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
         }
         var s = kept, t = next
-        for p in first { s[Int(p) >> 6] |= 1 &<< UInt64(p & 63) }
+        for q in base {
+            let p = Int(q) &- baseOff
+            if p >= 0 { s[p >> 6] |= 1 &<< UInt64(p & 63) }
+        }
+        func clear(_ set: UnsafeMutablePointer<UInt64>) {
+            for q in base {
+                let p = Int(q) &- baseOff
+                if p >= 0 { set[p >> 6] = 0 }
+            }
+        }
         var matches = 0
-        for i in 1..<n {
-            let list = lists[i]
+        for k in 1..<n {
+            let i = Int(order[k])
+            let list = cursors[i]._withUnsafeGuaranteedRef { $0.positions() }
             let off = Int(offsetsBuffer[i])
-            let last = i == n - 1
+            let last = k == n - 1
             matches = 0
             for q in list {
                 let p = Int(q) &- off
                 guard p >= 0 && p <= maxP else { continue }
                 let bit = (s[p >> 6] &>> UInt64(p & 63)) & 1
-                if last { matches &+= Int(bit) } else { t[p >> 6] |= bit &<< UInt64(p & 63) }
+                matches &+= Int(bit)
+                if !last { t[p >> 6] |= bit &<< UInt64(p & 63) }
             }
             if !last {
-                for p in first { s[Int(p) >> 6] = 0 }
+                clear(s)
                 swap(&s, &t)
+                if matches == 0 { return 0 } // `s` holds nothing, `t` is cleared
             }
         }
-        for p in first { s[Int(p) >> 6] = 0 }
+        clear(s)
         return UInt32(matches)
     }
 }

@@ -101,17 +101,24 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// Relevance top-k over one segment with block-max pruning; returns the documents scored.
+    /// Until the heap is full nothing can be pruned, so bounds are not computed (a query with
+    /// few matches never pays for them).
     static func collectPruned(_ scorer: Scorer, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
         var scored = 0
         var target: UInt32 = 0
         while true {
             let threshold = top.threshold
-            var (bound, upTo) = scorer.shallowBound(target)
-            if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
-            if bound * BlockMaxScore.slack <= threshold {
-                if upTo >= Scorer.noMore - 2 { break }
-                target = upTo + 1
-                continue
+            let bounded = top.isFull
+            var upTo = Scorer.noMore - 2
+            if bounded {
+                var bound: Double
+                (bound, upTo) = scorer.shallowBound(target)
+                if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
+                if bound * BlockMaxScore.slack <= threshold {
+                    if upTo >= Scorer.noMore - 2 { break }
+                    target = upTo + 1
+                    continue
+                }
             }
             var d = scorer.advance(target)
             while d <= upTo {
@@ -124,6 +131,7 @@ public final class Searcher: @unchecked Sendable {
                     }
                 }
                 d = scorer.next()
+                if !bounded && top.isFull { break } // the heap just filled: bounds can prune from here
             }
             if d == Scorer.noMore { break }
             target = d

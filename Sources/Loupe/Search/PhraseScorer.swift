@@ -4,8 +4,10 @@
 /// Matching (the phrase frequency, its tf for BM25): for each position `p` of the first term,
 /// each later term `i` contributes its displacement `min |q - (p + offset_i)|` over its
 /// positions `q`; `p` is a match when the displacements sum to at most `slop`. With slop 0
-/// this is the exact phrase. Each term's positions are walked with one forward pointer, so a
-/// document costs O(sum of the terms' frequencies), without allocating.
+/// this is the exact phrase, matched through a bitset of phrase starts (see
+/// `PhraseMatcher.countExact`); a sloppy phrase walks each term's positions with one forward
+/// pointer. Either way a document costs O(sum of the terms' frequencies), without allocating
+/// (the bitset grows only for a document longer than any seen before).
 final class PhraseScorer: Scorer {
     let cursors: [PostingsCursor]
     /// Offset of each term within the phrase (0, 1, 2, ... for a plain phrase).
@@ -84,8 +86,8 @@ final class PhraseScorer: Scorer {
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { bounds.bound(target) }
 }
 
-/// Counts phrase matches in the document the cursors are on (see `PhraseScorer`). Holds
-/// fixed scratch space, so counting allocates nothing.
+/// Counts phrase matches in the document the cursors are on (see `PhraseScorer`). Holds its
+/// scratch space, so counting does not allocate.
 final class PhraseMatcher {
     let offsets: [UInt32]
     private let offsetsBuffer: UnsafeMutablePointer<UInt32>

@@ -275,10 +275,12 @@
         }
         var base = probe + 1, len = count - base
         if len == 0 { return count }
+        let t = Int64(target)
         while len > 1 {
             let half = len >> 1
-            base = docs[base + half] < target ? base + half : base
-            len -= half
+            // `base += half` when docs[base + half] < target, from the sign bit: no branch to mispredict.
+            base &+= Int(truncatingIfNeeded: (Int64(docs[base &+ half]) &- t) &>> 63) & half
+            len &-= half
         }
         return docs[base] < target ? base + 1 : base
     }
@@ -286,14 +288,24 @@
     /// The block that would hold `target`, found from skip data without decoding; for block-max bounds.
     @inline(__always) func blockIndex(for target: UInt32, from start: Int) -> Int {
         var b = max(start, 0)
+        if b >= blockCount - 1 || lastDoc(ofBlock: b) >= target { return b }
         if groupCount > 0 {
             // Whole groups ending before `target` are passed by the group table, undecoded.
             var g = b / SkipGroups.size
             while g < groupCount && groupLastDoc(g + 1) < target { g += 1 }
             b = max(b, g * SkipGroups.size)
         }
-        while b < blockCount - 1 && lastDoc(ofBlock: b) < target { b += 1 }
-        return b
+        // The block is in `b`'s group (the table says the group ends at or after `target`;
+        // the last group ends with the last block): binary search its decoded last doc ids.
+        ensureSkip(b)
+        var hi = min((group(of: b) + 1) * SkipGroups.size, blockCount) - 1
+        if group(of: b) == groupCount { hi = blockCount - 1 }
+        var lo = b
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if lastDocs[mid] < target { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// Absolute positions of the current document, ascending. Valid until the cursor leaves

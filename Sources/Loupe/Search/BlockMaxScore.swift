@@ -21,26 +21,29 @@ enum BlockMaxScore {
         let cursor: PostingsCursor
         let bm25: BM25Weight
         let lengths: UnsafePointer<UInt32>
-        var maxScore: Double = 0
-        var blockBounds: [Double]
+        /// The best score in each block (one entry for a short list without skip data), in a
+        /// buffer the window loop reads without copying or reference counting.
+        let blockBounds: UnsafeMutablePointer<Double>
+        let boundCount: Int
 
         init(cursor: PostingsCursor, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
             self.cursor = cursor; self.bm25 = bm25; self.lengths = lengths
-            blockBounds = []
             if cursor.hasBlockBounds {
-                blockBounds.reserveCapacity(cursor.blockCount)
-                for b in 0..<cursor.blockCount {
-                    let s = cursor.blockMaxScore(b, bm25)
-                    blockBounds.append(s)
-                    maxScore = max(maxScore, s)
-                }
+                boundCount = cursor.blockCount
+                blockBounds = .allocate(capacity: boundCount)
+                for b in 0..<boundCount { blockBounds[b] = cursor.blockMaxScore(b, bm25) }
             } else {
                 // A short list without skip data: its exact maximum, from one pass over it.
-                let probe = PostingsCursorProbe.maxScore(cursor: cursor, bm25: bm25, lengths: lengths)
-                maxScore = probe
-                blockBounds = [probe]
+                boundCount = 1
+                blockBounds = .allocate(capacity: 1)
+                blockBounds[0] = PostingsCursorProbe.maxScore(cursor: cursor, bm25: bm25, lengths: lengths)
             }
         }
+
+        deinit { blockBounds.deallocate() }
+
+        /// The bound of block `b` (the last entry for blocks past it).
+        @inline(__always) func bound(_ b: Int) -> Double { blockBounds[min(b, boundCount - 1)] }
     }
 
     /// Slightly inflates bounds so rounding in a different summation order never prunes a true hit.
@@ -83,18 +86,11 @@ enum BlockMaxScore {
         acc.initialize(repeating: 0, count: windowSize)
         let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: windowSize / 64)
         seen.initialize(repeating: 0, count: windowSize / 64)
-        var boundsStorage: [UnsafeMutablePointer<Double>] = []
-        defer {
-            slots.deallocate(); order.deallocate(); acc.deallocate(); seen.deallocate()
-            boundsStorage.forEach { $0.deallocate() }
-        }
+        defer { slots.deallocate(); order.deallocate(); acc.deallocate(); seen.deallocate() }
         for (i, l) in lists.enumerated() {
-            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(l.blockBounds.count, 1))
-            for (j, b) in l.blockBounds.enumerated() { p[j] = b }
-            boundsStorage.append(p)
             l.cursor.next()
-            slots[i] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, bounds: UnsafePointer(p),
-                            boundCount: max(l.blockBounds.count, 1), exhausted: l.cursor.doc == PostingsCursor.noMore)
+            slots[i] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, bounds: UnsafePointer(l.blockBounds),
+                            boundCount: l.boundCount, exhausted: l.cursor.doc == PostingsCursor.noMore)
         }
         var scored = 0
         var threshold = top.threshold
@@ -224,7 +220,7 @@ enum BlockMaxScore {
         var scored = 0
         var threshold = top.threshold
         for b in 0..<c.blockCount {
-            if list.blockBounds[min(b, list.blockBounds.count - 1)] * slack <= threshold { continue }
+            if list.bound(b) * slack <= threshold { continue }
             let n = c.load(block: b)
             let docs = c.blockDocs, tfs = c.blockFreqs
             for i in 0..<n {

@@ -1,9 +1,7 @@
 /// Accumulates documents in memory and writes them as one new segment.
 ///
-/// Per indexed field, terms are interned in a `TermHashTable`; each term keeps, in the field's
-/// `PostingBuffers`, a doc stream (vint doc gap, vint tf, written when the term's current
-/// document is done) and a positions stream (vint gap from the previous position in the same
-/// document, the first absolute).
+/// Per indexed field, a `FieldPostings` interns the terms and keeps each term's doc and
+/// positions streams.
 /// Stored fields stream straight into the segment's store file. One builder belongs to one
 /// thread; several builders index in parallel and each becomes its own segment.
 final class SegmentBuilder {
@@ -17,13 +15,13 @@ final class SegmentBuilder {
     /// Per-field indexing state. Only the owning builder's thread touches it, so dynamic
     /// exclusivity checks (a large share of indexing time) are switched off for its storage.
     private final class FieldState {
-        @exclusivity(unchecked) var table = TermHashTable()
-        let postings = PostingBuffers()
+        let postings: FieldPostings
         @exclusivity(unchecked) var lengths: [UInt32] = []
+        init(hasPositions: Bool) { postings = FieldPostings(hasPositions: hasPositions) }
     }
 
     private var fields: [FieldState]
-    private var ids = FieldState()
+    private var ids = FieldState(hasPositions: false)
     private(set) var docCount = 0
     private var dates: [Int64] = []
     private var externalIds: [String] = []
@@ -38,7 +36,7 @@ final class SegmentBuilder {
         self.analyzer = analyzer
         indexed = schema.indexedFields
         storedNames = schema.storedFields.map(\.name)
-        fields = indexed.map { _ in FieldState() }
+        fields = indexed.map { _ in FieldState(hasPositions: true) }
         files = try SegmentFilesWriter(directory: directory, name: name)
     }
 
@@ -47,7 +45,7 @@ final class SegmentBuilder {
     var memoryBytes: Int {
         var total = dates.count * 12 + externalIds.count * 48
         for f in fields + [ids] {
-            total += f.table.memoryBytes + f.postings.allocatedBytes + f.postings.termCount * PostingBuffers.bytesPerTerm + f.lengths.count * 4
+            total += f.postings.memoryBytes + f.lengths.count * 4
         }
         return total
     }
@@ -60,13 +58,14 @@ final class SegmentBuilder {
             let state = fields[i]
             let text = doc.fields[def.name] ?? ""
             rawBytes += text.utf8.count
+            let postings = state.postings
             let length = analyzer.forEachTerm(in: text) { term, position in
-                SegmentBuilder.addOccurrence(state, term, doc: d, position: UInt32(position))
+                postings.add(term, doc: Int32(d), position: UInt32(position))
             }
             state.lengths.append(UInt32(length))
         }
         var id = doc.id
-        id.withUTF8 { SegmentBuilder.addOccurrence(ids, $0, doc: d, position: nil) }
+        id.withUTF8 { ids.postings.add($0, doc: Int32(d), position: 0) }
         dates.append(doc.date ?? DatesFile.missing)
         externalIds.append(doc.id)
         record.bytes.removeAll(keepingCapacity: true)
@@ -76,39 +75,6 @@ final class SegmentBuilder {
         return d
     }
 
-    @inline(__always)
-    private static func addOccurrence(_ s: FieldState, _ term: UnsafeBufferPointer<UInt8>, doc: Int, position: UInt32?) {
-        let (t, isNew) = s.table.intern(term)
-        let p = s.postings
-        if isNew { p.addTerm() }
-        if p.curDoc[t] != Int32(doc) {
-            flushTerm(p, t)
-            p.curDoc[t] = Int32(doc)
-            p.curTf[t] = 1
-            if let position {
-                p.append(p.posStreams, t, position)
-                p.lastPos[t] = position
-            }
-        } else {
-            p.curTf[t] &+= 1
-            if let position {
-                p.append(p.posStreams, t, position &- p.lastPos[t])
-                p.lastPos[t] = position
-            }
-        }
-    }
-
-    /// Moves a term's finished current document into its doc stream.
-    @inline(__always)
-    private static func flushTerm(_ p: PostingBuffers, _ t: Int) {
-        let cur = p.curDoc[t]
-        guard cur >= 0 else { return }
-        p.append(p.docStreams, t, UInt32(cur - p.lastDoc[t]))
-        p.append(p.docStreams, t, p.curTf[t])
-        p.lastDoc[t] = cur
-        p.curDoc[t] = -1
-    }
-
     /// Writes the segment's files durably and returns its description.
     func finish() throws -> SegmentMeta {
         var docs = [UInt32](), tfs = [UInt32](), positions = [UInt32]()
@@ -116,12 +82,12 @@ final class SegmentBuilder {
         let all: [(Int, FieldState, Bool)] = fields.enumerated().map { ($0.offset, $0.element, true) } + [(idFieldNumber, ids, false)]
         for (number, state, hasPositions) in all {
             files.startField(number, hasPositions: hasPositions)
-            let buffers = state.postings
-            for t in 0..<state.table.count { SegmentBuilder.flushTerm(buffers, t) }
-            for t in state.table.sortedIds() {
+            let postings = state.postings
+            postings.finishDocuments()
+            for t in postings.sortedTermIds() {
                 docs.removeAll(keepingCapacity: true); tfs.removeAll(keepingCapacity: true); positions.removeAll(keepingCapacity: true)
                 do {
-                    var r = ByteReader(buffers.bytes(buffers.docStreams, t))
+                    var r = ByteReader(postings.docStream(t))
                     var doc: Int64 = -1
                     while !r.isAtEnd {
                         doc += Int64(try r.vint())
@@ -131,7 +97,7 @@ final class SegmentBuilder {
                 }
                 if hasPositions {
                     do {
-                        var r = ByteReader(buffers.bytes(buffers.posStreams, t))
+                        var r = ByteReader(postings.positionStream(t))
                         for tf in tfs {
                             var p: UInt32 = 0
                             for k in 0..<Int(tf) {
@@ -143,7 +109,8 @@ final class SegmentBuilder {
                     }
                 }
                 let lengths: [UInt32]? = hasPositions ? state.lengths : nil
-                try state.table.withTerm(t) { term in
+                do {
+                    let term = postings.term(t)
                     try docs.withUnsafeBufferPointer { d in
                         try tfs.withUnsafeBufferPointer { f in
                             try positions.withUnsafeBufferPointer { p in

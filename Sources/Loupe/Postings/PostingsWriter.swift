@@ -151,26 +151,52 @@ enum SkipGroups {
 enum Impacts {
     static let maxPairs = 8
 
+    /// Reduces `pairs` (in place, so its contents are consumed) to the frontier and writes it.
+    /// Only a tf's shortest length can be on the frontier, and a block has few distinct tfs,
+    /// so the pairs are first reduced to those (O(pairs × distinct tfs), no sort of all 128).
     static func encode(_ pairs: inout [(tf: UInt32, length: UInt32)], into w: inout ByteWriter) {
-        pairs.sort { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
-        var frontier: [(tf: UInt32, length: UInt32)] = []
-        var best = UInt32.max
-        for p in pairs where p.length < best {
-            frontier.append(p)
-            best = p.length
-        }
-        frontier.reverse()
-        while frontier.count > maxPairs {
-            // Merge the pair whose removal loosens least: combine neighbours i, i+1 into (tf[i+1], len[i]).
-            var bestIdx = 0
-            var bestCost = UInt64.max
-            for i in 0..<(frontier.count - 1) {
-                let cost = UInt64(frontier[i + 1].length - frontier[i].length) * UInt64(frontier[i + 1].tf - frontier[i].tf)
-                if cost < bestCost { bestCost = cost; bestIdx = i }
+        var m = 0
+        pairs.withUnsafeMutableBufferPointer { p in
+            // Shortest length per distinct tf, compacted into p[0..<m].
+            for i in 0..<p.count {
+                let (tf, length) = p[i]
+                var k = 0
+                while k < m && p[k].tf != tf { k += 1 }
+                if k == m { p[m] = (tf, length); m += 1 } else if length < p[k].length { p[k].length = length }
             }
-            frontier[bestIdx] = (frontier[bestIdx + 1].tf, frontier[bestIdx].length)
-            frontier.remove(at: bestIdx + 1)
+            // By ascending tf (insertion sort: m is small).
+            for i in 1..<max(m, 1) {
+                let x = p[i]
+                var k = i
+                while k > 0 && p[k - 1].tf > x.tf { p[k] = p[k - 1]; k -= 1 }
+                p[k] = x
+            }
+            // Keep a pair only if every higher tf needs a longer field: sweep from the highest tf
+            // keeping strictly decreasing lengths, packed at the top (the write index never
+            // passes the read index), then moved down.
+            var top = m
+            var best = UInt32.max
+            for i in stride(from: m - 1, through: 0, by: -1) where p[i].length < best {
+                best = p[i].length
+                top -= 1
+                p[top] = p[i]
+            }
+            for i in top..<m { p[i - top] = p[i] }
+            m -= top
+            while m > maxPairs {
+                // Merge the pair whose removal loosens least: combine neighbours i, i+1 into (tf[i+1], len[i]).
+                var bestIdx = 0
+                var bestCost = UInt64.max
+                for i in 0..<(m - 1) {
+                    let cost = UInt64(p[i + 1].length - p[i].length) * UInt64(p[i + 1].tf - p[i].tf)
+                    if cost < bestCost { bestCost = cost; bestIdx = i }
+                }
+                p[bestIdx] = (p[bestIdx + 1].tf, p[bestIdx].length)
+                for i in (bestIdx + 1)..<(m - 1) { p[i] = p[i + 1] }
+                m -= 1
+            }
         }
+        let frontier = pairs.prefix(m)
         var pt: UInt32 = 0, pl: UInt32 = 0
         var length = 0
         for p in frontier {

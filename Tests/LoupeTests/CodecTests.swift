@@ -682,13 +682,17 @@ final class CodecTests: XCTestCase {
             let np = tmp.sub("n\(docCount).norms")
             try NormsFile.write(path: np, norms: norms, docCount: docCount)
             let nr = try NormsReader(path: np, docCount: docCount)
-            for (f, l) in norms { XCTAssertEqual(nr.lengths[f], l, "norms field \(f), \(docCount) docs") }
+            for (f, l) in norms { XCTAssertEqual(nr.lengths[f].map(Array.init), l, "norms field \(f), \(docCount) docs") }
+            for b in nr.lengths.values { b.deallocate() }
             XCTAssertThrowsError(try NormsReader(path: np, docCount: docCount + 1))
 
             let dates = (0..<docCount).map { i in i % 5 == 0 ? DatesFile.missing : Int64.random(in: Int64.min...Int64.max, using: &rng) }
             let dp = tmp.sub("d\(docCount).dates")
             _ = try DatesFile.write(path: dp, dates: dates)
             XCTAssertEqual(try DatesFile.read(path: dp, docCount: docCount), dates)
+            let (datesFile, mapped) = try DatesFile.map(path: dp, docCount: docCount)
+            withExtendedLifetime(datesFile) { XCTAssertEqual(Array(mapped), dates) }
+            XCTAssertThrowsError(try DatesFile.map(path: dp, docCount: docCount + 1))
 
             var dels = DeletionSet(docCount: docCount)
             var expected = Set<Int>()

@@ -31,11 +31,12 @@ enum NormsFile {
     }
 }
 
-/// Reads `.norms` into plain arrays (4 bytes per document and field in memory; the hot
-/// scoring loop then indexes an array instead of switching on a width).
+/// Reads `.norms` into plain buffers (4 bytes per document and field in memory; the hot
+/// scoring loop then indexes a buffer instead of switching on a width).
 struct NormsReader {
-    /// Lengths per field number.
-    let lengths: [Int: [UInt32]]
+    /// Lengths per field number, allocated here and owned by the caller (which deallocates
+    /// them), so the segment holds them without a second copy.
+    let lengths: [Int: UnsafeMutableBufferPointer<UInt32>]
 
     init(path: String, docCount: Int, verify: Bool = true) throws {
         let (f, body) = try MappedFile.open(path, kind: .norms, verifyChecksum: verify)
@@ -43,12 +44,15 @@ struct NormsReader {
         do {
             guard Int(try r.u32()) == docCount else { throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest") }
             let n = Int(try r.u32())
-            var out: [Int: [UInt32]] = [:]
+            var out: [Int: UnsafeMutableBufferPointer<UInt32>] = [:]
+            var done = false
+            defer { if !done { for b in out.values { b.deallocate() } } }
             var table: [(Int, Int, Int)] = []
             for _ in 0..<n { table.append((Int(try r.u8()), Int(try r.u8()), Int(try r.u64()))) }
             for (field, width, offset) in table {
-                guard [1, 2, 4].contains(width), offset >= body.lowerBound, offset + width * docCount <= body.upperBound else { throw ByteReader.Overrun() }
-                var a = [UInt32](repeating: 0, count: docCount)
+                guard [1, 2, 4].contains(width), offset >= body.lowerBound, offset + width * docCount <= body.upperBound,
+                      out[field] == nil else { throw ByteReader.Overrun() }
+                let a = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(docCount, 1))
                 let p = f.base + offset
                 for d in 0..<docCount {
                     switch width {
@@ -57,9 +61,10 @@ struct NormsReader {
                     default: a[d] = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
                     }
                 }
-                out[field] = a
+                out[field] = UnsafeMutableBufferPointer(rebasing: a[0..<docCount])
             }
             lengths = out
+            done = true
         } catch let e as LoupeError { throw e } catch {
             throw LoupeError.corruptFile(path: path, reason: "field lengths are malformed")
         }
@@ -76,6 +81,23 @@ enum DatesFile {
         f.buffer.u32(UInt32(dates.count))
         for d in dates { f.buffer.i64(d) }
         return try f.finish()
+    }
+
+    /// The dates in place in the file's mapping (which the caller keeps alive): the values
+    /// start 16 bytes into the file, so they are aligned, and nothing is copied or made
+    /// resident until a date filter or sort reads them.
+    static func map(path: String, docCount: Int, verify: Bool = true) throws -> (MappedFile, UnsafeBufferPointer<Int64>) {
+        #if _endian(little)
+        let (f, body) = try MappedFile.open(path, kind: .dates, verifyChecksum: verify)
+        let start = body.lowerBound + 4
+        guard f.count >= start, Int(UInt32(littleEndian: f.base.loadUnaligned(fromByteOffset: body.lowerBound, as: UInt32.self))) == docCount,
+              body.upperBound - start == docCount * 8 else {
+            throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest")
+        }
+        return (f, UnsafeBufferPointer(start: (f.base + start).assumingMemoryBound(to: Int64.self), count: docCount))
+        #else
+        #error("Loupe reads .dates in place, which needs a little-endian host")
+        #endif
     }
 
     static func read(path: String, docCount: Int, verify: Bool = true) throws -> [Int64] {
@@ -165,6 +187,7 @@ struct IdsReader: @unchecked Sendable {
     let count: Int
     private let offsets: UnsafeRawPointer
     private let bytes: UnsafeRawPointer
+    private let total: Int
 
     init(path: String, docCount: Int, verify: Bool = true) throws {
         let (f, body) = try MappedFile.open(path, kind: .ids, verifyChecksum: verify)
@@ -176,11 +199,16 @@ struct IdsReader: @unchecked Sendable {
             offsets = table.baseAddress!
             let total = Int(UInt32(littleEndian: offsets.loadUnaligned(fromByteOffset: docCount * 4, as: UInt32.self)))
             bytes = try r.bytes(total).baseAddress ?? offsets
-            var prev: UInt32 = 0
-            for d in 0...docCount {
-                let o = UInt32(littleEndian: offsets.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
-                guard o >= prev else { throw ByteReader.Overrun() }
-                prev = o
+            self.total = total
+            // The offsets are checked whole only with the checksums (a scan of 4 bytes per
+            // document); otherwise `id(_:)` bounds-checks the two it reads.
+            if verify {
+                var prev: UInt32 = 0
+                for d in 0...docCount {
+                    let o = UInt32(littleEndian: offsets.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
+                    guard o >= prev else { throw ByteReader.Overrun() }
+                    prev = o
+                }
             }
         } catch let e as LoupeError { throw e } catch {
             throw LoupeError.corruptFile(path: path, reason: "the id column is malformed")
@@ -191,6 +219,7 @@ struct IdsReader: @unchecked Sendable {
     func id(_ d: Int) -> String {
         let a = Int(UInt32(littleEndian: offsets.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self)))
         let b = Int(UInt32(littleEndian: offsets.loadUnaligned(fromByteOffset: d * 4 + 4, as: UInt32.self)))
+        guard a <= b, b <= total else { return "" } // a damaged file that was not verified
         return String(decoding: UnsafeRawBufferPointer(start: bytes + a, count: b - a), as: UTF8.self)
     }
 }

@@ -9,7 +9,9 @@ public final class SegmentReader: @unchecked Sendable {
     /// Field lengths per indexed field number. Owned buffers (not arrays) so the hot loops
     /// index them without reference counting.
     let norms: [UnsafeBufferPointer<UInt32>]
+    /// Seconds since 1970 per document, in place in `datesFile`.
     let dates: UnsafeBufferPointer<Int64>
+    private let datesFile: MappedFile
     /// Deletion bitset (nil without deletions), an owned buffer for the same reason.
     let deletedBits: UnsafePointer<UInt8>?
     let ids: IdsReader
@@ -26,8 +28,13 @@ public final class SegmentReader: @unchecked Sendable {
             throw LoupeError.corruptFile(path: p("store"), reason: "holds \(store.docCount) documents, the manifest says \(meta.docCount)")
         }
         let n = try NormsReader(path: p("norms"), docCount: meta.docCount, verify: verify)
-        norms = (0..<schema.indexedFields.count).map { SegmentReader.owned(n.lengths[$0] ?? [UInt32](repeating: 0, count: meta.docCount)) }
-        dates = SegmentReader.owned(try DatesFile.read(path: p("dates"), docCount: meta.docCount, verify: verify))
+        norms = (0..<schema.indexedFields.count).map { f in
+            if let l = n.lengths[f] { return UnsafeBufferPointer(l) }
+            let zeros = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(meta.docCount, 1))
+            zeros.initialize(repeating: 0)
+            return UnsafeBufferPointer(rebasing: zeros[0..<meta.docCount])
+        }
+        (datesFile, dates) = try DatesFile.map(path: p("dates"), docCount: meta.docCount, verify: verify)
         ids = try IdsReader(path: p("ids"), docCount: meta.docCount, verify: verify)
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
@@ -51,7 +58,6 @@ public final class SegmentReader: @unchecked Sendable {
 
     deinit {
         for n in norms { n.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() } }
-        dates.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
         deletedBits.map { UnsafeMutablePointer(mutating: $0).deallocate() }
     }
 

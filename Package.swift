@@ -31,9 +31,11 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"]), .brew(["snowball"])]
         ),
+        // Small C helpers Swift cannot express (a cache prefetch hint).
+        .target(name: "CLoupeSupport"),
         .target(
             name: "Loupe",
-            dependencies: ["CLZ4", "CStemmer"]
+            dependencies: ["CLZ4", "CStemmer", "CLoupeSupport"]
         ),
         .target(
             name: "LoupeHTTP",

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLoupeSupport
 
 /// The in-memory inverted index of one field while a segment is built: term bytes map to
 /// dense term ids, and each term has a doc stream (vint doc gap, vint tf, per finished
@@ -17,6 +18,11 @@ import Darwin
 /// arena, only for terms longer than `inlineBytes`), where parallel per-term arrays cost one
 /// per array. Storage is managed by hand, so the loop pays
 /// no uniqueness or exclusivity checks. Only the owning builder's thread touches an instance.
+///
+/// The three lines are usually cache misses for all but the most frequent terms, and each
+/// depends on the one before, so a document's tokens are buffered first (`TokenBatch`) and
+/// added with their slots prefetched `slotLead` tokens ahead and their records `recordLead`
+/// tokens ahead: the misses of several tokens overlap instead of following one another.
 ///
 /// Open addressing with linear probing over a power-of-two table at most half full; lookup
 /// or insert is O(term length) expected.
@@ -98,11 +104,48 @@ final class FieldPostings {
         return h
     }
 
+    static let slotLead = 8
+    static let recordLead = 4
+    static let streamLead = 2
+
+    /// Records every token of `batch` as occurring in `doc` (documents arrive in increasing
+    /// order; a batch's positions ascend).
+    func add(_ batch: TokenBatch, doc: Int32) {
+        let n = batch.count
+        for i in 0..<n {
+            if i + FieldPostings.slotLead < n {
+                loupe_prefetch(slots + (Int(batch.hashes[i + FieldPostings.slotLead]) & mask))
+            }
+            if i + FieldPostings.recordLead < n {
+                let h = batch.hashes[i + FieldPostings.recordLead]
+                let s = slots[Int(h) & mask]
+                if s != 0 && UInt32(truncatingIfNeeded: s >> 32) == h {
+                    loupe_prefetch(records + (Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1))
+                }
+            }
+            if hasPositions && i + FieldPostings.streamLead < n {
+                // The record was prefetched two tokens ago: fetch the end of its positions.
+                let h = batch.hashes[i + FieldPostings.streamLead]
+                let s = slots[Int(h) & mask]
+                if s != 0 && UInt32(truncatingIfNeeded: s >> 32) == h {
+                    let stream = records[Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1].positions
+                    if let base = stream.base { loupe_prefetch_write(base + Int(stream.count)) }
+                }
+            }
+            add(batch.term(i), hash: batch.hashes[i], doc: doc, position: batch.positions[i])
+        }
+    }
+
     /// Records one occurrence of `term` in `doc` (documents arrive in increasing order; a
     /// document's positions too). `position` is ignored unless the field keeps positions.
     @inline(__always)
     func add(_ term: UnsafeBufferPointer<UInt8>, doc: Int32, position: UInt32) {
-        let id = intern(term) // first: inserting may move the records
+        add(term, hash: FieldPostings.hash(term), doc: doc, position: position)
+    }
+
+    @inline(__always)
+    private func add(_ term: UnsafeBufferPointer<UInt8>, hash: UInt32, doc: Int32, position: UInt32) {
+        let id = intern(term, hash: hash) // first: inserting may move the records
         let r = records + id
         if r.pointee.currentDoc != doc {
             FieldPostings.finishDocument(r, self)
@@ -133,8 +176,7 @@ final class FieldPostings {
 
     /// The id of `term`, inserting it if new.
     @inline(__always)
-    private func intern(_ term: UnsafeBufferPointer<UInt8>) -> Int {
-        let h = FieldPostings.hash(term)
+    private func intern(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Int {
         var i = Int(h) & mask
         while true {
             let s = slots[i]
@@ -248,5 +290,65 @@ final class FieldPostings {
         var ids = Array(0..<count)
         ids.sort { compareBytes(term($0), term($1)) < 0 }
         return ids
+    }
+}
+
+/// One document's tokens in one field, buffered so `FieldPostings.add(_:doc:)` can prefetch
+/// ahead of the token it is adding. Reused from document to document; grows by doubling.
+final class TokenBatch {
+    // One thread uses a batch; no dynamic exclusivity checks per token.
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity = 0
+    @exclusivity(unchecked) private(set) var hashes = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    @exclusivity(unchecked) private(set) var positions = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var starts = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var byteCount = 0
+    @exclusivity(unchecked) private var byteCapacity = 0
+
+    deinit {
+        hashes.deallocate(); positions.deallocate(); starts.deallocate(); lengths.deallocate(); bytes.deallocate()
+    }
+
+    func removeAll() { count = 0; byteCount = 0 }
+
+    @inline(__always)
+    func append(_ term: UnsafeBufferPointer<UInt8>, position: UInt32) {
+        if count == capacity { growTokens() }
+        if byteCount + term.count > byteCapacity { growBytes(byteCount + term.count) }
+        if let b = term.baseAddress { (bytes + byteCount).update(from: b, count: term.count) }
+        hashes[count] = FieldPostings.hash(term)
+        positions[count] = position
+        starts[count] = UInt32(byteCount)
+        lengths[count] = UInt32(term.count)
+        byteCount += term.count
+        count += 1
+    }
+
+    @inline(__always)
+    func term(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + Int(starts[i]), count: Int(lengths[i]))
+    }
+
+    private func growTokens() {
+        let n = max(256, capacity * 2)
+        func grow<T>(_ p: inout UnsafeMutablePointer<T>) {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: n)
+            q.moveInitialize(from: p, count: count)
+            p.deallocate()
+            p = q
+        }
+        grow(&hashes); grow(&positions); grow(&starts); grow(&lengths)
+        capacity = n
+    }
+
+    private func growBytes(_ need: Int) {
+        let n = max(4096, need * 2)
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        q.moveInitialize(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = q
+        byteCapacity = n
     }
 }

@@ -22,6 +22,7 @@ final class SegmentBuilder {
 
     private var fields: [FieldState]
     private var ids = FieldState(hasPositions: false)
+    private let batch = TokenBatch()
     private(set) var docCount = 0
     private var dates: [Int64] = []
     private var externalIds: [String] = []
@@ -58,10 +59,10 @@ final class SegmentBuilder {
             let state = fields[i]
             let text = doc.fields[def.name] ?? ""
             rawBytes += text.utf8.count
-            let postings = state.postings
-            let length = analyzer.forEachTerm(in: text) { term, position in
-                postings.add(term, doc: Int32(d), position: UInt32(position))
-            }
+            let batch = self.batch
+            batch.removeAll()
+            let length = analyzer.forEachTerm(in: text) { term, position in batch.append(term, position: UInt32(position)) }
+            state.postings.add(batch, doc: Int32(d))
             state.lengths.append(UInt32(length))
         }
         var id = doc.id

@@ -42,11 +42,12 @@
     private let docGen: UnsafeMutablePointer<UInt32>
     private var runOffsets: UnsafeMutablePointer<Int>
     private var runGen: UnsafeMutablePointer<UInt32>
-    private var runCapacity = 8
+    private var runCapacity: Int
     private var knownRuns = 0
     private let posStarts: UnsafeMutablePointer<Int>
 
     private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
+    private let slab: UnsafeMutableRawPointer
 
     /// A fresh cursor over the same list, positioned before its first document.
     func clone() -> PostingsCursor { PostingsCursor(postings: origin.postings, positions: origin.positions, info: origin.info) }
@@ -58,26 +59,32 @@
         tailCount = docFreq % BitPacking.blockSize
         blockCount = fullBlocks + (tailCount > 0 ? 1 : 0)
         let n = max(blockCount, 1)
-        lastDocs = .allocate(capacity: n); docOffsets = .allocate(capacity: n); posOffsets = .allocate(capacity: n)
-        impactOffsets = .allocate(capacity: n)
-        docs = .allocate(capacity: BitPacking.blockSize); tfs = .allocate(capacity: BitPacking.blockSize)
-        posStarts = .allocate(capacity: BitPacking.blockSize + 1)
-        docGen = .allocate(capacity: BitPacking.blockSize)
-        docGen.initialize(repeating: 0, count: BitPacking.blockSize)
-        runOffsets = .allocate(capacity: 8)
-        runGen = .allocate(capacity: 8)
-        runGen.initialize(repeating: 0, count: 8)
-        posCapacity = 512
-        posBuf = .allocate(capacity: posCapacity)
-        let p = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
-        post = p
-        pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
         groupCount = SkipGroups.count(fullBlocks: fullBlocks)
-        groupDecoded = .allocate(capacity: groupCount + 1)
+        // Every fixed-size buffer in one allocation (a query creates a cursor per term and
+        // field, so a dozen mallocs each showed up in short queries); 8-byte fields first.
+        let block = BitPacking.blockSize
+        slab = .allocate(byteCount: (3 * n + block + 1) * 8 + (n + 3 * block) * 4 + groupCount + 1, alignment: 64)
+        var p = slab
+        func carve<T>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
+            defer { p += count * MemoryLayout<T>.stride }
+            return p.bindMemory(to: T.self, capacity: count)
+        }
+        docOffsets = carve(n, Int.self); posOffsets = carve(n, Int.self); impactOffsets = carve(n, Int.self)
+        posStarts = carve(block + 1, Int.self)
+        lastDocs = carve(n, UInt32.self); docs = carve(block, UInt32.self); tfs = carve(block, UInt32.self)
+        docGen = carve(block, UInt32.self)
+        docGen.initialize(repeating: 0, count: block)
+        groupDecoded = carve(groupCount + 1, Bool.self)
         groupDecoded.initialize(repeating: false, count: groupCount + 1)
+        // The position buffers are allocated by the first `positions()` (capacity 0: not owned).
+        posBuf = docs; posCapacity = 0
+        runOffsets = posStarts; runGen = docGen; runCapacity = 0
+        let start = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
+        post = start
+        pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
         if fullBlocks > 0 {
             var off = 0
-            let skipLen = Int(readVIntUnchecked(p, &off))
+            let skipLen = Int(readVIntUnchecked(start, &off))
             groupTable = off
             entriesStart = off + groupCount * SkipGroups.entryBytes
             dataStart = off + skipLen
@@ -151,11 +158,9 @@
     }
 
     deinit {
-        lastDocs.deallocate(); docOffsets.deallocate(); posOffsets.deallocate()
-        impactOffsets.deallocate()
-        docs.deallocate(); tfs.deallocate(); posStarts.deallocate(); posBuf.deallocate()
-        docGen.deallocate(); runOffsets.deallocate(); runGen.deallocate()
-        groupDecoded.deallocate()
+        slab.deallocate()
+        if posCapacity > 0 { posBuf.deallocate() }
+        if runCapacity > 0 { runOffsets.deallocate(); runGen.deallocate() }
     }
 
     @_spi(Benchmarks) @inline(__always) public var freq: UInt32 { tfs[idx] }
@@ -353,13 +358,13 @@
         let runs = (total >> 7) + 1
         let need = runs << 7
         if need > posCapacity {
-            posBuf.deallocate()
+            if posCapacity > 0 { posBuf.deallocate() }
             posCapacity = need
             posBuf = .allocate(capacity: need)
         }
         if runs + 1 > runCapacity {
-            runOffsets.deallocate(); runGen.deallocate()
-            runCapacity = runs + 1
+            if runCapacity > 0 { runOffsets.deallocate(); runGen.deallocate() }
+            runCapacity = max(runs + 1, 8)
             runOffsets = .allocate(capacity: runCapacity)
             runGen = .allocate(capacity: runCapacity)
             runGen.initialize(repeating: 0, count: runCapacity)

@@ -68,7 +68,11 @@ final class PhraseScorer: Scorer {
                 } else {
                     maxFreq = inOrder[0]._withUnsafeGuaranteedRef { $0.freq }
                 }
-                if bm25.score(tf: maxFreq, length: lengths[Int(target)]) * BlockMaxScore.slack <= minCompetitiveScore {
+                // score · slack ≤ θ, multiplied out by the score's (positive) denominator:
+                // no division on the path of every candidate.
+                let t = Double(maxFreq)
+                let denominator = t + bm25.constant + bm25.perLength * Double(lengths[Int(target)])
+                if bm25.weight * t * BlockMaxScore.slack <= minCompetitiveScore * denominator {
                     target = lead._withUnsafeGuaranteedRef { $0.next() }
                     continue
                 }

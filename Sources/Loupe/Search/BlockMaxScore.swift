@@ -54,7 +54,10 @@ enum BlockMaxScore {
 
     /// Fixed-point unit of the accumulated scores.
     @usableFromInline static let scale = 1_099_511_627_776.0 // 2^40
-    @inline(__always) static func fixed(_ s: Double) -> Int64 { Int64((s * scale).rounded()) }
+    /// Rounds half up: scores are never negative, so this equals `(s * scale).rounded()`
+    /// (exact below 2⁵², far above any score), without the libm call `rounded()` compiles to
+    /// for baseline x86-64, one per scored posting.
+    @inline(__always) static func fixed(_ s: Double) -> Int64 { Int64(s * scale + 0.5) }
     @inline(__always) static func real(_ f: Int64) -> Double { Double(f) / scale }
 
     /// Runs the query over one segment into `top`; returns the number of documents scored.

@@ -89,7 +89,8 @@ enum BlockMaxScore {
         acc.initialize(repeating: 0, count: windowSize)
         let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: windowSize / 64)
         seen.initialize(repeating: 0, count: windowSize / 64)
-        defer { slots.deallocate(); order.deallocate(); acc.deallocate(); seen.deallocate() }
+        let limits = UnsafeMutablePointer<Int64>.allocate(capacity: n)
+        defer { slots.deallocate(); order.deallocate(); acc.deallocate(); seen.deallocate(); limits.deallocate() }
         for (i, l) in lists.enumerated() {
             l.cursor.next()
             slots[i] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, bounds: UnsafePointer(l.blockBounds),
@@ -169,6 +170,19 @@ enum BlockMaxScore {
             }
 
             // Candidates in document order; the non-essential lists are asked best bound first.
+            // Before asking list `order[k]`, a candidate whose partial sum `s` (fixed point)
+            // is at most `limits[k]` cannot compete: `limits[k]` is the fixed-point floor of
+            // threshold / slack minus the bounds of the lists not yet asked, so the test per
+            // list is one integer comparison (recomputed when the threshold rises).
+            func computeLimits() {
+                var remaining = nonEssentialSum
+                for k in stride(from: essential - 1, through: 0, by: -1) {
+                    let x = (threshold / slack - remaining) * scale
+                    limits[k] = x >= 9.0e18 ? Int64.max : x > -9.0e18 ? Int64(x.rounded(.down)) : Int64.min
+                    remaining -= slots[order[k]].windowBound
+                }
+            }
+            computeLimits()
             let words = (windowMax - windowMin) / 64 + 1
             for w in 0..<words where seen[w] != 0 {
                 var bits = seen[w]
@@ -180,13 +194,11 @@ enum BlockMaxScore {
                     acc[off] = 0
                     let d = base + off
                     guard filter.passes(d) else { continue }
-                    var remaining = nonEssentialSum
                     var competitive = true
                     var k = essential - 1
                     while k >= 0 {
-                        if (real(s) + remaining) * slack <= threshold { competitive = false; break }
+                        if s <= limits[k] { competitive = false; break }
                         let i = order[k]
-                        remaining -= slots[i].windowBound
                         if !slots[i].exhausted {
                             let bm25 = slots[i].bm25, length = slots[i].lengths[d]
                             let (hit, tf, done) = slots[i].with { c -> (Bool, UInt32, Bool) in
@@ -204,6 +216,7 @@ enum BlockMaxScore {
                     if score > threshold {
                         top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(d), key: 0))
                         threshold = top.threshold
+                        computeLimits()
                     }
                 }
             }

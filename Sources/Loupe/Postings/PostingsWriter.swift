@@ -84,7 +84,8 @@ struct PostingsWriter {
             prevDoc = Int64(d)
             let tf = tfs[i]
             if tf == 1 { blockData.vint(gap << 1 | 1) } else { blockData.vint(gap << 1); blockData.vint(tf) }
-            impacts.append((tf, lengths.map { $0[Int(d)] } ?? 1))
+            // The tail's impacts are written only after full blocks (most terms have none).
+            if full > 0 { impacts.append((tf, lengths.map { $0[Int(d)] } ?? 1)) }
         }
         if n > full * BitPacking.blockSize {
             _ = encodePositions(tfs: tfs, range: (full * BitPacking.blockSize)..<n, positions: positions, cursor: &posCursor)

@@ -18,16 +18,20 @@ public enum BitPacking {
         return bitsNeeded(acc)
     }
 
-    /// Appends 128 values packed at `bits` bits each.
-    public static func pack(_ values: UnsafePointer<UInt32>, bits: Int, into out: inout ByteWriter) {
-        guard bits > 0 else { return }
-        let byteCount = packedByteCount(bits: bits)
+    /// Bytes taken by `count` values packed at `bits` bits (`16 · bits` for a whole block).
+    @inline(__always) public static func packedByteCount(bits: Int, count: Int) -> Int { (count * bits + 7) >> 3 }
+
+    /// Appends `count` (128 unless given) values packed at `bits` bits each, in
+    /// `packedByteCount(bits:count:)` bytes.
+    public static func pack(_ values: UnsafePointer<UInt32>, bits: Int, count: Int = blockSize, into out: inout ByteWriter) {
+        guard bits > 0, count > 0 else { return }
+        let byteCount = packedByteCount(bits: bits, count: count)
         let start = out.bytes.count
         out.bytes.append(contentsOf: repeatElement(0, count: byteCount + 8))
         out.bytes.withUnsafeMutableBytes { raw in
             let dst = raw.baseAddress! + start
             var bitPos = 0
-            for i in 0..<blockSize {
+            for i in 0..<count {
                 let v = UInt64(values[i])
                 let byte = bitPos >> 3
                 let shift = UInt64(bitPos & 7)

@@ -10,7 +10,7 @@ import Darwin
 ///     body:    kind-specific
 ///     footer:  CRC-32C of header+body (u32 LE) | "PUOL" (4 bytes)
 public enum FileFormat {
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     public static let headerSize = 12
     public static let footerSize = 8
     static let magic: [UInt8] = Array("LOUP".utf8)

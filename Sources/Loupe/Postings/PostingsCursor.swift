@@ -37,11 +37,9 @@
     private var posBuf: UnsafeMutablePointer<UInt32>
     private var posCapacity: Int
     private var posBlock = -1
-    private var posTotal = 0
     private var posGen: UInt32 = 0
     private let docGen: UnsafeMutablePointer<UInt32>
     private var runOffsets: UnsafeMutablePointer<Int>
-    private var runGen: UnsafeMutablePointer<UInt32>
     private var runCapacity: Int
     private var knownRuns = 0
     private let posStarts: UnsafeMutablePointer<Int>
@@ -78,7 +76,7 @@
         groupDecoded.initialize(repeating: false, count: groupCount + 1)
         // The position buffers are allocated by the first `positions()` (capacity 0: not owned).
         posBuf = docs; posCapacity = 0
-        runOffsets = posStarts; runGen = docGen; runCapacity = 0
+        runOffsets = posStarts; runCapacity = 0
         let start = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = start
         pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
@@ -160,7 +158,7 @@
     deinit {
         slab.deallocate()
         if posCapacity > 0 { posBuf.deallocate() }
-        if runCapacity > 0 { runOffsets.deallocate(); runGen.deallocate() }
+        if runCapacity > 0 { runOffsets.deallocate() }
     }
 
     @_spi(Benchmarks) @inline(__always) public var freq: UInt32 { tfs[idx] }
@@ -326,9 +324,9 @@
     }
 
     /// Absolute positions of the current document, ascending. Valid until the cursor leaves
-    /// its block. Only the 128-value runs of the block's position stream that hold this
-    /// document are decoded (runs before it are located from the block's width table), so a sparse
-    /// intersection decodes little; each run is decoded at most once per block.
+    /// its block. Only this document's values are decoded, read in place from the bit-packed
+    /// runs that hold them (runs before it are located from the block's width table), so a
+    /// sparse intersection decodes little; a document is decoded at most once per block.
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
         guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
@@ -355,52 +353,42 @@
         var total = 0
         for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
         posStarts[count] = total
-        posTotal = total
-        let runs = (total >> 7) + 1
-        let need = runs << 7
+        let runs = (total + 127) >> 7
+        let need = max(runs, 1) << 7
         if need > posCapacity {
             if posCapacity > 0 { posBuf.deallocate() }
             posCapacity = need
             posBuf = .allocate(capacity: need)
         }
         if runs + 1 > runCapacity {
-            if runCapacity > 0 { runOffsets.deallocate(); runGen.deallocate() }
+            if runCapacity > 0 { runOffsets.deallocate() }
             runCapacity = max(runs + 1, 8)
             runOffsets = .allocate(capacity: runCapacity)
-            runGen = .allocate(capacity: runCapacity)
-            runGen.initialize(repeating: 0, count: runCapacity)
         }
         posGen &+= 1
         if posGen == 0 { // wrapped: clear the stamps
             posGen = 1
-            runGen.update(repeating: 0, count: runCapacity)
             docGen.update(repeating: 0, count: BitPacking.blockSize)
         }
-        runOffsets[0] = posOffsets[block] + (total >> 7) // packed data starts after the width table
+        runOffsets[0] = posOffsets[block] + runs // packed data starts after the width table
         knownRuns = 1
         posBlock = block
     }
 
-    /// Decodes the part of `lo ..< hi` that lies in run `r` (128 bit-packed values, or the
-    /// vint tail when `r` is the last run, decoded whole once) into `posBuf` at the same indices.
+    /// Decodes the part of `lo ..< hi` that lies in run `r` (up to 128 bit-packed values) into
+    /// `posBuf` at the same indices, reading only those values.
+    @inline(__always)
     private func decodeRange(_ r: Int, _ lo: Int, _ hi: Int, _ pos: UnsafePointer<UInt8>) {
-        let fullRuns = posTotal >> 7
-        // Run offsets from the block's width table (see `PositionsCodec`), extended as needed.
+        // Run offsets from the block's width table (see `PositionsCodec`), extended as needed;
+        // every run before `r` is a full one.
         let widths = posOffsets[block]
         while knownRuns <= r {
             let prev = knownRuns - 1
-            runOffsets[knownRuns] = runOffsets[prev] + (prev < fullRuns ? BitPacking.packedByteCount(bits: Int(pos[widths + prev])) : 0)
+            runOffsets[knownRuns] = runOffsets[prev] + BitPacking.packedByteCount(bits: Int(pos[widths + prev]))
             knownRuns += 1
         }
-        var off = runOffsets[r]
         let base = r << 7
-        if r < fullRuns {
-            let bits = Int(pos[widths + r])
-            let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
-            BitPacking.unpack(UnsafeRawPointer(pos + off), bits: bits, from: a - base, count: b - a, into: posBuf + a)
-        } else if runGen[r] != posGen {
-            for i in base..<posTotal { posBuf[i] = readVIntUnchecked(pos, &off) }
-            runGen[r] = posGen
-        }
+        let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
+        BitPacking.unpack(UnsafeRawPointer(pos + runOffsets[r]), bits: Int(pos[widths + r]), from: a - base, count: b - a, into: posBuf + a)
     }
 }

@@ -235,38 +235,42 @@ enum Impacts {
     }
 }
 
-/// Positions of one block: the bit widths of its full runs of 128 values (one u8 each), then
-/// those runs bit-packed, then the remaining `count % 128` values as vints. The widths come
-/// first so a reader finds where any run starts from one contiguous read, instead of hopping
-/// from run to run through the packed data. The count is not stored: it is the sum of the
-/// block's term frequencies.
+/// Positions of one block: the bit widths of its runs of 128 values (one u8 each, the last run
+/// possibly shorter), then those runs bit-packed. The widths come first so a reader finds
+/// where any run starts from one contiguous read, instead of hopping from run to run through
+/// the packed data; every run, the short one included, is bit-packed so any value in it is
+/// read directly (a vint tail would have to be decoded from its start). The count is not
+/// stored: it is the sum of the block's term frequencies.
 enum PositionsCodec {
     static func encode(_ values: [UInt32], into w: inout ByteWriter) {
         values.withUnsafeBufferPointer { p in
-            let runs = p.count / BitPacking.blockSize
+            let runs = (p.count + BitPacking.blockSize - 1) / BitPacking.blockSize
             let table = w.count
             for _ in 0..<runs { w.u8(0) }
             for r in 0..<runs {
-                let bits = BitPacking.maxBits(p.baseAddress! + r * BitPacking.blockSize, count: BitPacking.blockSize)
+                let n = min(BitPacking.blockSize, p.count - r * BitPacking.blockSize)
+                let bits = BitPacking.maxBits(p.baseAddress! + r * BitPacking.blockSize, count: n)
                 w.bytes[table + r] = UInt8(bits)
-                BitPacking.pack(p.baseAddress! + r * BitPacking.blockSize, bits: bits, into: &w)
+                BitPacking.pack(p.baseAddress! + r * BitPacking.blockSize, bits: bits, count: n, into: &w)
             }
-            for i in (runs * BitPacking.blockSize)..<p.count { w.vint(p[i]) }
         }
     }
 
     /// Decodes `count` values starting at `src + offset` into `out` (capacity >= count rounded up to 128).
     @inline(__always)
     static func decode(_ src: UnsafePointer<UInt8>, offset: inout Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
-        let runs = count / BitPacking.blockSize
+        let runs = (count + BitPacking.blockSize - 1) / BitPacking.blockSize
         let widths = offset
         offset += runs
         for r in 0..<runs {
             let bits = Int(src[widths + r])
-            BitPacking.unpack(UnsafeRawPointer(src + offset), bits: bits, into: out + r * BitPacking.blockSize)
-            offset += BitPacking.packedByteCount(bits: bits)
+            let n = min(BitPacking.blockSize, count - r * BitPacking.blockSize)
+            if n == BitPacking.blockSize {
+                BitPacking.unpack(UnsafeRawPointer(src + offset), bits: bits, into: out + r * BitPacking.blockSize)
+            } else {
+                BitPacking.unpack(UnsafeRawPointer(src + offset), bits: bits, from: 0, count: n, into: out + r * BitPacking.blockSize)
+            }
+            offset += BitPacking.packedByteCount(bits: bits, count: n)
         }
-        var i = runs * BitPacking.blockSize
-        while i < count { out[i] = readVIntUnchecked(src, &offset); i += 1 }
     }
 }

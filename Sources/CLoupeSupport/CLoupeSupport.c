@@ -1,2 +1,110 @@
-// The module's functions are static inline in its header; SwiftPM needs one source file.
+// Block decoding kernels for x86-64 with AVX2 (selected at run time; the Swift decoder in
+// `BitPacking` is the portable path and the reference the tests hold these to).
 #include "CLoupeSupport.h"
+
+int loupe_has_avx2 = 0;
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#include <string.h>
+
+// Group of 8 values at width `w` (exactly `w` bytes): values 0–3 are read from a load at the
+// group's first byte, values 4–7 from a load at byte `4w / 8`. Within its 128-bit lane, value
+// `k` starts at bit `b`: its 4 bytes from byte `b / 8` are gathered by a byte shuffle, then
+// shifted right by `b % 8` (≤ 7, so 24 + 7 bits fit in the 32-bit word) and masked.
+static uint8_t shuffles[25][32] __attribute__((aligned(32)));
+static uint32_t shifts[25][8] __attribute__((aligned(32)));
+
+static void build_tables(void) {
+    for (unsigned w = 0; w <= 24; w++) {
+        for (unsigned k = 0; k < 8; k++) {
+            unsigned laneStart = k < 4 ? 0 : ((4 * w) >> 3) * 8;
+            unsigned bit = k * w - laneStart;
+            for (unsigned b = 0; b < 4; b++) shuffles[w][k * 4 + b] = (uint8_t)((bit >> 3) + b);
+            shifts[w][k] = bit & 7;
+        }
+    }
+}
+
+static int detect_avx2(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 28))) return 0; // OSXSAVE, AVX
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6) != 6) return 0; // the OS saves the XMM and YMM state
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 5)) != 0;
+}
+
+__attribute__((constructor)) static void loupe_support_init(void) {
+    build_tables();
+    loupe_has_avx2 = detect_avx2();
+}
+
+static inline uint32_t scalar_value(const uint8_t *p, unsigned bit, unsigned w) {
+    uint64_t x;
+    memcpy(&x, p + (bit >> 3), 8);
+    return (uint32_t)((x >> (bit & 7)) & ((1ull << w) - 1));
+}
+
+__attribute__((target("avx2"), always_inline))
+static inline __m256i load_group(const uint8_t *p, unsigned w, int last, __m256i shuffle, __m256i shift, __m256i mask) {
+    __m128i lo, hi;
+    const uint8_t *upper = p + ((4 * w) >> 3);
+    if (w <= 10) {
+        // Each lane's bytes are within 8 (bit 4 + 3·10 + 7 < 64).
+        lo = _mm_loadl_epi64((const __m128i *)p);
+        hi = _mm_loadl_epi64((const __m128i *)upper);
+    } else if (!last || w >= 15) {
+        // A 16-byte load at `upper` ends `16 - (w - 4w/8)` bytes past the group: at most 8
+        // past the block for its last group when w ≥ 15.
+        lo = _mm_loadu_si128((const __m128i *)p);
+        hi = _mm_loadu_si128((const __m128i *)upper);
+    } else {
+        return _mm256_setr_epi32((int)scalar_value(p, 0, w), (int)scalar_value(p, w, w),
+                                 (int)scalar_value(p, 2 * w, w), (int)scalar_value(p, 3 * w, w),
+                                 (int)scalar_value(p, 4 * w, w), (int)scalar_value(p, 5 * w, w),
+                                 (int)scalar_value(p, 6 * w, w), (int)scalar_value(p, 7 * w, w));
+    }
+    __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    v = _mm256_shuffle_epi8(v, shuffle);
+    v = _mm256_srlv_epi32(v, shift);
+    return _mm256_and_si256(v, mask);
+}
+
+__attribute__((target("avx2")))
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base) {
+    const __m256i shuffle = _mm256_load_si256((const __m256i *)shuffles[bits]);
+    const __m256i shift = _mm256_load_si256((const __m256i *)shifts[bits]);
+    const __m256i mask = _mm256_set1_epi32((int)((1u << bits) - 1));
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i lane3 = _mm256_set1_epi32(3), lane7 = _mm256_set1_epi32(7);
+    __m256i carry = _mm256_set1_epi32((int)base);
+    for (unsigned g = 0; g < 16; g++) {
+        __m256i v = load_group(src + g * bits, bits, g == 15, shuffle, shift, mask);
+        if (mode == LOUPE_UNPACK_PLUS_ONE) {
+            v = _mm256_add_epi32(v, one);
+        } else if (mode == LOUPE_UNPACK_GAPS) {
+            v = _mm256_add_epi32(v, one);
+            // Prefix sums within each 128-bit lane, then the low lane's total into the high lane.
+            v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
+            v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
+            __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, lane3), 0xF0);
+            v = _mm256_add_epi32(_mm256_add_epi32(v, low), carry);
+            carry = _mm256_permutevar8x32_epi32(v, lane7);
+        }
+        _mm256_storeu_si256((__m256i *)(out + 8 * g), v);
+    }
+}
+
+#else
+
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base) {
+    (void)src; (void)bits; (void)out; (void)mode; (void)base;
+    __builtin_trap(); // never called: `loupe_has_avx2` is 0 here
+}
+
+#endif

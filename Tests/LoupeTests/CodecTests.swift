@@ -145,6 +145,63 @@ final class CodecTests: XCTestCase {
         }
     }
 
+    /// The block decoders used on the query path (plain, frequencies stored minus one, doc-id
+    /// gaps) agree with the scalar reference at every width, whichever kernel this machine runs.
+    func testBlockDecodersAgreeWithTheScalarReference() {
+        var rng = SeededRandom(seed: 5)
+        for bits in 0...32 {
+            let mask: UInt32 = bits == 32 ? .max : (UInt32(1) << UInt32(bits)) &- 1
+            for _ in 0..<20 {
+                let values = (0..<128).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+                var w = ByteWriter()
+                w.u8(0x5A)
+                values.withUnsafeBufferPointer { BitPacking.pack($0.baseAddress!, bits: bits, into: &w) }
+                w.append(contentsOf: [UInt8](repeating: 0xEE, count: 8))
+                let previous = UInt32(truncatingIfNeeded: rng.next())
+                var plain = [UInt32](repeating: 0, count: 128), scalar = plain, plusOne = plain, gaps = plain
+                w.bytes.withUnsafeBytes { raw in
+                    let src = raw.baseAddress! + 1
+                    plain.withUnsafeMutableBufferPointer { BitPacking.unpack(src, bits: bits, into: $0.baseAddress!) }
+                    scalar.withUnsafeMutableBufferPointer { BitPacking.unpackScalar(src, bits: bits, into: $0.baseAddress!) }
+                    plusOne.withUnsafeMutableBufferPointer { BitPacking.unpackPlusOne(src, bits: bits, into: $0.baseAddress!) }
+                    gaps.withUnsafeMutableBufferPointer { BitPacking.unpackGaps(src, bits: bits, after: previous, into: $0.baseAddress!) }
+                }
+                XCTAssertEqual(plain, values, "width \(bits)")
+                XCTAssertEqual(scalar, values, "width \(bits)")
+                XCTAssertEqual(plusOne, values.map { $0 &+ 1 }, "width \(bits)")
+                var d = previous
+                XCTAssertEqual(gaps, values.map { d = d &+ $0 &+ 1; return d }, "width \(bits)")
+            }
+        }
+    }
+
+    /// A block at the very end of a file is followed only by the 8-byte footer: decoding it
+    /// must not read further. The block is placed so that the next byte is on a page mapped
+    /// without access, where any overread faults.
+    func testBlockDecodersReadAtMostEightBytesPastTheBlock() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let region = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              region != MAP_FAILED else { throw XCTSkip("mmap failed") }
+        defer { munmap(region, 2 * page) }
+        XCTAssertEqual(mprotect(region + page, page, PROT_NONE), 0)
+        var rng = SeededRandom(seed: 6)
+        var out = [UInt32](repeating: 0, count: 128)
+        for bits in 0...32 {
+            let mask: UInt32 = bits == 32 ? .max : (UInt32(1) << UInt32(bits)) &- 1
+            let values = (0..<128).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+            var w = ByteWriter()
+            values.withUnsafeBufferPointer { BitPacking.pack($0.baseAddress!, bits: bits, into: &w) }
+            w.append(contentsOf: [UInt8](repeating: 0, count: 8))
+            let start = region + page - w.count
+            w.bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: w.count) }
+            out.withUnsafeMutableBufferPointer { BitPacking.unpack(UnsafeRawPointer(start), bits: bits, into: $0.baseAddress!) }
+            XCTAssertEqual(out, values, "width \(bits)")
+            out.withUnsafeMutableBufferPointer { BitPacking.unpackGaps(UnsafeRawPointer(start), bits: bits, after: 0, into: $0.baseAddress!) }
+            out.withUnsafeMutableBufferPointer { BitPacking.unpackPlusOne(UnsafeRawPointer(start), bits: bits, into: $0.baseAddress!) }
+            XCTAssertEqual(out, values.map { $0 &+ 1 }, "width \(bits)")
+        }
+    }
+
     // MARK: CRC-32C and the file envelope
 
     func testCRC32CKnownVectors() {
@@ -229,12 +286,19 @@ final class CodecTests: XCTestCase {
 
     func testPositionsCodecRoundTrip() {
         var rng = SeededRandom(seed: 7)
-        for count in [0, 1, 127, 128, 129, 255, 256, 257, 1000] {
+        for count in [0, 1, 2, 3, 7, 8, 9, 127, 128, 129, 255, 256, 257, 1000] {
             let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: rng.next() >> UInt64(Int.random(in: 32...63, using: &rng))) }
             var w = ByteWriter()
             w.u8(9)
             PositionsCodec.encode(values, into: &w)
             let end = w.count
+            // A width byte per run of 128, then each run at its width, the short last one in
+            // ⌈n·w / 8⌉ bytes (format version 3).
+            let expected = stride(from: 0, to: count, by: 128).reduce(0) { size, r in
+                let run = values[r..<min(r + 128, count)]
+                return size + 1 + (run.count * BitPacking.bitsNeeded(run.max()!) + 7) / 8
+            }
+            XCTAssertEqual(end - 1, expected, "size for \(count)")
             w.append(contentsOf: [UInt8](repeating: 0, count: 8))
             var out = [UInt32](repeating: 0, count: (count + 127) / 128 * 128 + 128)
             w.bytes.withUnsafeBufferPointer { p in

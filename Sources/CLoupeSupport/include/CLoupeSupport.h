@@ -1,6 +1,8 @@
 #ifndef CLOUPE_SUPPORT_H
 #define CLOUPE_SUPPORT_H
 
+#include <stdint.h>
+
 /// Hints that `address` will be read soon, so its cache line is fetched while other work
 /// runs (Swift has no prefetch intrinsic). Never faults; a no-op where unsupported.
 static inline void loupe_prefetch(const void *address) {
@@ -15,5 +17,25 @@ static inline void loupe_prefetch_write(const void *address) {
     __builtin_prefetch(address, 1, 3);
 #endif
 }
+
+/// Nonzero when the processor and the OS support AVX2 and the `loupe_unpack128_*` kernels
+/// below may be called (set once when the program loads; always 0 off x86-64).
+extern int loupe_has_avx2;
+
+/// What a `loupe_unpack128_*` kernel does with the 128 unpacked values `v`.
+enum {
+    /// `out[i] = v[i]`.
+    LOUPE_UNPACK_PLAIN = 0,
+    /// `out[i] = v[i] + 1` (term frequencies, stored minus one).
+    LOUPE_UNPACK_PLUS_ONE = 1,
+    /// `out[i] = base + Σ_{j ≤ i} (v[j] + 1)`, wrapping (doc ids, stored as gaps minus one).
+    LOUPE_UNPACK_GAPS = 2,
+};
+
+/// Decodes one block of 128 values bit-packed at `bits` ≤ 24 bits each (value `i` at bits
+/// `i·bits ..< (i+1)·bits` of the little-endian stream, `16·bits` bytes) into `out`, with AVX2,
+/// 8 values per step. Reads at most 8 bytes past the block, as the scalar decoder does.
+/// Requires `loupe_has_avx2`.
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base);
 
 #endif

@@ -1,3 +1,5 @@
+import CLoupeSupport
+
 /// Fixed-width bit packing of blocks of `blockSize` (128) unsigned 32-bit integers.
 ///
 /// A block packed with width `w` takes exactly `16 * w` bytes: value `i` occupies bits
@@ -50,6 +52,49 @@ public enum BitPacking {
     /// constants the compiler can unroll and vectorize.
     @inline(__always)
     public static func unpack(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
+        if simd && bits <= simdMaxBits {
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLAIN), 0)
+            return
+        }
+        unpackScalar(src, bits: bits, into: out)
+    }
+
+    /// Whether the AVX2 kernels of `CLoupeSupport` decode blocks (x86-64 processors since
+    /// 2013), for widths up to `simdMaxBits`; otherwise the scalar loops below do, which are
+    /// also the reference the tests hold the kernels to.
+    @inline(__always) static var simd: Bool { loupe_has_avx2 != 0 }
+    static let simdMaxBits = 24
+
+    /// Decodes a block of doc-id gaps (each stored minus one) into ascending doc ids after
+    /// `previous` (wrapping, so `UInt32.max` stands for "none before").
+    @inline(__always)
+    static func unpackGaps(_ src: UnsafeRawPointer, bits: Int, after previous: UInt32, into out: UnsafeMutablePointer<UInt32>) {
+        if simd && bits <= simdMaxBits {
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_GAPS), previous)
+            return
+        }
+        unpackScalar(src, bits: bits, into: out)
+        var d = previous
+        for i in 0..<blockSize {
+            d = d &+ out[i] &+ 1
+            out[i] = d
+        }
+    }
+
+    /// Decodes a block of values stored minus one (term frequencies).
+    @inline(__always)
+    static func unpackPlusOne(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
+        if simd && bits <= simdMaxBits {
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLUS_ONE), 0)
+            return
+        }
+        unpackScalar(src, bits: bits, into: out)
+        for i in 0..<blockSize { out[i] &+= 1 }
+    }
+
+    /// The portable decoder (see `unpack(_:bits:into:)`).
+    @inline(__always)
+    static func unpackScalar(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
         switch bits {
         case 0: out.update(repeating: 0, count: blockSize)
         case 1: unpackFixed(src, 1, out)

@@ -183,16 +183,10 @@
         var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
         if b < fullBlocks {
             let db = Int(post[off]); off += 1
-            BitPacking.unpack(UnsafeRawPointer(post + off), bits: db, into: docs)
+            BitPacking.unpackGaps(UnsafeRawPointer(post + off), bits: db, after: UInt32(truncatingIfNeeded: prev), into: docs)
             off += BitPacking.packedByteCount(bits: db)
             let tb = Int(post[off]); off += 1
-            BitPacking.unpack(UnsafeRawPointer(post + off), bits: tb, into: tfs)
-            var d = UInt32(truncatingIfNeeded: prev)
-            for i in 0..<BitPacking.blockSize {
-                d = d &+ docs[i] &+ 1
-                docs[i] = d
-                tfs[i] &+= 1
-            }
+            BitPacking.unpackPlusOne(UnsafeRawPointer(post + off), bits: tb, into: tfs)
             count = BitPacking.blockSize
         } else {
             for i in 0..<tailCount {

@@ -30,7 +30,7 @@ static void build_tables(void) {
 static int detect_avx2(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    if (!(c & (1u << 27)) || !(c & (1u << 28))) return 0; // OSXSAVE, AVX
+    if (!(c & (1u << 27)) || !(c & (1u << 28)) || !(c & (1u << 23))) return 0; // OSXSAVE, AVX, POPCNT
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     if ((lo & 6) != 6) return 0; // the OS saves the XMM and YMM state
@@ -100,11 +100,60 @@ void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int 
     }
 }
 
+__attribute__((target("avx2,popcnt")))
+long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, uint32_t target) {
+    // Unsigned order as signed order after flipping the top bit.
+    const __m256i bias = _mm256_set1_epi32((int)0x80000000u);
+    const __m256i t = _mm256_xor_si256(_mm256_set1_epi32((int)target), bias);
+    long less = 0, i = from;
+    for (; i + 8 <= count; i += 8) {
+        __m256i v = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(values + i)), bias);
+        less += __builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(t, v))));
+    }
+    if (i < count) {
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count - i)), lanes);
+        __m256i v = _mm256_xor_si256(_mm256_maskload_epi32((const int *)(values + i), keep), bias);
+        __m256i lt = _mm256_and_si256(_mm256_cmpgt_epi32(t, v), keep);
+        less += __builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(lt)));
+    }
+    return from + less;
+}
+
+__attribute__((target("avx2")))
+void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts) {
+    const __m256i lane3 = _mm256_set1_epi32(3), lane7 = _mm256_set1_epi32(7);
+    __m256i carry = _mm256_setzero_si256();
+    long i = 0;
+    starts[0] = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(values + i));
+        v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
+        v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
+        __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, lane3), 0xF0);
+        v = _mm256_add_epi32(_mm256_add_epi32(v, low), carry);
+        carry = _mm256_permutevar8x32_epi32(v, lane7);
+        _mm256_storeu_si256((__m256i *)(starts + i + 1), v); // inclusive sums, one slot later
+    }
+    uint32_t sum = starts[i];
+    for (; i < count; i++) { sum += values[i]; starts[i + 1] = sum; }
+}
+
 #else
 
 void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base) {
     (void)src; (void)bits; (void)out; (void)mode; (void)base;
     __builtin_trap(); // never called: `loupe_has_avx2` is 0 here
+}
+
+long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, uint32_t target) {
+    (void)values; (void)from; (void)count; (void)target;
+    __builtin_trap();
+}
+
+void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts) {
+    (void)values; (void)count; (void)starts;
+    __builtin_trap();
 }
 
 #endif

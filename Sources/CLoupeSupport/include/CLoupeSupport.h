@@ -18,7 +18,7 @@ static inline void loupe_prefetch_write(const void *address) {
 #endif
 }
 
-/// Nonzero when the processor and the OS support AVX2 and the `loupe_unpack128_*` kernels
+/// Nonzero when the processor and the OS support AVX2 (and POPCNT), so the `*_avx2` kernels
 /// below may be called (set once when the program loads; always 0 off x86-64).
 extern int loupe_has_avx2;
 
@@ -37,5 +37,15 @@ enum {
 /// 8 values per step. Reads at most 8 bytes past the block, as the scalar decoder does.
 /// Requires `loupe_has_avx2`.
 void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base);
+
+/// The first index in `from ..< count` whose value is ≥ `target` (`count` if none), in the
+/// ascending array `values`: the number of smaller values counted 8 at a time, without a
+/// data-dependent branch (a binary search over a decoded block mispredicts about half its
+/// steps). Reads only `values[from ..< count]`. Requires `loupe_has_avx2`.
+long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, uint32_t target);
+
+/// `starts[i] = Σ_{j < i} values[j]` for `i` in `0 ... count` (count + 1 entries), wrapping.
+/// Requires `loupe_has_avx2`.
+void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts);
 
 #endif

@@ -1,3 +1,5 @@
+import CLoupeSupport
+
 /// Iterates one term's postings in a segment: doc ids ascending, with term frequency and,
 /// on demand, positions. This is the innermost loop of search, so it works on raw pointers
 /// into the mapped files, decodes a whole 128-doc block at a time into fixed buffers, skips
@@ -42,7 +44,8 @@
     private var runOffsets: UnsafeMutablePointer<Int>
     private var runCapacity: Int
     private var knownRuns = 0
-    private let posStarts: UnsafeMutablePointer<Int>
+    /// Where each document's positions start in the block's position stream (`count + 1` entries).
+    private let posStarts: UnsafeMutablePointer<UInt32>
 
     private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
     private let slab: UnsafeMutableRawPointer
@@ -61,22 +64,22 @@
         // Every fixed-size buffer in one allocation (a query creates a cursor per term and
         // field, so a dozen mallocs each showed up in short queries); 8-byte fields first.
         let block = BitPacking.blockSize
-        slab = .allocate(byteCount: (3 * n + block + 1) * 8 + (n + 3 * block) * 4 + groupCount + 1, alignment: 64)
+        slab = .allocate(byteCount: 3 * n * 8 + (n + 4 * block + 1) * 4 + groupCount + 1, alignment: 64)
         var p = slab
         func carve<T>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
             defer { p += count * MemoryLayout<T>.stride }
             return p.bindMemory(to: T.self, capacity: count)
         }
         docOffsets = carve(n, Int.self); posOffsets = carve(n, Int.self); impactOffsets = carve(n, Int.self)
-        posStarts = carve(block + 1, Int.self)
         lastDocs = carve(n, UInt32.self); docs = carve(block, UInt32.self); tfs = carve(block, UInt32.self)
         docGen = carve(block, UInt32.self)
+        posStarts = carve(block + 1, UInt32.self)
         docGen.initialize(repeating: 0, count: block)
         groupDecoded = carve(groupCount + 1, Bool.self)
         groupDecoded.initialize(repeating: false, count: groupCount + 1)
         // The position buffers are allocated by the first `positions()` (capacity 0: not owned).
         posBuf = docs; posCapacity = 0
-        runOffsets = posStarts; runCapacity = 0
+        runOffsets = docOffsets; runCapacity = 0
         let start = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = start
         pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
@@ -272,8 +275,9 @@
     }
 
     /// The first index in `from ..< count` of the decoded block whose doc is ≥ `target` (`count`
-    /// if none). A short step (the common case in dense intersections) is a few comparisons;
-    /// a far one is a branch-free binary search, O(log 128).
+    /// if none). With AVX2, the smaller docs are counted 8 at a time without a data-dependent
+    /// branch (≤ 16 steps). Otherwise a short step (the common case in dense intersections) is
+    /// a few comparisons and a far one a binary search, O(log 128).
     @inline(__always) private func firstIndex(atLeast target: UInt32, from: Int) -> Int {
         var i = from
         let probe = min(i + 8, count - 1)
@@ -281,6 +285,7 @@
             while i < count && docs[i] < target { i &+= 1 }
             return i
         }
+        if BitPacking.simd { return loupe_first_at_least_avx2(docs, probe + 1, count, target) }
         var base = probe + 1, len = count - base
         if len == 0 { return count }
         let t = Int64(target)
@@ -325,7 +330,7 @@
     func positions() -> UnsafeBufferPointer<UInt32> {
         guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
         if posBlock != block { preparePositions() }
-        let start = posStarts[idx]
+        let start = Int(posStarts[idx])
         let n = Int(tfs[idx])
         if docGen[idx] != posGen {
             if n > 0 {
@@ -344,9 +349,14 @@
     }
 
     private func preparePositions() {
-        var total = 0
-        for i in 0..<count { posStarts[i] = total; total += Int(tfs[i]) }
-        posStarts[count] = total
+        if BitPacking.simd {
+            loupe_exclusive_sums_avx2(tfs, count, posStarts)
+        } else {
+            var sum: UInt32 = 0
+            for i in 0..<count { posStarts[i] = sum; sum &+= tfs[i] }
+            posStarts[count] = sum
+        }
+        let total = Int(posStarts[count])
         let runs = (total + 127) >> 7
         let need = max(runs, 1) << 7
         if need > posCapacity {

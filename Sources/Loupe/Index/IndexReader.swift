@@ -11,6 +11,11 @@ public final class IndexReader: @unchecked Sendable {
     public var schema: Schema { manifest.schema }
     /// Field numbers by name (indexed fields only).
     let fieldNumbers: [String: Int]
+    /// Per-query schema facts, derived once per snapshot (searches are short; deriving them
+    /// from the schema each time showed in the profile of rare-term queries).
+    let indexedFieldNames: Set<String>
+    let fieldBoosts: [Double]
+    let searchFieldNames: [String]
     /// Live documents over all segments.
     public let liveDocCount: Int
     /// Mean field length over live documents, per indexed field number.
@@ -45,6 +50,9 @@ public final class IndexReader: @unchecked Sendable {
         var numbers: [String: Int] = [:]
         for (i, f) in manifest.schema.indexedFields.enumerated() { numbers[f.name] = i }
         fieldNumbers = numbers
+        indexedFieldNames = Set(manifest.schema.indexedFields.map(\.name))
+        fieldBoosts = manifest.schema.indexedFields.map(\.boost)
+        searchFieldNames = manifest.schema.searchFields
         liveDocCount = manifest.segments.reduce(0) { $0 + $1.liveCount }
         let n = manifest.schema.indexedFields.count
         averageLengths = (0..<n).map { f in

@@ -48,7 +48,7 @@ struct QueryPlanner {
     init(reader: IndexReader, analyzer: Analyzer, fields: [String]? = nil) throws {
         self.reader = reader
         self.analyzer = analyzer
-        let names = fields ?? reader.schema.searchFields
+        let names = fields ?? reader.searchFieldNames
         defaultFields = try names.map {
             guard let n = reader.fieldNumbers[$0] else { throw LoupeError.unknownField($0) }
             return n
@@ -61,7 +61,7 @@ struct QueryPlanner {
         return [n]
     }
 
-    private func boost(_ field: Int) -> Double { reader.schema.indexedFields[field].boost }
+    private func boost(_ field: Int) -> Double { reader.fieldBoosts[field] }
 
     private func termLeaf(field: Int, term: [UInt8]) -> TermLeaf {
         let df = term.withUnsafeBytes { reader.docFreq(field: field, term: $0) }

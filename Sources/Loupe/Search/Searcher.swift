@@ -22,7 +22,7 @@ public final class Searcher: @unchecked Sendable {
 
     /// Parses `text` with this index's fields.
     public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> QueryNode {
-        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: Set(reader.schema.indexedFields.map(\.name)))
+        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames)
     }
 
     public func search(_ request: SearchRequest) throws -> SearchResults {

@@ -35,12 +35,15 @@ import CLoupeSupport
     private(set) var doc: UInt32 = 0
     private var started = false
 
-    // Positions of the current block, decoded lazily.
+    // Positions of the current document, decoded on demand into one small buffer: it stays in
+    // the L1 cache, where decoding into a block-sized buffer at each document's offset missed
+    // on most writes in sparse intersections.
     private var posBuf: UnsafeMutablePointer<UInt32>
     private var posCapacity: Int
+    /// The block `posStarts` and `runOffsets` describe.
     private var posBlock = -1
-    private var posGen: UInt32 = 0
-    private let docGen: UnsafeMutablePointer<UInt32>
+    /// Set by the first `positions()`: from then on, block decoding prefetches positions too.
+    private var wantsPositions = false
     private var runOffsets: UnsafeMutablePointer<Int>
     private var runCapacity: Int
     private var knownRuns = 0
@@ -64,7 +67,7 @@ import CLoupeSupport
         // Every fixed-size buffer in one allocation (a query creates a cursor per term and
         // field, so a dozen mallocs each showed up in short queries); 8-byte fields first.
         let block = BitPacking.blockSize
-        slab = .allocate(byteCount: 3 * n * 8 + (n + 4 * block + 1) * 4 + groupCount + 1, alignment: 64)
+        slab = .allocate(byteCount: 3 * n * 8 + (n + 3 * block + 1) * 4 + groupCount + 1, alignment: 64)
         var p = slab
         func carve<T>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
             defer { p += count * MemoryLayout<T>.stride }
@@ -72,13 +75,11 @@ import CLoupeSupport
         }
         docOffsets = carve(n, Int.self); posOffsets = carve(n, Int.self); impactOffsets = carve(n, Int.self)
         lastDocs = carve(n, UInt32.self); docs = carve(block, UInt32.self); tfs = carve(block, UInt32.self)
-        docGen = carve(block, UInt32.self)
         posStarts = carve(block + 1, UInt32.self)
-        docGen.initialize(repeating: 0, count: block)
         groupDecoded = carve(groupCount + 1, Bool.self)
         groupDecoded.initialize(repeating: false, count: groupCount + 1)
         // The position buffers are allocated by the first `positions()` (capacity 0: not owned).
-        posBuf = docs; posCapacity = 0
+        posBuf = tfs; posCapacity = 0
         runOffsets = docOffsets; runCapacity = 0
         let start = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
         post = start
@@ -186,6 +187,11 @@ import CLoupeSupport
         var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
         if b < fullBlocks {
             let db = Int(post[off]); off += 1
+            // The frequencies follow the docs, and a cursor that has read positions will likely
+            // read this block's: start both fetches before the docs are unpacked (the blocks of
+            // a frequent term met by a sparse intersection are rarely in cache).
+            loupe_prefetch(post + off + BitPacking.packedByteCount(bits: db))
+            if wantsPositions, let pos { loupe_prefetch(pos + posOffsets[b]) }
             BitPacking.unpackGaps(UnsafeRawPointer(post + off), bits: db, after: UInt32(truncatingIfNeeded: prev), into: docs)
             off += BitPacking.packedByteCount(bits: db)
             let tb = Int(post[off]); off += 1
@@ -322,33 +328,38 @@ import CLoupeSupport
         return lo
     }
 
-    /// Absolute positions of the current document, ascending. Valid until the cursor leaves
-    /// its block. Only this document's values are decoded, read in place from the bit-packed
-    /// runs that hold them (runs before it are located from the block's width table), so a
-    /// sparse intersection decodes little; a document is decoded at most once per block.
+    /// Absolute positions of the current document, ascending. Valid until the next call or
+    /// until the cursor moves. Only this document's values are decoded, read in place from the
+    /// bit-packed runs that hold them (runs before it are located from the block's width
+    /// table), so a sparse intersection decodes little. O(tf) after the block's O(128) set-up.
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
         guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
         if posBlock != block { preparePositions() }
         let start = Int(posStarts[idx])
         let n = Int(tfs[idx])
-        if docGen[idx] != posGen {
-            if n > 0 {
-                let firstRun = start >> 7, lastRun = (start + n - 1) >> 7
-                for r in firstRun...lastRun { decodeRange(r, start, start + n, pos) }
-                let run = posBuf + start // a local pointer: the loop does not reload `posBuf`
-                var p = run[0]
-                for j in 1..<n {
-                    p &+= run[j]
-                    run[j] = p
-                }
+        if n > posCapacity { growPositions(n) }
+        let out = posBuf // a local pointer: the loop does not reload `posBuf`
+        if n > 0 {
+            let firstRun = start >> 7, lastRun = (start + n - 1) >> 7
+            for r in firstRun...lastRun { decodeRange(r, start, start + n, pos, into: out) }
+            var p = out[0]
+            for j in 1..<n {
+                p &+= out[j]
+                out[j] = p
             }
-            docGen[idx] = posGen
         }
-        return UnsafeBufferPointer(start: posBuf + start, count: n)
+        return UnsafeBufferPointer(start: out, count: n)
+    }
+
+    private func growPositions(_ n: Int) {
+        if posCapacity > 0 { posBuf.deallocate() }
+        posCapacity = max(BitPacking.blockSize, 1 << (Int.bitWidth - (n - 1).leadingZeroBitCount))
+        posBuf = .allocate(capacity: posCapacity)
     }
 
     private func preparePositions() {
+        wantsPositions = true
         if BitPacking.simd {
             loupe_exclusive_sums_avx2(tfs, count, posStarts)
         } else {
@@ -356,23 +367,11 @@ import CLoupeSupport
             for i in 0..<count { posStarts[i] = sum; sum &+= tfs[i] }
             posStarts[count] = sum
         }
-        let total = Int(posStarts[count])
-        let runs = (total + 127) >> 7
-        let need = max(runs, 1) << 7
-        if need > posCapacity {
-            if posCapacity > 0 { posBuf.deallocate() }
-            posCapacity = need
-            posBuf = .allocate(capacity: need)
-        }
+        let runs = (Int(posStarts[count]) + 127) >> 7
         if runs + 1 > runCapacity {
             if runCapacity > 0 { runOffsets.deallocate() }
             runCapacity = max(runs + 1, 8)
             runOffsets = .allocate(capacity: runCapacity)
-        }
-        posGen &+= 1
-        if posGen == 0 { // wrapped: clear the stamps
-            posGen = 1
-            docGen.update(repeating: 0, count: BitPacking.blockSize)
         }
         runOffsets[0] = posOffsets[block] + runs // packed data starts after the width table
         knownRuns = 1
@@ -380,9 +379,9 @@ import CLoupeSupport
     }
 
     /// Decodes the part of `lo ..< hi` that lies in run `r` (up to 128 bit-packed values) into
-    /// `posBuf` at the same indices, reading only those values.
+    /// `out`, value `lo` first, reading only those values.
     @inline(__always)
-    private func decodeRange(_ r: Int, _ lo: Int, _ hi: Int, _ pos: UnsafePointer<UInt8>) {
+    private func decodeRange(_ r: Int, _ lo: Int, _ hi: Int, _ pos: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt32>) {
         // Run offsets from the block's width table (see `PositionsCodec`), extended as needed;
         // every run before `r` is a full one.
         let widths = posOffsets[block]
@@ -393,6 +392,6 @@ import CLoupeSupport
         }
         let base = r << 7
         let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
-        BitPacking.unpack(UnsafeRawPointer(pos + runOffsets[r]), bits: Int(pos[widths + r]), from: a - base, count: b - a, into: posBuf + a)
+        BitPacking.unpack(UnsafeRawPointer(pos + runOffsets[r]), bits: Int(pos[widths + r]), from: a - base, count: b - a, into: out + (a - lo))
     }
 }

@@ -50,17 +50,21 @@ static inline uint32_t scalar_value(const uint8_t *p, unsigned bit, unsigned w) 
     return (uint32_t)((x >> (bit & 7)) & ((1ull << w) - 1));
 }
 
-__attribute__((target("avx2"), always_inline))
-static inline __m256i load_group(const uint8_t *p, unsigned w, int last, __m256i shuffle, __m256i shift, __m256i mask) {
+#define AVX2_INLINE __attribute__((target("avx2"), always_inline)) static inline
+
+// Group `g` of a block (8 values, `w` bytes at `p`). `wide` (w > 10): each lane's bytes may
+// span 16, so a lane is a 16-byte load; otherwise 8 (bit 4 + 3·10 + 7 < 64). A 16-byte load
+// at `upper` ends `16 - (w - 4w/8)` bytes past the group: for the last group of the block
+// that stays within the 8 bytes of slack only when w ≥ 15, so for w in 11 ... 14 the last
+// group is read value by value.
+AVX2_INLINE __m256i load_group(const uint8_t *p, unsigned w, const int wide, const int last,
+                               __m256i shuffle, __m256i shift, __m256i mask) {
     __m128i lo, hi;
     const uint8_t *upper = p + ((4 * w) >> 3);
-    if (w <= 10) {
-        // Each lane's bytes are within 8 (bit 4 + 3·10 + 7 < 64).
+    if (!wide) {
         lo = _mm_loadl_epi64((const __m128i *)p);
         hi = _mm_loadl_epi64((const __m128i *)upper);
     } else if (!last || w >= 15) {
-        // A 16-byte load at `upper` ends `16 - (w - 4w/8)` bytes past the group: at most 8
-        // past the block for its last group when w ≥ 15.
         lo = _mm_loadu_si128((const __m128i *)p);
         hi = _mm_loadu_si128((const __m128i *)upper);
     } else {
@@ -75,28 +79,52 @@ static inline __m256i load_group(const uint8_t *p, unsigned w, int last, __m256i
     return _mm256_and_si256(v, mask);
 }
 
-__attribute__((target("avx2")))
-void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base) {
+// Running sums of the 8 lanes after `*carry` (which holds the previous total in every lane):
+// prefix sums within each 128-bit lane, then the low lane's total into the high lane.
+AVX2_INLINE __m256i running_sums(__m256i v, __m256i *carry) {
+    v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
+    v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
+    __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(3)), 0xF0);
+    v = _mm256_add_epi32(_mm256_add_epi32(v, low), *carry);
+    *carry = _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(7));
+    return v;
+}
+
+enum { WITH_STARTS = 3 };
+
+AVX2_INLINE void finish_group(__m256i v, unsigned g, uint32_t *out, uint32_t *starts, const int mode, __m256i *carry) {
+    if (mode == LOUPE_UNPACK_PLUS_ONE || mode == WITH_STARTS) v = _mm256_add_epi32(v, _mm256_set1_epi32(1));
+    if (mode == LOUPE_UNPACK_GAPS) v = running_sums(_mm256_add_epi32(v, _mm256_set1_epi32(1)), carry);
+    if (mode == WITH_STARTS) _mm256_storeu_si256((__m256i *)(starts + 8 * g + 1), running_sums(v, carry));
+    _mm256_storeu_si256((__m256i *)(out + 8 * g), v);
+}
+
+// One loop per (mode, wide) pair, so neither is tested per group.
+AVX2_INLINE void unpack_block(const uint8_t *src, unsigned bits, uint32_t *out, uint32_t base, uint32_t *starts,
+                              const int mode, const int wide) {
     const __m256i shuffle = _mm256_load_si256((const __m256i *)shuffles[bits]);
     const __m256i shift = _mm256_load_si256((const __m256i *)shifts[bits]);
     const __m256i mask = _mm256_set1_epi32((int)((1u << bits) - 1));
-    const __m256i one = _mm256_set1_epi32(1);
-    const __m256i lane3 = _mm256_set1_epi32(3), lane7 = _mm256_set1_epi32(7);
-    __m256i carry = _mm256_set1_epi32((int)base);
-    for (unsigned g = 0; g < 16; g++) {
-        __m256i v = load_group(src + g * bits, bits, g == 15, shuffle, shift, mask);
-        if (mode == LOUPE_UNPACK_PLUS_ONE) {
-            v = _mm256_add_epi32(v, one);
-        } else if (mode == LOUPE_UNPACK_GAPS) {
-            v = _mm256_add_epi32(v, one);
-            // Prefix sums within each 128-bit lane, then the low lane's total into the high lane.
-            v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
-            v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
-            __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, lane3), 0xF0);
-            v = _mm256_add_epi32(_mm256_add_epi32(v, low), carry);
-            carry = _mm256_permutevar8x32_epi32(v, lane7);
-        }
-        _mm256_storeu_si256((__m256i *)(out + 8 * g), v);
+    __m256i carry = _mm256_set1_epi32(mode == WITH_STARTS ? 0 : (int)base);
+    if (mode == WITH_STARTS) starts[0] = 0;
+    for (unsigned g = 0; g < 15; g++)
+        finish_group(load_group(src + g * bits, bits, wide, 0, shuffle, shift, mask), g, out, starts, mode, &carry);
+    finish_group(load_group(src + 15 * bits, bits, wide, 1, shuffle, shift, mask), 15, out, starts, mode, &carry);
+}
+
+__attribute__((target("avx2")))
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base, uint32_t *starts) {
+    if (mode == LOUPE_UNPACK_PLUS_ONE && starts) mode = WITH_STARTS;
+    const int wide = bits > 10;
+    switch (mode * 2 + wide) {
+    case LOUPE_UNPACK_PLAIN * 2: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_PLAIN, 0); break;
+    case LOUPE_UNPACK_PLAIN * 2 + 1: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_PLAIN, 1); break;
+    case LOUPE_UNPACK_PLUS_ONE * 2: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_PLUS_ONE, 0); break;
+    case LOUPE_UNPACK_PLUS_ONE * 2 + 1: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_PLUS_ONE, 1); break;
+    case LOUPE_UNPACK_GAPS * 2: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_GAPS, 0); break;
+    case LOUPE_UNPACK_GAPS * 2 + 1: unpack_block(src, bits, out, base, starts, LOUPE_UNPACK_GAPS, 1); break;
+    case WITH_STARTS * 2: unpack_block(src, bits, out, base, starts, WITH_STARTS, 0); break;
+    default: unpack_block(src, bits, out, base, starts, WITH_STARTS, 1); break;
     }
 }
 
@@ -141,8 +169,8 @@ void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *sta
 
 #else
 
-void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base) {
-    (void)src; (void)bits; (void)out; (void)mode; (void)base;
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base, uint32_t *starts) {
+    (void)src; (void)bits; (void)out; (void)mode; (void)base; (void)starts;
     __builtin_trap(); // never called: `loupe_has_avx2` is 0 here
 }
 

@@ -35,8 +35,10 @@ enum {
 /// Decodes one block of 128 values bit-packed at `bits` ≤ 24 bits each (value `i` at bits
 /// `i·bits ..< (i+1)·bits` of the little-endian stream, `16·bits` bytes) into `out`, with AVX2,
 /// 8 values per step. Reads at most 8 bytes past the block, as the scalar decoder does.
-/// Requires `loupe_has_avx2`.
-void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base);
+/// With `LOUPE_UNPACK_PLUS_ONE` and a non-null `starts`, also sets `starts[i]` to the sum of
+/// `out[0 ..< i]` for `i` in `0 ... 128` (where each document's positions start; `base` is
+/// then unused). Requires `loupe_has_avx2`.
+void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base, uint32_t *starts);
 
 /// The first index in `from ..< count` whose value is ≥ `target` (`count` if none), in the
 /// ascending array `values`: the number of smaller values counted 8 at a time, without a

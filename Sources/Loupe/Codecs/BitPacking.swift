@@ -53,7 +53,7 @@ public enum BitPacking {
     @inline(__always)
     public static func unpack(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
         if simd && bits <= simdMaxBits {
-            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLAIN), 0)
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLAIN), 0, nil)
             return
         }
         unpackScalar(src, bits: bits, into: out)
@@ -70,7 +70,7 @@ public enum BitPacking {
     @inline(__always)
     static func unpackGaps(_ src: UnsafeRawPointer, bits: Int, after previous: UInt32, into out: UnsafeMutablePointer<UInt32>) {
         if simd && bits <= simdMaxBits {
-            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_GAPS), previous)
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_GAPS), previous, nil)
             return
         }
         unpackScalar(src, bits: bits, into: out)
@@ -81,15 +81,22 @@ public enum BitPacking {
         }
     }
 
-    /// Decodes a block of values stored minus one (term frequencies).
+    /// Decodes a block of values stored minus one (term frequencies); with `starts`, also
+    /// their running sums: `starts[i]` is the sum of `out[0 ..< i]`, for `i` in `0 ... 128`.
     @inline(__always)
-    static func unpackPlusOne(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
+    static func unpackPlusOne(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>,
+                              starts: UnsafeMutablePointer<UInt32>? = nil) {
         if simd && bits <= simdMaxBits {
-            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLUS_ONE), 0)
+            loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLUS_ONE), 0, starts)
             return
         }
         unpackScalar(src, bits: bits, into: out)
         for i in 0..<blockSize { out[i] &+= 1 }
+        if let starts {
+            var sum: UInt32 = 0
+            for i in 0..<blockSize { starts[i] = sum; sum &+= out[i] }
+            starts[blockSize] = sum
+        }
     }
 
     /// The portable decoder (see `unpack(_:bits:into:)`).

@@ -42,8 +42,11 @@ import CLoupeSupport
     private var posCapacity: Int
     /// The block `posStarts` and `runOffsets` describe.
     private var posBlock = -1
-    /// Set by the first `positions()`: from then on, block decoding prefetches positions too.
+    /// Set by the first `positions()`: from then on, block decoding prefetches positions and
+    /// computes `posStarts` too.
     private var wantsPositions = false
+    /// The block `posStarts` holds the starts of (-1: none).
+    private var startsBlock = -1
     private var runOffsets: UnsafeMutablePointer<Int>
     private var runCapacity: Int
     private var knownRuns = 0
@@ -182,6 +185,7 @@ import CLoupeSupport
     private func decodeBlock(_ b: Int) {
         block = b
         idx = 0
+        startsBlock = -1
         ensureSkip(b)
         var off = docOffsets[b]
         var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
@@ -195,7 +199,9 @@ import CLoupeSupport
             BitPacking.unpackGaps(UnsafeRawPointer(post + off), bits: db, after: UInt32(truncatingIfNeeded: prev), into: docs)
             off += BitPacking.packedByteCount(bits: db)
             let tb = Int(post[off]); off += 1
-            BitPacking.unpackPlusOne(UnsafeRawPointer(post + off), bits: tb, into: tfs)
+            // Once positions are read, the block's position starts come with the frequencies.
+            BitPacking.unpackPlusOne(UnsafeRawPointer(post + off), bits: tb, into: tfs, starts: wantsPositions ? posStarts : nil)
+            if wantsPositions { startsBlock = b }
             count = BitPacking.blockSize
         } else {
             for i in 0..<tailCount {
@@ -316,10 +322,11 @@ import CLoupeSupport
             b = max(b, g * SkipGroups.size)
         }
         // The block is in `b`'s group (the table says the group ends at or after `target`;
-        // the last group ends with the last block): binary search its decoded last doc ids.
+        // the last group ends with the last block): search its decoded last doc ids.
         ensureSkip(b)
         var hi = min((group(of: b) + 1) * SkipGroups.size, blockCount) - 1
         if group(of: b) == groupCount { hi = blockCount - 1 }
+        if BitPacking.simd { return loupe_first_at_least_avx2(lastDocs, b, hi, target) }
         var lo = b
         while lo < hi {
             let mid = (lo + hi) >> 1
@@ -360,7 +367,9 @@ import CLoupeSupport
 
     private func preparePositions() {
         wantsPositions = true
-        if BitPacking.simd {
+        if startsBlock == block {
+            // computed with the frequencies
+        } else if BitPacking.simd {
             loupe_exclusive_sums_avx2(tfs, count, posStarts)
         } else {
             var sum: UInt32 = 0

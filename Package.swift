@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoupeTests",
-            dependencies: ["Loupe"],
+            dependencies: ["Loupe", "CLoupeSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

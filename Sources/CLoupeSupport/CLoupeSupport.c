@@ -80,13 +80,18 @@ AVX2_INLINE __m256i load_group(const uint8_t *p, unsigned w, const int wide, con
 }
 
 // Running sums of the 8 lanes after `*carry` (which holds the previous total in every lane):
-// prefix sums within each 128-bit lane, then the low lane's total into the high lane.
+// prefix sums within each 128-bit lane, then the low lane's total into the high lane. The
+// group's own total is broadcast from its prefix sums, not from the result, so consecutive
+// groups depend on each other through one add (a chain through the broadcast cost 5 cycles
+// a group).
 AVX2_INLINE __m256i running_sums(__m256i v, __m256i *carry) {
     v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
     v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
     __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(3)), 0xF0);
-    v = _mm256_add_epi32(_mm256_add_epi32(v, low), *carry);
-    *carry = _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(7));
+    v = _mm256_add_epi32(v, low);
+    __m256i total = _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(7));
+    v = _mm256_add_epi32(v, *carry);
+    *carry = _mm256_add_epi32(*carry, total);
     return v;
 }
 
@@ -126,6 +131,35 @@ void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int 
     case WITH_STARTS * 2: unpack_block(src, bits, out, base, starts, WITH_STARTS, 0); break;
     default: unpack_block(src, bits, out, base, starts, WITH_STARTS, 1); break;
     }
+}
+
+__attribute__((target("avx2")))
+void loupe_unpack_range_avx2(const uint8_t *src, unsigned bits, long from, long count, uint32_t *out) {
+    if (count <= 0) return;
+    const __m256i shuffle = _mm256_load_si256((const __m256i *)shuffles[bits]);
+    const __m256i shift = _mm256_load_si256((const __m256i *)shifts[bits]);
+    const __m256i mask = _mm256_set1_epi32((int)((1u << bits) - 1));
+    const int wide = bits > 10;
+    uint32_t groups[128] __attribute__((aligned(32)));
+    long first = from >> 3, last = (from + count - 1) >> 3;
+    for (long g = first; g <= last; g++) {
+        __m256i v = wide ? load_group(src + g * bits, bits, 1, g == 15, shuffle, shift, mask)
+                         : load_group(src + g * bits, bits, 0, g == 15, shuffle, shift, mask);
+        _mm256_store_si256((__m256i *)(groups + 8 * (g - first)), v);
+    }
+    memcpy(out, groups + (from & 7), (size_t)count * sizeof(uint32_t));
+}
+
+__attribute__((target("avx2,popcnt")))
+long loupe_count_equal_avx2(const uint32_t *values, long count, uint32_t value) {
+    const __m256i want = _mm256_set1_epi32((int)value);
+    long found = 0, i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i eq = _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(values + i)), want);
+        found += __builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(eq)));
+    }
+    for (; i < count; i++) found += values[i] == value;
+    return found;
 }
 
 __attribute__((target("avx2,popcnt")))
@@ -176,6 +210,16 @@ void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int 
 
 long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, uint32_t target) {
     (void)values; (void)from; (void)count; (void)target;
+    __builtin_trap();
+}
+
+void loupe_unpack_range_avx2(const uint8_t *src, unsigned bits, long from, long count, uint32_t *out) {
+    (void)src; (void)bits; (void)from; (void)count; (void)out;
+    __builtin_trap();
+}
+
+long loupe_count_equal_avx2(const uint32_t *values, long count, uint32_t value) {
+    (void)values; (void)count; (void)value;
     __builtin_trap();
 }
 

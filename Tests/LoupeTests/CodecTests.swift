@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CLoupeSupport
 @_spi(Benchmarks) @testable import Loupe
 
 /// Round trips of every on-disk codec on random and edge inputs.
@@ -199,6 +200,31 @@ final class CodecTests: XCTestCase {
             out.withUnsafeMutableBufferPointer { BitPacking.unpackGaps(UnsafeRawPointer(start), bits: bits, after: 0, into: $0.baseAddress!) }
             out.withUnsafeMutableBufferPointer { BitPacking.unpackPlusOne(UnsafeRawPointer(start), bits: bits, into: $0.baseAddress!) }
             XCTAssertEqual(out, values.map { $0 &+ 1 }, "width \(bits)")
+        }
+    }
+
+    /// The position-path kernels agree with plain loops: a range of a packed run, and the
+    /// equality count the phrase matcher uses.
+    func testRangeAndEqualityKernelsAgreeWithPlainLoops() throws {
+        guard BitPacking.simd else { throw XCTSkip("no AVX2 on this machine") }
+        var rng = SeededRandom(seed: 8)
+        for bits in 0...BitPacking.simdMaxBits {
+            let mask: UInt32 = (UInt32(1) << UInt32(bits)) &- 1
+            let values = (0..<128).map { _ in UInt32(truncatingIfNeeded: rng.next()) & mask }
+            var w = ByteWriter()
+            values.withUnsafeBufferPointer { BitPacking.pack($0.baseAddress!, bits: bits, into: &w) }
+            w.append(contentsOf: [UInt8](repeating: 0, count: 8))
+            for _ in 0..<40 {
+                let from = Int.random(in: 0..<128, using: &rng), count = Int.random(in: 1...(128 - from), using: &rng)
+                var out = [UInt32](repeating: 0, count: count)
+                w.bytes.withUnsafeBufferPointer { src in
+                    out.withUnsafeMutableBufferPointer { loupe_unpack_range_avx2(src.baseAddress!, UInt32(bits), from, count, $0.baseAddress!) }
+                }
+                XCTAssertEqual(out, Array(values[from..<from + count]), "width \(bits), \(from) ..< \(from + count)")
+                let probe = values[Int.random(in: from..<from + count, using: &rng)]
+                let counted = out.withUnsafeBufferPointer { loupe_count_equal_avx2($0.baseAddress, count, probe) }
+                XCTAssertEqual(counted, out.filter { $0 == probe }.count)
+            }
         }
     }
 

@@ -126,6 +126,39 @@ final class SearchBehaviourTests: XCTestCase {
         }
     }
 
+    // MARK: Phrases of a rare and a frequent word
+
+    /// A rare word next to a word in every document, many times each: the frequent word's
+    /// positions fill whole runs of 128 (decoded a range at a time) and the rare word has few
+    /// positions (matched start by start, see `PhraseMatcher`). Counts and the matching
+    /// documents must equal a brute-force scan of the token sequences, including phrases whose
+    /// words repeat and an offset past the document's start.
+    func testPhrasesOfARareWordAndAFrequentWordMatchABruteForceScan() throws {
+        var rng = SplitMix64(seed: 77)
+        let filler = ["red", "green", "blue", "cyan"]
+        var docs: [Document] = [], tokens: [[String]] = []
+        for d in 0..<400 {
+            var words: [String] = []
+            for _ in 0..<rng.int(20...160) { words.append(rng.chance(0.4) ? "the" : filler[rng.int(0...3)]) }
+            for _ in 0..<rng.int(0...12) where rng.chance(0.5) { words[rng.int(0...(words.count - 1))] = "odd" }
+            tokens.append(words)
+            docs.append(Document(id: String(d), fields: ["body": words.joined(separator: " ")]))
+        }
+        let index = try tinyIndex(docs)
+        for phrase in [["odd", "the"], ["the", "odd"], ["odd", "the", "the"], ["the", "odd", "red"], ["odd", "odd"]] {
+            let expected = tokens.indices.filter { d in
+                let t = tokens[d]
+                return t.count >= phrase.count && (0...(t.count - phrase.count)).contains { Array(t[$0..<$0 + phrase.count]) == phrase }
+            }.map(String.init)
+            var r = SearchRequest(query: "\"" + phrase.joined(separator: " ") + "\"")
+            r.limit = 1000
+            r.exactCount = true
+            let results = try index.search(r)
+            XCTAssertEqual(results.total, expected.count, phrase.joined(separator: " "))
+            XCTAssertEqual(Set(results.hits.map(\.id)), Set(expected), phrase.joined(separator: " "))
+        }
+    }
+
     // MARK: Tie-breaking
 
     /// Identical documents have equal scores in exact arithmetic and must rank by address. The

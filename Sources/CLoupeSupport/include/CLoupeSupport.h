@@ -46,6 +46,14 @@ void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int 
 /// steps). Reads only `values[from ..< count]`. Requires `loupe_has_avx2`.
 long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, uint32_t target);
 
+/// Decodes values `from ..< from + count` of a full block of 128 packed at `bits` ≤ 24 (as
+/// `loupe_unpack128_avx2`) into `out[0 ..< count]`, decoding only the groups of 8 that hold
+/// them. Reads at most 8 bytes past the block. Requires `loupe_has_avx2`.
+void loupe_unpack_range_avx2(const uint8_t *src, unsigned bits, long from, long count, uint32_t *out);
+
+/// How many of `values[0 ..< count]` equal `value`, 8 compared at a time. Requires `loupe_has_avx2`.
+long loupe_count_equal_avx2(const uint32_t *values, long count, uint32_t value);
+
 /// `starts[i] = Σ_{j < i} values[j]` for `i` in `0 ... count` (count + 1 entries), wrapping.
 /// Requires `loupe_has_avx2`.
 void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts);

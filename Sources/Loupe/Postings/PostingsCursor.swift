@@ -47,6 +47,8 @@ import CLoupeSupport
     private var wantsPositions = false
     /// The block `posStarts` holds the starts of (-1: none).
     private var startsBlock = -1
+    /// The number of positions in block `posBlock`.
+    private var posTotal = 0
     private var runOffsets: UnsafeMutablePointer<Int>
     private var runCapacity: Int
     private var knownRuns = 0
@@ -376,7 +378,8 @@ import CLoupeSupport
             for i in 0..<count { posStarts[i] = sum; sum &+= tfs[i] }
             posStarts[count] = sum
         }
-        let runs = (Int(posStarts[count]) + 127) >> 7
+        posTotal = Int(posStarts[count])
+        let runs = (posTotal + 127) >> 7
         if runs + 1 > runCapacity {
             if runCapacity > 0 { runOffsets.deallocate() }
             runCapacity = max(runs + 1, 8)
@@ -401,6 +404,12 @@ import CLoupeSupport
         }
         let base = r << 7
         let a = max(lo, base), b = min(hi, base + BitPacking.blockSize)
-        BitPacking.unpack(UnsafeRawPointer(pos + runOffsets[r]), bits: Int(pos[widths + r]), from: a - base, count: b - a, into: out + (a - lo))
+        let bits = Int(pos[widths + r])
+        // A full run, and enough values to pay for the call: a group of 8 at a time with AVX2.
+        if BitPacking.simd && b - a >= 8 && bits <= BitPacking.simdMaxBits && base + BitPacking.blockSize <= posTotal {
+            loupe_unpack_range_avx2(pos + runOffsets[r], UInt32(bits), a - base, b - a, out + (a - lo))
+        } else {
+            BitPacking.unpack(UnsafeRawPointer(pos + runOffsets[r]), bits: bits, from: a - base, count: b - a, into: out + (a - lo))
+        }
     }
 }

@@ -1,3 +1,5 @@
+import CLoupeSupport
+
 /// A phrase in one field. Documents come from a leapfrog intersection of the terms' postings
 /// (rarest first); positions are decoded only for documents in the intersection.
 ///
@@ -104,6 +106,9 @@ final class PhraseMatcher {
     private var bitsetWords = 64
     /// Term indices by ascending in-document frequency (scratch for `countExact`).
     private let order: UnsafeMutablePointer<Int32>
+    /// Phrase starts still possible, when they are few (see `countFewStarts`).
+    private let fewStarts: UnsafeMutablePointer<UInt32>
+    static let fewStartsLimit = 8
 
     init(offsets: [UInt32], slop: Int) {
         self.offsets = offsets
@@ -116,11 +121,12 @@ final class PhraseMatcher {
         kept = .allocate(capacity: bitsetWords); kept.initialize(repeating: 0, count: bitsetWords)
         next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
         order = .allocate(capacity: offsets.count)
+        fewStarts = .allocate(capacity: Self.fewStartsLimit)
     }
 
     deinit {
         lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); kept.deallocate(); next.deallocate()
-        order.deallocate()
+        order.deallocate(); fewStarts.deallocate()
     }
 
     func count(_ cursors: [PostingsCursor]) -> UInt32 {
@@ -180,6 +186,7 @@ final class PhraseMatcher {
         let base = cursors[b]._withUnsafeGuaranteedRef { $0.positions() }
         let baseOff = Int(offsetsBuffer[b])
         guard let lastBase = base.last, Int(lastBase) >= baseOff else { return 0 }
+        if BitPacking.simd && base.count <= Self.fewStartsLimit { return countFewStarts(cursors, base, baseOff) }
         let maxP = Int(lastBase) - baseOff
         let words = maxP >> 6 + 1
         if words > bitsetWords {
@@ -221,5 +228,36 @@ final class PhraseMatcher {
         }
         clear(s)
         return UInt32(matches)
+    }
+
+    /// `countExact` when the rarest term has at most `fewStartsLimit` positions in the document
+    /// (the usual case for a phrase with a rare word): each remaining start is looked up in each
+    /// other term's positions with an 8-wide equality count, a handful of vector compares per
+    /// term instead of a bitset pass over every position. Positions of a term are distinct,
+    /// so a start either survives a term or not.
+    @inline(__always)
+    private func countFewStarts(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>,
+                                _ base: UnsafeBufferPointer<UInt32>, _ baseOff: Int) -> UInt32 {
+        var m = 0
+        for q in base where Int(q) >= baseOff {
+            fewStarts[m] = q &- UInt32(baseOff)
+            m &+= 1
+        }
+        for k in 1..<offsets.count {
+            let i = Int(order[k])
+            let list = cursors[i]._withUnsafeGuaranteedRef { $0.positions() }
+            let off = offsetsBuffer[i]
+            var kept = 0
+            for j in 0..<m {
+                let start = fewStarts[j]
+                if loupe_count_equal_avx2(list.baseAddress, list.count, start &+ off) > 0 {
+                    fewStarts[kept] = start
+                    kept &+= 1
+                }
+            }
+            m = kept
+            if m == 0 { return 0 }
+        }
+        return UInt32(m)
     }
 }

@@ -47,6 +47,9 @@ import CLoupeSupport
     private var wantsPositions = false
     /// The block `posStarts` holds the starts of (-1: none).
     private var startsBlock = -1
+    /// The block `tfs` holds (-1: none), and where the current full block's frequencies start.
+    private var freqBlock = -1
+    private var freqOffset = 0
     /// The number of positions in block `posBlock`.
     private var posTotal = 0
     private var runOffsets: UnsafeMutablePointer<Int>
@@ -170,7 +173,26 @@ import CLoupeSupport
         if runCapacity > 0 { runOffsets.deallocate() }
     }
 
-    @_spi(Benchmarks) @inline(__always) public var freq: UInt32 { tfs[idx] }
+    /// The current document's term frequency. A block's frequencies are decoded on first use:
+    /// a frequent term intersected with rarer ones is often only asked whether it holds a
+    /// document (a three-word phrase whose first two words are not adjacent never reads the
+    /// third word's frequencies or positions).
+    @_spi(Benchmarks) @inline(__always) public var freq: UInt32 {
+        ensureFreqs()
+        return tfs[idx]
+    }
+
+    @inline(__always) private func ensureFreqs() {
+        if freqBlock != block { decodeFreqs() }
+    }
+
+    private func decodeFreqs() {
+        let tb = Int(post[freqOffset])
+        // Once positions are read, the block's position starts come with the frequencies.
+        BitPacking.unpackPlusOne(UnsafeRawPointer(post + freqOffset + 1), bits: tb, into: tfs, starts: wantsPositions ? posStarts : nil)
+        if wantsPositions { startsBlock = block }
+        freqBlock = block
+    }
 
     /// The best BM25 score any document of block `b` can have (requires `hasBlockBounds`).
     func blockMaxScore(_ b: Int, _ bm25: BM25Weight) -> Double {
@@ -199,11 +221,7 @@ import CLoupeSupport
             loupe_prefetch(post + off + BitPacking.packedByteCount(bits: db))
             if wantsPositions, let pos { loupe_prefetch(pos + posOffsets[b]) }
             BitPacking.unpackGaps(UnsafeRawPointer(post + off), bits: db, after: UInt32(truncatingIfNeeded: prev), into: docs)
-            off += BitPacking.packedByteCount(bits: db)
-            let tb = Int(post[off]); off += 1
-            // Once positions are read, the block's position starts come with the frequencies.
-            BitPacking.unpackPlusOne(UnsafeRawPointer(post + off), bits: tb, into: tfs, starts: wantsPositions ? posStarts : nil)
-            if wantsPositions { startsBlock = b }
+            freqOffset = off + BitPacking.packedByteCount(bits: db) // decoded by `ensureFreqs`
             count = BitPacking.blockSize
         } else {
             for i in 0..<tailCount {
@@ -212,6 +230,7 @@ import CLoupeSupport
                 docs[i] = UInt32(prev)
                 tfs[i] = (v & 1) != 0 ? 1 : readVIntUnchecked(post, &off)
             }
+            freqBlock = b
             count = tailCount
         }
     }
@@ -220,13 +239,14 @@ import CLoupeSupport
     /// document count. For block-at-a-time loops that read `blockDocs`/`blockFreqs` directly.
     @_spi(Benchmarks) public func load(block b: Int) -> Int {
         decodeBlock(b)
+        ensureFreqs()
         started = true
         doc = docs[0]
         return count
     }
 
     @_spi(Benchmarks) public var blockDocs: UnsafePointer<UInt32> { UnsafePointer(docs) }
-    @_spi(Benchmarks) public var blockFreqs: UnsafePointer<UInt32> { UnsafePointer(tfs) }
+    @_spi(Benchmarks) public var blockFreqs: UnsafePointer<UInt32> { ensureFreqs(); return UnsafePointer(tfs) }
 
     /// Moves to the next document; returns it (or `noMore`).
     @_spi(Benchmarks) @inline(__always) @discardableResult
@@ -279,6 +299,7 @@ import CLoupeSupport
     func forEach(through last: UInt32, _ body: (UInt32, UInt32) -> Void) {
         guard started, doc != Self.noMore else { return }
         while true {
+            ensureFreqs()
             var i = idx
             while i < count && docs[i] <= last { body(docs[i], tfs[i]); i &+= 1 }
             if i < count { idx = i; doc = docs[i]; return }
@@ -344,6 +365,7 @@ import CLoupeSupport
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
         guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
+        ensureFreqs()
         if posBlock != block { preparePositions() }
         let start = Int(posStarts[idx])
         let n = Int(tfs[idx])

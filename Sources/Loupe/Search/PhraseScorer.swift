@@ -37,7 +37,7 @@ final class PhraseScorer: Scorer {
             byRarity[i] = Unmanaged.passUnretained(cursors[order[i]])
             inOrder[i] = Unmanaged.passUnretained(cursors[i])
         }
-        matcher = PhraseMatcher(offsets: offsets, slop: slop)
+        matcher = PhraseMatcher(offsets: offsets, slop: slop, rarity: order)
         // An exact phrase occurs at most as often as its rarest term (each match uses its own
         // position of every term); a sloppy one at most as often as its first term (matches are
         // counted by the first term's positions, and may share the others'). That term's
@@ -109,8 +109,12 @@ final class PhraseMatcher {
     /// Phrase starts still possible, when they are few (see `countFewStarts`).
     private let fewStarts: UnsafeMutablePointer<UInt32>
     static let fewStartsLimit = 8
+    /// Term indices by ascending document frequency.
+    private let byRarity: UnsafeMutablePointer<Int32>
 
-    init(offsets: [UInt32], slop: Int) {
+    /// `rarity`: the term indices by ascending document frequency (a guess at which terms have
+    /// the fewest positions in a document; any order is correct).
+    init(offsets: [UInt32], slop: Int, rarity: [Int]? = nil) {
         self.offsets = offsets
         offsetsBuffer = .allocate(capacity: offsets.count)
         for (i, o) in offsets.enumerated() { offsetsBuffer[i] = o }
@@ -122,11 +126,13 @@ final class PhraseMatcher {
         next = .allocate(capacity: bitsetWords); next.initialize(repeating: 0, count: bitsetWords)
         order = .allocate(capacity: offsets.count)
         fewStarts = .allocate(capacity: Self.fewStartsLimit)
+        byRarity = .allocate(capacity: offsets.count)
+        for (k, i) in (rarity ?? Array(offsets.indices)).enumerated() { byRarity[k] = Int32(i) }
     }
 
     deinit {
         lists.deallocate(); pointers.deallocate(); offsetsBuffer.deallocate(); kept.deallocate(); next.deallocate()
-        order.deallocate(); fewStarts.deallocate()
+        order.deallocate(); fewStarts.deallocate(); byRarity.deallocate()
     }
 
     func count(_ cursors: [PostingsCursor]) -> UInt32 {
@@ -176,6 +182,16 @@ final class PhraseMatcher {
     @inline(__always)
     private func countExact(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>) -> UInt32 {
         let n = offsets.count
+        if BitPacking.simd {
+            // The rarest term of the index nearly always has the fewest positions in the
+            // document too; when they are few, match start by start without reading the other
+            // terms' frequencies first (a block's frequencies are decoded on first use).
+            let r = Int(byRarity[0])
+            if Int(cursors[r]._withUnsafeGuaranteedRef { $0.freq }) <= Self.fewStartsLimit {
+                let base = cursors[r]._withUnsafeGuaranteedRef { $0.positions() }
+                return countFewStarts(cursors, base, Int(offsetsBuffer[r]), byRarity)
+            }
+        }
         for i in 0..<n {
             let f = cursors[i]._withUnsafeGuaranteedRef { $0.freq }
             var k = i
@@ -186,7 +202,7 @@ final class PhraseMatcher {
         let base = cursors[b]._withUnsafeGuaranteedRef { $0.positions() }
         let baseOff = Int(offsetsBuffer[b])
         guard let lastBase = base.last, Int(lastBase) >= baseOff else { return 0 }
-        if BitPacking.simd && base.count <= Self.fewStartsLimit { return countFewStarts(cursors, base, baseOff) }
+        if BitPacking.simd && base.count <= Self.fewStartsLimit { return countFewStarts(cursors, base, baseOff, order) }
         let maxP = Int(lastBase) - baseOff
         let words = maxP >> 6 + 1
         if words > bitsetWords {
@@ -230,19 +246,22 @@ final class PhraseMatcher {
         return UInt32(matches)
     }
 
-    /// `countExact` when the rarest term has at most `fewStartsLimit` positions in the document
-    /// (the usual case for a phrase with a rare word): each remaining start is looked up in each
-    /// other term's positions with an 8-wide equality count, a handful of vector compares per
-    /// term instead of a bitset pass over every position. Positions of a term are distinct,
-    /// so a start either survives a term or not.
+    /// `countExact` when term `order[0]` (`base` its positions) has at most `fewStartsLimit`
+    /// positions in the document (the usual case for a phrase with a rare word): each remaining
+    /// start is looked up in the positions of terms `order[1...]` in turn with an 8-wide
+    /// equality count, a handful of vector compares per term instead of a bitset pass over
+    /// every position. Positions of a term are distinct, so a start either survives a term or
+    /// not; once none survives, the remaining terms are not read.
     @inline(__always)
     private func countFewStarts(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>,
-                                _ base: UnsafeBufferPointer<UInt32>, _ baseOff: Int) -> UInt32 {
+                                _ base: UnsafeBufferPointer<UInt32>, _ baseOff: Int,
+                                _ order: UnsafeMutablePointer<Int32>) -> UInt32 {
         var m = 0
         for q in base where Int(q) >= baseOff {
             fewStarts[m] = q &- UInt32(baseOff)
             m &+= 1
         }
+        if m == 0 { return 0 }
         for k in 1..<offsets.count {
             let i = Int(order[k])
             let list = cursors[i]._withUnsafeGuaranteedRef { $0.positions() }

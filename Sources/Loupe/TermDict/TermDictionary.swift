@@ -9,6 +9,17 @@ final class TermDictionary: @unchecked Sendable {
         /// First terms of the blocks, concatenated; `firstTermEnds[i]` ends block i's.
         var firstTerms: [UInt8]
         var firstTermEnds: [Int]
+        /// `key` of each block's first term: the binary search reads this one array (a cold
+        /// lookup touches a cache line per step, not two plus the term bytes).
+        var firstKeys: [UInt64]
+    }
+
+    /// The first 8 bytes of a term, big-endian, zero-padded: `a < b` implies `key(a) ≤ key(b)`,
+    /// so unequal keys order terms and only equal keys need the bytes compared.
+    static func key(_ term: UnsafeRawBufferPointer) -> UInt64 {
+        var k: UInt64 = 0
+        for i in 0..<8 { k = k << 8 | (i < term.count ? UInt64(term[i]) : 0) }
+        return k
     }
 
     let file: MappedFile
@@ -30,14 +41,16 @@ final class TermDictionary: @unchecked Sendable {
                 let flags = try r.u8()
                 let termCount = try r.u64()
                 let blocks = Int(try r.u32())
-                var s = FieldSection(hasPositions: flags & 1 != 0, termCount: termCount, blockOffsets: [], firstTerms: [], firstTermEnds: [])
+                var s = FieldSection(hasPositions: flags & 1 != 0, termCount: termCount, blockOffsets: [], firstTerms: [], firstTermEnds: [], firstKeys: [])
                 s.blockOffsets.reserveCapacity(blocks); s.firstTermEnds.reserveCapacity(blocks)
                 for _ in 0..<blocks {
                     let off = Int(try r.u64())
                     guard off >= body.lowerBound, off < indexOffset else { throw ByteReader.Overrun() }
                     s.blockOffsets.append(off)
                     let n = try r.vintInt()
-                    s.firstTerms.append(contentsOf: try r.bytes(n))
+                    let first = try r.bytes(n)
+                    s.firstKeys.append(first.withUnsafeBytes { Self.key($0) })
+                    s.firstTerms.append(contentsOf: first)
                     s.firstTermEnds.append(s.firstTerms.count)
                 }
                 sections[field] = s
@@ -52,17 +65,25 @@ final class TermDictionary: @unchecked Sendable {
 
     /// Index of the last block whose first term is <= `term` (nil when `term` sorts before all).
     private func blockFor(_ s: FieldSection, _ term: UnsafeRawBufferPointer) -> Int? {
-        var lo = 0, hi = s.blockOffsets.count - 1
-        var found: Int? = nil
-        s.firstTerms.withUnsafeBytes { all in
-            while lo <= hi {
-                let mid = (lo + hi) / 2
-                let start = mid == 0 ? 0 : s.firstTermEnds[mid - 1]
-                let first = UnsafeRawBufferPointer(rebasing: all[start..<s.firstTermEnds[mid]])
-                if compareBytes(first, term) <= 0 { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        let k = Self.key(term)
+        // The last block whose key is ≤ k: its first term is < `term` unless the keys are equal.
+        var lo = 0, hi = s.firstKeys.count
+        s.firstKeys.withUnsafeBufferPointer { keys in
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if keys[mid] <= k { lo = mid + 1 } else { hi = mid }
             }
         }
-        return found
+        var b = lo - 1
+        // Blocks whose first term shares the 8-byte key: compare the bytes.
+        s.firstTerms.withUnsafeBytes { all in
+            while b >= 0 && s.firstKeys[b] == k {
+                let start = b == 0 ? 0 : s.firstTermEnds[b - 1]
+                if compareBytes(UnsafeRawBufferPointer(rebasing: all[start..<s.firstTermEnds[b]]), term) <= 0 { break }
+                b -= 1
+            }
+        }
+        return b >= 0 ? b : nil
     }
 
     /// Exact lookup.

@@ -86,17 +86,43 @@ final class TermDictionary: @unchecked Sendable {
         return b >= 0 ? b : nil
     }
 
-    /// Exact lookup.
+    /// Exact lookup. Walks the one block that can hold `term` without rebuilding its terms:
+    /// with `matched` the length the previous term shares with `term` (the previous term being
+    /// smaller), an entry sharing fewer bytes with its predecessor is larger than `term` (stop),
+    /// one sharing more is smaller (next), and only one sharing exactly `matched` has its
+    /// suffix compared. No allocation; O(block bytes).
     func lookup(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? {
         guard let s = sections[field], let b = blockFor(s, term) else { return nil }
-        var result: TermInfo?
-        var it = Cursor(dict: self, section: s, block: b)
-        while let (t, info) = it.next() {
-            let c = compareBytes(t, term)
-            if c == 0 { result = info; break }
-            if c > 0 || it.inBlock == 0 { break }
+        let entries = min(UInt64(TermDictionaryWriter.blockSize), s.termCount &- UInt64(b * TermDictionaryWriter.blockSize))
+        var r = ByteReader(base: file.base, count: dataEnd, offset: s.blockOffsets[b])
+        var matched = 0
+        var postings: UInt64 = 0, positions: UInt64 = 0
+        do {
+            for _ in 0..<entries {
+                let shared = try r.vintInt()
+                let suffix = try r.bytes(try r.vintInt())
+                if shared < matched { return nil }
+                var equal = false
+                if shared == matched {
+                    // Compare the suffix with `term[matched...]`.
+                    var i = 0
+                    while i < suffix.count && matched < term.count && suffix[i] == term[matched] { i += 1; matched += 1 }
+                    if i < suffix.count {
+                        // Differs at `matched`, or is longer than `term`: larger unless its byte is smaller.
+                        if matched == term.count || suffix[i] > term[matched] { return nil }
+                    } else {
+                        equal = matched == term.count
+                    }
+                }
+                let df = try r.vint32()
+                postings &+= try r.vint()
+                if s.hasPositions { positions &+= try r.vint() }
+                if equal { return TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions) }
+            }
+        } catch {
+            return nil
         }
-        return result
+        return nil
     }
 
     func lookup(field: Int, term: String) -> TermInfo? {

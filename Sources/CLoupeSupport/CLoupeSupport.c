@@ -1,5 +1,6 @@
-// Block decoding kernels for x86-64 with AVX2 (selected at run time; the Swift decoder in
-// `BitPacking` is the portable path and the reference the tests hold these to).
+// AVX2 kernels for x86-64: block decoding, the search for a doc within a decoded block, and
+// phrase matching. They are selected at run time (`loupe_has_avx2`); the Swift loops they
+// replace stay as the portable path and as the reference the tests hold them to.
 #include "CLoupeSupport.h"
 
 int loupe_has_avx2 = 0;

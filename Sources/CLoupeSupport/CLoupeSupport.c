@@ -105,17 +105,27 @@ AVX2_INLINE void finish_group(__m256i v, unsigned g, uint32_t *out, uint32_t *st
     _mm256_storeu_si256((__m256i *)(out + 8 * g), v);
 }
 
+// The per-width constants of `load_group`.
+typedef struct { __m256i shuffle, shift, mask; } group_layout;
+
+AVX2_INLINE group_layout layout_for(unsigned bits) {
+    group_layout l = {
+        _mm256_load_si256((const __m256i *)shuffles[bits]),
+        _mm256_load_si256((const __m256i *)shifts[bits]),
+        _mm256_set1_epi32((int)((1u << bits) - 1)),
+    };
+    return l;
+}
+
 // One loop per (mode, wide) pair, so neither is tested per group.
 AVX2_INLINE void unpack_block(const uint8_t *src, unsigned bits, uint32_t *out, uint32_t base, uint32_t *starts,
                               const int mode, const int wide) {
-    const __m256i shuffle = _mm256_load_si256((const __m256i *)shuffles[bits]);
-    const __m256i shift = _mm256_load_si256((const __m256i *)shifts[bits]);
-    const __m256i mask = _mm256_set1_epi32((int)((1u << bits) - 1));
+    const group_layout l = layout_for(bits);
     __m256i carry = _mm256_set1_epi32(mode == WITH_STARTS ? 0 : (int)base);
     if (mode == WITH_STARTS) starts[0] = 0;
     for (unsigned g = 0; g < 15; g++)
-        finish_group(load_group(src + g * bits, bits, wide, 0, shuffle, shift, mask), g, out, starts, mode, &carry);
-    finish_group(load_group(src + 15 * bits, bits, wide, 1, shuffle, shift, mask), 15, out, starts, mode, &carry);
+        finish_group(load_group(src + g * bits, bits, wide, 0, l.shuffle, l.shift, l.mask), g, out, starts, mode, &carry);
+    finish_group(load_group(src + 15 * bits, bits, wide, 1, l.shuffle, l.shift, l.mask), 15, out, starts, mode, &carry);
 }
 
 __attribute__((target("avx2")))
@@ -137,15 +147,12 @@ void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int 
 __attribute__((target("avx2")))
 void loupe_unpack_range_avx2(const uint8_t *src, unsigned bits, long from, long count, uint32_t *out) {
     if (count <= 0) return;
-    const __m256i shuffle = _mm256_load_si256((const __m256i *)shuffles[bits]);
-    const __m256i shift = _mm256_load_si256((const __m256i *)shifts[bits]);
-    const __m256i mask = _mm256_set1_epi32((int)((1u << bits) - 1));
+    const group_layout l = layout_for(bits);
     const int wide = bits > 10;
     uint32_t groups[128] __attribute__((aligned(32)));
     long first = from >> 3, last = (from + count - 1) >> 3;
     for (long g = first; g <= last; g++) {
-        __m256i v = wide ? load_group(src + g * bits, bits, 1, g == 15, shuffle, shift, mask)
-                         : load_group(src + g * bits, bits, 0, g == 15, shuffle, shift, mask);
+        __m256i v = load_group(src + g * bits, bits, wide, g == 15, l.shuffle, l.shift, l.mask);
         _mm256_store_si256((__m256i *)(groups + 8 * (g - first)), v);
     }
     memcpy(out, groups + (from & 7), (size_t)count * sizeof(uint32_t));
@@ -185,17 +192,11 @@ long loupe_first_at_least_avx2(const uint32_t *values, long from, long count, ui
 
 __attribute__((target("avx2")))
 void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts) {
-    const __m256i lane3 = _mm256_set1_epi32(3), lane7 = _mm256_set1_epi32(7);
     __m256i carry = _mm256_setzero_si256();
     long i = 0;
     starts[0] = 0;
     for (; i + 8 <= count; i += 8) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(values + i));
-        v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
-        v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
-        __m256i low = _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(v, lane3), 0xF0);
-        v = _mm256_add_epi32(_mm256_add_epi32(v, low), carry);
-        carry = _mm256_permutevar8x32_epi32(v, lane7);
+        __m256i v = running_sums(_mm256_loadu_si256((const __m256i *)(values + i)), &carry);
         _mm256_storeu_si256((__m256i *)(starts + i + 1), v); // inclusive sums, one slot later
     }
     uint32_t sum = starts[i];

@@ -92,11 +92,16 @@ public enum BitPacking {
         }
         unpackScalar(src, bits: bits, into: out)
         for i in 0..<blockSize { out[i] &+= 1 }
-        if let starts {
-            var sum: UInt32 = 0
-            for i in 0..<blockSize { starts[i] = sum; sum &+= out[i] }
-            starts[blockSize] = sum
-        }
+        if let starts { exclusiveSums(out, count: blockSize, into: starts) }
+    }
+
+    /// `starts[i]` = the sum of `values[0 ..< i]`, for `i` in `0 ... count` (wrapping).
+    @inline(__always)
+    static func exclusiveSums(_ values: UnsafePointer<UInt32>, count: Int, into starts: UnsafeMutablePointer<UInt32>) {
+        if simd { loupe_exclusive_sums_avx2(values, count, starts); return }
+        var sum: UInt32 = 0
+        for i in 0..<count { starts[i] = sum; sum &+= values[i] }
+        starts[count] = sum
     }
 
     /// The portable decoder (see `unpack(_:bits:into:)`).

@@ -50,7 +50,7 @@ public final class IndexReader: @unchecked Sendable {
         var numbers: [String: Int] = [:]
         for (i, f) in manifest.schema.indexedFields.enumerated() { numbers[f.name] = i }
         fieldNumbers = numbers
-        indexedFieldNames = Set(manifest.schema.indexedFields.map(\.name))
+        indexedFieldNames = Set(numbers.keys)
         fieldBoosts = manifest.schema.indexedFields.map(\.boost)
         searchFieldNames = manifest.schema.searchFields
         liveDocCount = manifest.segments.reduce(0) { $0 + $1.liveCount }

@@ -391,15 +391,8 @@ import CLoupeSupport
 
     private func preparePositions() {
         wantsPositions = true
-        if startsBlock == block {
-            // computed with the frequencies
-        } else if BitPacking.simd {
-            loupe_exclusive_sums_avx2(tfs, count, posStarts)
-        } else {
-            var sum: UInt32 = 0
-            for i in 0..<count { posStarts[i] = sum; sum &+= tfs[i] }
-            posStarts[count] = sum
-        }
+        // Unless computed with the frequencies.
+        if startsBlock != block { BitPacking.exclusiveSums(tfs, count: count, into: posStarts) }
         posTotal = Int(posStarts[count])
         let runs = (posTotal + 127) >> 7
         if runs + 1 > runCapacity {

@@ -526,6 +526,13 @@ final class CodecTests: XCTestCase {
                 var steps = 0
                 while steps < 60 {
                     steps += 1
+                    // The look-ahead sees the next doc only within the decoded block (full
+                    // blocks of 128, then the tail), and a prefetch never moves the cursor.
+                    let wantPeek: UInt32 = current.map { i in
+                        i + 1 < l.docs.count && (i + 1) / 128 == i / 128 ? l.docs[i + 1] : PostingsCursor.noMore
+                    } ?? PostingsCursor.noMore
+                    XCTAssertEqual(c.peekNext, wantPeek, "list \(k) round \(round) peek after \(String(describing: current))")
+                    if Bool.random(using: &rng) { c.prefetch(for: UInt32.random(in: 0...last &+ 10, using: &rng)) }
                     let op = Int.random(in: 0..<10, using: &rng)
                     if op < 2 {
                         let got = c.next()

@@ -20,6 +20,15 @@ final class PruningTests: XCTestCase {
 
     /// A sloppy phrase can match more often than its rarest term occurs (several first-term
     /// positions may share one position of a later term), so its bound must come from the first term.
+    /// Prefetching starts at the first list at least 16 times the lead's length (cost order).
+    func testPrefetchStartsAtListsFarLongerThanTheLead() {
+        XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [10, 20, 159, 160, 5000]), 3)
+        XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [1, 16]), 1)
+        XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [100, 200, 300]), 3, "no list far longer: none")
+        XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [0, 15, 16]), 2, "an empty lead counts as one")
+        XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [7]), 1)
+    }
+
     func testSloppyPhraseFrequencyCanExceedRarestTerm() throws {
         let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
         // 300 filler documents spread the terms over several postings blocks.

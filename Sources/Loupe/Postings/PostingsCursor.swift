@@ -292,6 +292,27 @@ import CLoupeSupport
         return doc
     }
 
+    /// The document after the current one when it is in the decoded block (else `noMore`):
+    /// a look ahead that decodes nothing.
+    @inline(__always) var peekNext: UInt32 {
+        started && idx &+ 1 < count ? docs[idx &+ 1] : Self.noMore
+    }
+
+    /// Starts fetching what `advance(target)` will read when `target` lies in a later block:
+    /// the block's docs and frequencies and, once positions are read, its position widths.
+    /// For an intersection led by a rare term, whose every candidate lands in a cold block
+    /// of the frequent ones: issued one candidate ahead, these misses overlap the current
+    /// candidate's work instead of following it. Skip entries it needs are decoded now
+    /// rather than by the `advance`.
+    @inline(__always) func prefetch(for target: UInt32) {
+        guard started, block >= 0, target != Self.noMore, docs[count &- 1] < target, block + 1 < blockCount else { return }
+        let b = blockIndex(for: target, from: block)
+        let at = post + docOffsets[b]
+        loupe_prefetch(at)
+        loupe_prefetch(at + 64)
+        if wantsPositions, let pos { loupe_prefetch(pos + posOffsets[b]) }
+    }
+
     /// Hands `body` every document ≤ `last` from the current one on, with its frequency, and
     /// leaves the cursor on the first document after `last` (or `noMore`). Reads the decoded
     /// block directly, so a bulk scorer pays one comparison per document. Requires a started cursor.

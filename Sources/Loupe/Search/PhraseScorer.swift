@@ -26,6 +26,8 @@ final class PhraseScorer: Scorer {
     /// The cursors, rarest first, without reference counting in the loops (`cursors` keeps them alive).
     private let byRarity: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     private let inOrder: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
+    /// The terms (by rarity) from which on a candidate's blocks are prefetched.
+    private let prefetchFrom: Int
 
     init(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
         self.cursors = cursors; self.offsets = offsets; self.slop = slop; self.bm25 = bm25; self.lengths = lengths
@@ -42,6 +44,7 @@ final class PhraseScorer: Scorer {
         // position of every term); a sloppy one at most as often as its first term (matches are
         // counted by the first term's positions, and may share the others'). That term's
         // impacts, scored with the phrase's weight, bound the phrase's score block by block.
+        prefetchFrom = ConjunctionScorer.prefetchFrom(costs: order.map { cursors[$0].docFreq })
         boundingTerm = slop == 0 ? order[0] : 0
         bounds = BlockBounds(cursor: cursors[boundingTerm], bm25: bm25, lengths: lengths)
         super.init()
@@ -79,6 +82,13 @@ final class PhraseScorer: Scorer {
                     continue
                 }
             }
+            // The lead's next document is most likely the next candidate (see `ConjunctionScorer.prefetchFrom`).
+            if prefetchFrom < count {
+                let ahead = lead._withUnsafeGuaranteedRef { $0.peekNext }
+                if ahead != Scorer.noMore {
+                    for k in prefetchFrom..<count { byRarity[k]._withUnsafeGuaranteedRef { $0.prefetch(for: ahead) } }
+                }
+            }
             phraseFreq = matcher.count(inOrder)
             if phraseFreq > 0 { return target }
             target = lead._withUnsafeGuaranteedRef { $0.next() }
@@ -90,6 +100,10 @@ final class PhraseScorer: Scorer {
     override func advance(_ target: UInt32) -> UInt32 { doc = align(byRarity[0]._withUnsafeGuaranteedRef { $0.advance(target) }); return doc }
     override func score() -> Double { bm25.score(tf: phraseFreq, length: lengths[Int(doc)]) }
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { bounds.bound(target) }
+    override var peekNext: UInt32 { byRarity[0]._withUnsafeGuaranteedRef { $0.peekNext } }
+    override func prefetch(for target: UInt32) {
+        for k in 0..<count { byRarity[k]._withUnsafeGuaranteedRef { $0.prefetch(for: target) } }
+    }
 }
 
 /// Counts phrase matches in the document the cursors are on (see `PhraseScorer`). Holds its

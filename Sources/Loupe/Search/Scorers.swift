@@ -21,6 +21,12 @@ class Scorer {
     /// moving the scorer (from block-max data), and the last document it covers. The default
     /// knows nothing: an infinite bound over everything.
     func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (.infinity, Scorer.noMore - 2) }
+    /// The document after `doc` if the scorer already knows it without work, else `noMore`:
+    /// the likely next candidate of an intersection this scorer leads.
+    var peekNext: UInt32 { Scorer.noMore }
+    /// A hint that `advance(target)` is likely soon: start fetching the data it will read
+    /// (see `PostingsCursor.prefetch(for:)`). The default does nothing.
+    func prefetch(for target: UInt32) {}
 }
 
 /// Block-max bounds of one postings list under one BM25 weight, computed lazily per block
@@ -77,6 +83,8 @@ final class TermScorer: Scorer {
     override func next() -> UInt32 { doc = cursor.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = cursor.advance(target); return doc }
     override func score() -> Double { bm25.score(tf: cursor.freq, length: lengths[Int(doc)]) }
+    override var peekNext: UInt32 { cursor.peekNext }
+    override func prefetch(for target: UInt32) { cursor.prefetch(for: target) }
 }
 
 /// Every document of the segment (the positive side of a query made only of negations).
@@ -157,12 +165,24 @@ final class ConjunctionScorer: Scorer {
     let inQueryOrder: [Scorer]
     private let byCost: UnownedScorers
     private let ordered: UnownedScorers
+    /// The subs (by cost) from which on a candidate's blocks are prefetched.
+    private let prefetchFrom: Int
+
+    /// Where prefetching starts in a cost-ordered intersection: at the first list at least 16
+    /// times longer than the lead's (`costs.count` if none). Such a list's blocks hold few
+    /// candidates each, so nearly every candidate lands in a block not yet read; the blocks
+    /// of closer lists are usually the current ones, and prefetching them would only add work.
+    static func prefetchFrom(costs: [Int]) -> Int {
+        guard let lead = costs.first else { return 0 }
+        return costs.indices.dropFirst().first { costs[$0] >= 16 * max(lead, 1) } ?? costs.count
+    }
 
     init(_ subs: [Scorer]) {
         inQueryOrder = subs
         self.subs = subs.sorted { $0.cost < $1.cost }
         byCost = UnownedScorers(self.subs)
         ordered = UnownedScorers(subs)
+        prefetchFrom = ConjunctionScorer.prefetchFrom(costs: self.subs.map(\.cost))
         super.init()
     }
     deinit { byCost.deallocate(); ordered.deallocate() }
@@ -179,6 +199,14 @@ final class ConjunctionScorer: Scorer {
                     continue outer
                 }
                 k += 1
+            }
+            // The lead's next document is the likely next candidate: the others start
+            // fetching its blocks while this one is scored.
+            if prefetchFrom < byCost.count {
+                let ahead = byCost.with(0) { $0.peekNext }
+                if ahead != Scorer.noMore {
+                    for k in prefetchFrom..<byCost.count { byCost.with(k) { $0.prefetch(for: ahead) } }
+                }
             }
             return target
         }

@@ -159,6 +159,53 @@ final class SearchBehaviourTests: XCTestCase {
         }
     }
 
+    /// Exact phrases of three and four words whose later words' lists are far longer than the
+    /// rarest word's: those lists are moved to a candidate only after the rarer words'
+    /// positions form the phrase there (see `PhraseScorer.deferFrom`). A long word missing
+    /// from some documents, and documents where only the rarer words match, must not change
+    /// the counts or the matching documents of a brute-force scan.
+    func testPhrasesWithFarLongerLastWordsMatchABruteForceScan() throws {
+        var rng = SplitMix64(seed: 91)
+        let filler = ["red", "green", "blue", "cyan"]
+        var docs: [Document] = [], tokens: [[String]] = []
+        for d in 0..<2000 {
+            var words: [String] = []
+            let hasThe = rng.chance(0.7)
+            for _ in 0..<rng.int(10...90) {
+                words.append(hasThe && rng.chance(0.6) ? "the" : rng.chance(0.005) ? "mid" : filler[rng.int(0...3)])
+            }
+            if rng.chance(0.03) {
+                for _ in 0..<rng.int(1...3) { words[rng.int(0...(words.count - 1))] = "odd" }
+                // Often the rare words side by side, with or without "the" after them.
+                if rng.chance(0.6) {
+                    let at = rng.int(0...(words.count - 3))
+                    words[at] = "odd"; words[at + 1] = "mid"
+                    if hasThe && rng.chance(0.5) { words[at + 2] = "the" }
+                }
+            }
+            tokens.append(words)
+            docs.append(Document(id: String(d), fields: ["body": words.joined(separator: " ")]))
+        }
+        let index = try tinyIndex(docs)
+        let phrases = [["odd", "mid", "the"], ["odd", "the", "the"], ["the", "odd", "mid"], ["odd", "mid", "red"],
+                       ["mid", "odd", "mid", "the"], ["odd", "mid", "the", "the"], ["the", "odd", "mid", "the"]]
+        for phrase in phrases {
+            let expected = tokens.indices.filter { d in
+                let t = tokens[d]
+                return t.count >= phrase.count && (0...(t.count - phrase.count)).contains { Array(t[$0..<$0 + phrase.count]) == phrase }
+            }.map(String.init)
+            for exactCount in [true, false] {
+                var r = SearchRequest(query: "\"" + phrase.joined(separator: " ") + "\"")
+                r.limit = 2000
+                r.exactCount = exactCount
+                let results = try index.search(r)
+                let label = phrase.joined(separator: " ") + (exactCount ? "" : " (pruned)")
+                if exactCount { XCTAssertEqual(results.total, expected.count, label) }
+                XCTAssertEqual(Set(results.hits.map(\.id)), Set(expected), label)
+            }
+        }
+    }
+
     // MARK: Tie-breaking
 
     /// Identical documents have equal scores in exact arithmetic and must rank by address. The

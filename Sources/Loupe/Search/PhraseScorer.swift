@@ -28,6 +28,9 @@ final class PhraseScorer: Scorer {
     private let inOrder: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     /// The terms (by rarity) from which on a candidate's blocks are prefetched.
     private let prefetchFrom: Int
+    /// The terms (by rarity) from which on lists are moved to a candidate only after the
+    /// rarer terms' positions match there (`count`: none).
+    private let deferFrom: Int
 
     init(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
         self.cursors = cursors; self.offsets = offsets; self.slop = slop; self.bm25 = bm25; self.lengths = lengths
@@ -45,6 +48,12 @@ final class PhraseScorer: Scorer {
         // counted by the first term's positions, and may share the others'). That term's
         // impacts, scored with the phrase's weight, bound the phrase's score block by block.
         prefetchFrom = ConjunctionScorer.prefetchFrom(costs: order.map { cursors[$0].docFreq })
+        // An exact phrase of three or more terms leaves its long lists (see `prefetchFrom`)
+        // for last: a candidate is first matched on the rarer terms' positions, and only a
+        // document where they already form the phrase moves the long lists to it. Most
+        // candidates of a phrase like "bills every in" fail on "bills every" and never touch
+        // a block of "in", each of which would be a cold read.
+        deferFrom = slop == 0 && count >= 3 ? min(max(2, prefetchFrom), count) : count
         boundingTerm = slop == 0 ? order[0] : 0
         bounds = BlockBounds(cursor: cursors[boundingTerm], bm25: bm25, lengths: lengths)
         super.init()
@@ -59,11 +68,22 @@ final class PhraseScorer: Scorer {
         let lead = byRarity[0]
         while target != Scorer.noMore {
             var agreed = true
-            for k in 1..<count {
+            for k in 1..<deferFrom {
                 let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
                 if d > target { target = lead._withUnsafeGuaranteedRef { $0.advance(d) }; agreed = false; break }
             }
             guard agreed else { continue }
+            if deferFrom < count {
+                if !matcher.prefixHasStart(inOrder, terms: deferFrom) {
+                    target = lead._withUnsafeGuaranteedRef { $0.next() }
+                    continue
+                }
+                for k in deferFrom..<count {
+                    let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
+                    if d > target { target = lead._withUnsafeGuaranteedRef { $0.advance(d) }; agreed = false; break }
+                }
+                guard agreed else { continue }
+            }
             if minCompetitiveScore > 0 {
                 // Skip the position check when even the largest possible phrase frequency
                 // (see `init`) cannot make the document competitive.
@@ -258,6 +278,34 @@ final class PhraseMatcher {
         }
         clear(s)
         return UInt32(matches)
+    }
+
+    /// Whether some start of the exact phrase survives the `terms` rarest terms alone (their
+    /// cursors on the document; `cursors` in term order). Each of the rarest term's starts is
+    /// looked up in the others' sorted positions by binary search: O(f₀ · Σ log fᵢ).
+    func prefixHasStart(_ cursors: UnsafeMutablePointer<Unmanaged<PostingsCursor>>, terms: Int) -> Bool {
+        for k in 1..<terms {
+            let i = Int(byRarity[k])
+            lists[k] = cursors[i]._withUnsafeGuaranteedRef { $0.positions() }
+        }
+        let r = Int(byRarity[0])
+        let baseOff = offsetsBuffer[r]
+        let base = cursors[r]._withUnsafeGuaranteedRef { $0.positions() }
+        search: for q in base where q >= baseOff {
+            let start = q &- baseOff
+            for k in 1..<terms {
+                let list = lists[k]
+                let want = start &+ offsetsBuffer[Int(byRarity[k])]
+                var lo = 0, hi = list.count
+                while lo < hi {
+                    let mid = (lo &+ hi) >> 1
+                    if list[mid] < want { lo = mid &+ 1 } else { hi = mid }
+                }
+                if lo == list.count || list[lo] != want { continue search }
+            }
+            return true
+        }
+        return false
     }
 
     /// `countExact` when term `order[0]` (`base` its positions) has at most `fewStartsLimit`

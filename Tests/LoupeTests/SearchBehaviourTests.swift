@@ -128,6 +128,14 @@ final class SearchBehaviourTests: XCTestCase {
 
     // MARK: Phrases of a rare and a frequent word
 
+    /// The ids (indices) of the token sequences that hold `phrase`: the brute-force reference.
+    static func documentsContaining(_ phrase: [String], in tokens: [[String]]) -> [String] {
+        tokens.indices.filter { d in
+            let t = tokens[d]
+            return t.count >= phrase.count && (0...(t.count - phrase.count)).contains { Array(t[$0..<$0 + phrase.count]) == phrase }
+        }.map(String.init)
+    }
+
     /// A rare word next to a word in every document, many times each: the frequent word's
     /// positions fill whole runs of 128 (decoded a range at a time) and the rare word has few
     /// positions (matched start by start, see `PhraseMatcher`). Counts and the matching
@@ -146,10 +154,7 @@ final class SearchBehaviourTests: XCTestCase {
         }
         let index = try tinyIndex(docs)
         for phrase in [["odd", "the"], ["the", "odd"], ["odd", "the", "the"], ["the", "odd", "red"], ["odd", "odd"]] {
-            let expected = tokens.indices.filter { d in
-                let t = tokens[d]
-                return t.count >= phrase.count && (0...(t.count - phrase.count)).contains { Array(t[$0..<$0 + phrase.count]) == phrase }
-            }.map(String.init)
+            let expected = Self.documentsContaining(phrase, in: tokens)
             var r = SearchRequest(query: "\"" + phrase.joined(separator: " ") + "\"")
             r.limit = 1000
             r.exactCount = true
@@ -167,8 +172,8 @@ final class SearchBehaviourTests: XCTestCase {
     func testPhrasesWithFarLongerLastWordsMatchABruteForceScan() throws {
         var rng = SplitMix64(seed: 91)
         let filler = ["red", "green", "blue", "cyan"]
-        var docs: [Document] = [], tokens: [[String]] = []
-        for d in 0..<2000 {
+        var tokens: [[String]] = []
+        for _ in 0..<2000 {
             var words: [String] = []
             let hasThe = rng.chance(0.7)
             for _ in 0..<rng.int(10...90) {
@@ -184,16 +189,12 @@ final class SearchBehaviourTests: XCTestCase {
                 }
             }
             tokens.append(words)
-            docs.append(Document(id: String(d), fields: ["body": words.joined(separator: " ")]))
         }
-        let index = try tinyIndex(docs)
+        let index = try tinyIndex(tokens.indices.map { Document(id: String($0), fields: ["body": tokens[$0].joined(separator: " ")]) })
         let phrases = [["odd", "mid", "the"], ["odd", "the", "the"], ["the", "odd", "mid"], ["odd", "mid", "red"],
                        ["mid", "odd", "mid", "the"], ["odd", "mid", "the", "the"], ["the", "odd", "mid", "the"]]
         for phrase in phrases {
-            let expected = tokens.indices.filter { d in
-                let t = tokens[d]
-                return t.count >= phrase.count && (0...(t.count - phrase.count)).contains { Array(t[$0..<$0 + phrase.count]) == phrase }
-            }.map(String.init)
+            let expected = Self.documentsContaining(phrase, in: tokens)
             for exactCount in [true, false] {
                 var r = SearchRequest(query: "\"" + phrase.joined(separator: " ") + "\"")
                 r.limit = 2000

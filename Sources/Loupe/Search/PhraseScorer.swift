@@ -43,10 +43,6 @@ final class PhraseScorer: Scorer {
             inOrder[i] = Unmanaged.passUnretained(cursors[i])
         }
         matcher = PhraseMatcher(offsets: offsets, slop: slop, rarity: order)
-        // An exact phrase occurs at most as often as its rarest term (each match uses its own
-        // position of every term); a sloppy one at most as often as its first term (matches are
-        // counted by the first term's positions, and may share the others'). That term's
-        // impacts, scored with the phrase's weight, bound the phrase's score block by block.
         prefetchFrom = ConjunctionScorer.prefetchFrom(costs: order.map { cursors[$0].docFreq })
         // An exact phrase of three or more terms leaves its long lists (see `prefetchFrom`)
         // for last: a candidate is first matched on the rarer terms' positions, and only a
@@ -54,6 +50,10 @@ final class PhraseScorer: Scorer {
         // candidates of a phrase like "bills every in" fail on "bills every" and never touch
         // a block of "in", each of which would be a cold read.
         deferFrom = slop == 0 && count >= 3 ? min(max(2, prefetchFrom), count) : count
+        // An exact phrase occurs at most as often as its rarest term (each match uses its own
+        // position of every term); a sloppy one at most as often as its first term (matches are
+        // counted by the first term's positions, and may share the others'). That term's
+        // impacts, scored with the phrase's weight, bound the phrase's score block by block.
         boundingTerm = slop == 0 ? order[0] : 0
         bounds = BlockBounds(cursor: cursors[boundingTerm], bm25: bm25, lengths: lengths)
         super.init()
@@ -63,26 +63,29 @@ final class PhraseScorer: Scorer {
 
     override var cost: Int { cursors.map(\.docFreq).min() ?? 0 }
 
+    /// Moves the terms `from ..< to` (by rarity) to `target`: returns `target` if they all
+    /// hold it, else the lead's first document after the first term's overshoot.
+    @inline(__always) private func agree(_ from: Int, _ to: Int, _ target: UInt32) -> UInt32 {
+        for k in from..<to {
+            let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
+            if d > target { return byRarity[0]._withUnsafeGuaranteedRef { $0.advance(d) } }
+        }
+        return target
+    }
+
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
         let lead = byRarity[0]
         while target != Scorer.noMore {
-            var agreed = true
-            for k in 1..<deferFrom {
-                let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
-                if d > target { target = lead._withUnsafeGuaranteedRef { $0.advance(d) }; agreed = false; break }
-            }
-            guard agreed else { continue }
+            var agreed = agree(1, deferFrom, target)
+            guard agreed == target else { target = agreed; continue }
             if deferFrom < count {
                 if !matcher.prefixHasStart(inOrder, terms: deferFrom) {
                     target = lead._withUnsafeGuaranteedRef { $0.next() }
                     continue
                 }
-                for k in deferFrom..<count {
-                    let d = byRarity[k]._withUnsafeGuaranteedRef { $0.advance(target) }
-                    if d > target { target = lead._withUnsafeGuaranteedRef { $0.advance(d) }; agreed = false; break }
-                }
-                guard agreed else { continue }
+                agreed = agree(deferFrom, count, target)
+                guard agreed == target else { target = agreed; continue }
             }
             if minCompetitiveScore > 0 {
                 // Skip the position check when even the largest possible phrase frequency
@@ -102,7 +105,8 @@ final class PhraseScorer: Scorer {
                     continue
                 }
             }
-            // The lead's next document is most likely the next candidate (see `ConjunctionScorer.prefetchFrom`).
+            // The lead's next document is most likely the next candidate (see
+            // `ConjunctionScorer.prefetchFrom`).
             if prefetchFrom < count {
                 let ahead = lead._withUnsafeGuaranteedRef { $0.peekNext }
                 if ahead != Scorer.noMore {

@@ -230,6 +230,19 @@ final class CodecTests: XCTestCase {
 
     // MARK: CRC-32C and the file envelope
 
+    /// The fixed-point conversion the disjunction scorer sums with (C, no range check) equals
+    /// the Swift expression it replaced, including values at and near the .5 rounding edge.
+    func testFixedPointScoreConversionMatchesTheSwiftFormula() {
+        var rng = SeededRandom(seed: 5)
+        let scale = 1_099_511_627_776.0
+        var values: [Double] = [0, 1e-13, 0.5 / scale, 1.5 / scale, 1, 3.25, 1000.123456789, 8_388_607.9]
+        for _ in 0..<100_000 { values.append(Double.random(in: 0..<64, using: &rng)) }
+        for _ in 0..<1_000 { values.append((Double(Int.random(in: 0..<(1 << 30), using: &rng)) + 0.5) / scale) }
+        for s in values {
+            XCTAssertEqual(loupe_fixed_score(s), Int64(s * scale + 0.5), "score \(s)")
+        }
+    }
+
     func testCRC32CKnownVectors() {
         XCTAssertEqual(CRC32C.checksum(Array("123456789".utf8)), 0xE306_9283)
         XCTAssertEqual(CRC32C.checksum([]), 0)

@@ -18,6 +18,16 @@ static inline void loupe_prefetch_write(const void *address) {
 #endif
 }
 
+/// `(int64_t)(score · 2^40 + 0.5)`: a non-negative BM25 score below 2^23 in the fixed point
+/// of `BlockMaxScore`, rounded as written (no fused multiply-add). C's conversion has no range
+/// check; Swift's `Int64(_: Double)` tests both bounds on every scored posting.
+static inline int64_t loupe_fixed_score(double score) {
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+    return (int64_t)(score * 1099511627776.0 + 0.5);
+}
+
 /// Nonzero when the processor and the OS support AVX2 (and POPCNT), so the `*_avx2` kernels
 /// below may be called (set once when the program loads; always 0 off x86-64).
 extern int loupe_has_avx2;

@@ -1,3 +1,5 @@
+import CLoupeSupport
+
 /// Top-k of a pure disjunction of term lists with block-max MaxScore (Turtle & Flood's MaxScore,
 /// with the per-block bounds of Ding & Suel; the same plan as Lucene's `MaxScoreBulkScorer`).
 ///
@@ -57,7 +59,7 @@ enum BlockMaxScore {
     /// Rounds half up: scores are never negative, so this equals `(s * scale).rounded()`
     /// (exact below 2⁵², far above any score), without the libm call `rounded()` compiles to
     /// for baseline x86-64, one per scored posting.
-    @inline(__always) static func fixed(_ s: Double) -> Int64 { Int64(s * scale + 0.5) }
+    @inline(__always) static func fixed(_ s: Double) -> Int64 { loupe_fixed_score(s) }
     @inline(__always) static func real(_ f: Int64) -> Double { Double(f) / scale }
 
     /// Runs the query over one segment into `top`; returns the number of documents scored.

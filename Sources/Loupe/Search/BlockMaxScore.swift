@@ -5,14 +5,16 @@ import CLoupeSupport
 ///
 /// Documents are taken in windows of at most `windowSize` ids that end at the nearest end of a
 /// postings block, so inside a window each list's contribution is bounded by one stored block
-/// bound. In each window the lists are ordered by that bound; the longest prefix whose bounds
-/// sum to at most the heap's threshold is *non-essential*: a document found only in those
-/// lists cannot enter the top-k. The essential lists are walked in bulk over their decoded
-/// blocks, adding scores into a window-sized accumulator; each accumulated document then asks
-/// the non-essential lists, best bound first, and is dropped as soon as its partial score plus
-/// the remaining bounds cannot beat the threshold. A window whose bounds sum to at most the
-/// threshold is skipped without decoding anything. Cost: O(postings of the essential lists in
-/// surviving windows + n log n per window); the hit count is a lower bound (documents scored).
+/// bound. In each window the lists are ordered by that bound; the longest prefix whose bounds sum
+/// to at most the heap's threshold is *non-essential*: a document found only in those lists cannot
+/// enter the top-k (any subset of that prefix may be treated as essential too: a lone non-essential
+/// list no longer than the essential ones in the window is, because it would be asked by nearly
+/// every candidate). The essential lists are walked in bulk over their decoded blocks, adding
+/// scores into a window-sized accumulator; each accumulated document then asks the non-essential
+/// lists, best bound first, and is dropped as soon as its partial score plus the remaining bounds
+/// cannot beat the threshold. A window whose bounds sum to at most the threshold is skipped without
+/// decoding anything. Cost: O(postings of the essential lists in surviving windows + n log n per
+/// window); the hit count is a lower bound (documents scored).
 ///
 /// Scores are summed in fixed point (units of 2⁻⁴⁰, far below any meaningful difference):
 /// integer addition is associative, so a document's score does not depend on which lists were
@@ -80,6 +82,8 @@ enum BlockMaxScore {
         /// The list's bound inside the current window (0 when it has no document there).
         var windowBound = 0.0
         var exhausted = false
+        /// The share of the segment's documents in the list: its expected postings per document id.
+        var density = 0.0
         @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
     }
 
@@ -96,7 +100,8 @@ enum BlockMaxScore {
         for (i, l) in lists.enumerated() {
             l.cursor.next()
             slots[i] = Slot(cursor: .passUnretained(l.cursor), bm25: l.bm25, lengths: l.lengths, bounds: UnsafePointer(l.blockBounds),
-                            boundCount: l.boundCount, exhausted: l.cursor.doc == PostingsCursor.noMore)
+                            boundCount: l.boundCount, exhausted: l.cursor.doc == PostingsCursor.noMore,
+                            density: Double(l.cursor.docFreq) / Double(max(filter.docCount, 1)))
         }
         var scored = 0
         var threshold = top.threshold
@@ -152,6 +157,20 @@ enum BlockMaxScore {
                 essential += 1
             }
             if essential == live { windowMin = windowMax + 1; continue }
+            // A lone non-essential list is asked by nearly every candidate. When it holds no
+            // more documents in the window than the essential lists, scoring it in bulk with
+            // them costs less than one lookup per candidate. (With more lists left out, bulk
+            // scoring one of them would add its documents to the candidates, which costs more.)
+            if essential == 1 {
+                let span = Double(windowMax - windowMin + 1)
+                var candidates = 0.0
+                for k in essential..<live { candidates += span * slots[order[k]].density }
+                if span * slots[order[essential - 1]].density <= candidates {
+                    essential -= 1
+                    nonEssentialSum = 0
+                    for k in 0..<essential { nonEssentialSum += slots[order[k]].windowBound }
+                }
+            }
 
             // Essential lists: every document in the window, in bulk.
             let base = windowMin

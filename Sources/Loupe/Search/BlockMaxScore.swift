@@ -158,18 +158,14 @@ enum BlockMaxScore {
             }
             if essential == live { windowMin = windowMax + 1; continue }
             // A lone non-essential list is asked by nearly every candidate. When it holds no
-            // more documents in the window than the essential lists, scoring it in bulk with
-            // them costs less than one lookup per candidate. (With more lists left out, bulk
-            // scoring one of them would add its documents to the candidates, which costs more.)
+            // more documents in the window than the essential lists (by density: the window's
+            // span is common to all), scoring it in bulk with them costs less than one lookup
+            // per candidate. (With more lists left out, bulk scoring one of them would add its
+            // documents to the candidates, which costs more.)
             if essential == 1 {
-                let span = Double(windowMax - windowMin + 1)
-                var candidates = 0.0
-                for k in essential..<live { candidates += span * slots[order[k]].density }
-                if span * slots[order[essential - 1]].density <= candidates {
-                    essential -= 1
-                    nonEssentialSum = 0
-                    for k in 0..<essential { nonEssentialSum += slots[order[k]].windowBound }
-                }
+                var essentialDensity = 0.0
+                for k in 1..<live { essentialDensity += slots[order[k]].density }
+                if slots[order[0]].density <= essentialDensity { essential = 0; nonEssentialSum = 0 }
             }
 
             // Essential lists: every document in the window, in bulk.

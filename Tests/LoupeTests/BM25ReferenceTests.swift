@@ -219,6 +219,22 @@ final class BM25ReferenceTests: XCTestCase {
         try check(qs, "OR")
     }
 
+    /// Unions of three to five of the most frequent words: equally weighted dense lists, where
+    /// the disjunction scorer often has one essential list and scores the next in bulk too.
+    func testDisjunctionsOfFrequentWords() throws {
+        let qs = generate(5) { rng in
+            let count = rng.int(3...5)
+            var picked: [String] = []
+            while picked.count < count {
+                let w = vocab.words[rng.int(0...11)]
+                if !picked.contains(w) && !["and", "or", "not"].contains(w.lowercased()) { picked.append(w) }
+            }
+            return rng.chance(0.5) ? Query(text: picked.joined(separator: " OR ")) : Query(text: picked.joined(separator: " "), defaultOperator: .or)
+        }
+        let (_, pruned) = try check(qs, "frequent OR")
+        XCTAssertGreaterThan(pruned, 0, "no query was pruned: the comparison with exact counting proves nothing")
+    }
+
     func testNegations() throws {
         let qs = generate(5) { rng in
             let a = vocab.zipf(&rng), b = vocab.zipf(&rng), c = vocab.zipf(&rng)

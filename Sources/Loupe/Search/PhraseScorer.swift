@@ -87,6 +87,12 @@ final class PhraseScorer: Scorer {
                 agreed = agree(deferFrom, count, target)
                 guard agreed == target else { target = agreed; continue }
             }
+            // The lead's next document is most likely the next candidate (see
+            // `ConjunctionScorer.prefetchFrom`). Its length, a scattered read that misses the
+            // cache on a large segment, is fetched now for every candidate; the long lists'
+            // blocks only for one whose positions are about to be read.
+            let ahead = lead._withUnsafeGuaranteedRef { $0.peekNext }
+            if ahead != Scorer.noMore { loupe_prefetch(lengths + Int(ahead)) }
             if minCompetitiveScore > 0 {
                 // Skip the position check when even the largest possible phrase frequency
                 // (see `init`) cannot make the document competitive.
@@ -105,13 +111,8 @@ final class PhraseScorer: Scorer {
                     continue
                 }
             }
-            // The lead's next document is most likely the next candidate (see
-            // `ConjunctionScorer.prefetchFrom`).
-            if prefetchFrom < count {
-                let ahead = lead._withUnsafeGuaranteedRef { $0.peekNext }
-                if ahead != Scorer.noMore {
-                    for k in prefetchFrom..<count { byRarity[k]._withUnsafeGuaranteedRef { $0.prefetch(for: ahead) } }
-                }
+            if prefetchFrom < count && ahead != Scorer.noMore {
+                for k in prefetchFrom..<count { byRarity[k]._withUnsafeGuaranteedRef { $0.prefetch(for: ahead) } }
             }
             phraseFreq = matcher.count(inOrder)
             if phraseFreq > 0 { return target }

@@ -29,6 +29,16 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(ConjunctionScorer.prefetchFrom(costs: [7]), 1)
     }
 
+    /// Conjunction candidates are pruned one by one only where at least a quarter of the lead's
+    /// documents are expected in the intersection (the other lists' shares multiplied).
+    func testConjunctionsPruneCandidatesOnlyOverDenseLists() {
+        XCTAssertTrue(ConjunctionScorer.prunesCandidates(costs: [500, 700, 800], docCount: 1000))
+        XCTAssertTrue(ConjunctionScorer.prunesCandidates(costs: [10, 250], docCount: 1000), "a rare lead with a dense list")
+        XCTAssertFalse(ConjunctionScorer.prunesCandidates(costs: [10, 249], docCount: 1000))
+        XCTAssertFalse(ConjunctionScorer.prunesCandidates(costs: [300, 400, 500], docCount: 1000), "0.4 × 0.5 < 0.25")
+        XCTAssertTrue(ConjunctionScorer.prunesCandidates(costs: [900, 2000], docCount: 1000), "a share above 1 (several fields) counts as 1")
+    }
+
     func testSloppyPhraseFrequencyCanExceedRarestTerm() throws {
         let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
         // 300 filler documents spread the terms over several postings blocks.

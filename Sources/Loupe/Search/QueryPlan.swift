@@ -191,7 +191,7 @@ extension QueryPlan {
                 if optional.isEmpty { return nil }
                 positive = optional.count == 1 ? optional[0] : DisjunctionScorer(optional)
             } else {
-                positive = required.count == 1 ? required[0] : ConjunctionScorer(required)
+                positive = required.count == 1 ? required[0] : ConjunctionScorer(required, docCount: segment.docCount)
                 if !optional.isEmpty {
                     positive = OptionalScorer(required: positive, optional: optional.count == 1 ? optional[0] : DisjunctionScorer(optional))
                 }

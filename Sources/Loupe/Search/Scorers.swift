@@ -177,20 +177,85 @@ final class ConjunctionScorer: Scorer {
         return costs.indices.dropFirst().first { costs[$0] >= 16 * max(lead, 1) } ?? costs.count
     }
 
-    init(_ subs: [Scorer]) {
+    /// Whether candidates are pruned one by one (`competitive(_:)`) once `minCompetitiveScore`
+    /// is set: when the other lists are dense enough that at least `denseShare` of the lead's
+    /// documents are expected in the intersection (their shares of the segment multiplied).
+    /// Elsewhere most lead documents would be scored for nothing, each a scattered read of
+    /// its length, which misses the cache on a large segment (medium conjunctions ran 2–3×
+    /// slower at 1M documents).
+    private let prunesCandidates: Bool
+    static let denseShare = 0.25
+
+    /// See `prunesCandidates`; `costs` in cost order, the lead's first.
+    static func prunesCandidates(costs: [Int], docCount: Int) -> Bool {
+        var share = 1.0
+        for c in costs.dropFirst() { share *= min(1, Double(c) / Double(max(docCount, 1))) }
+        return share >= denseShare
+    }
+    /// `remaining[k]`: the sum of the bounds of subs `k...` (by cost) over the window
+    /// `windowStart ... windowEnd`; `remaining[count]` is 0.
+    private let remaining: UnsafeMutablePointer<Double>
+    private var windowEnd: UInt32 = 0
+    private var windowStart: UInt32 = Scorer.noMore
+
+    init(_ subs: [Scorer], docCount: Int) {
         inQueryOrder = subs
         self.subs = subs.sorted { $0.cost < $1.cost }
         byCost = UnownedScorers(self.subs)
         ordered = UnownedScorers(subs)
         prefetchFrom = ConjunctionScorer.prefetchFrom(costs: self.subs.map(\.cost))
+        prunesCandidates = ConjunctionScorer.prunesCandidates(costs: self.subs.map(\.cost), docCount: docCount)
+        remaining = .allocate(capacity: subs.count + 1)
+        remaining.initialize(repeating: .infinity, count: subs.count + 1)
+        remaining[subs.count] = 0
         super.init()
     }
-    deinit { byCost.deallocate(); ordered.deallocate() }
+    deinit { byCost.deallocate(); ordered.deallocate(); remaining.deallocate() }
     override var cost: Int { subs[0].cost }
+
+    /// The subs' bounds over the window holding `target` (where all of them hold).
+    private func refreshBounds(_ target: UInt32) {
+        var upTo = Scorer.noMore - 2
+        var sum = 0.0
+        for k in stride(from: byCost.count - 1, through: 1, by: -1) {
+            let (b, u) = byCost.with(k) { $0.shallowBound(target) }
+            sum += b
+            remaining[k] = sum
+            if u < upTo { upTo = u }
+        }
+        // Nothing usable (a bound that does not reach `target`): no pruning until the next call.
+        windowStart = target
+        windowEnd = upTo < target ? target : upTo
+        if upTo < target { for k in 1..<byCost.count { remaining[k] = .infinity } }
+    }
+
+    /// Whether `target`, where the lead stands, can still beat `minCompetitiveScore` (Lucene's
+    /// block-max conjunction): the lead's score is added first, then each sub is advanced to
+    /// `target` in cost order and adds its score, and the candidate is dropped as soon as its
+    /// partial score plus the bounds of the subs not yet reached cannot. Returns the document
+    /// the intersection tries next: `target` if it survives. The sum here only decides;
+    /// `score()` sums in query order, and `slack` absorbs the difference.
+    @inline(__always) private func competitive(_ target: UInt32) -> UInt32 {
+        if target > windowEnd || target < windowStart { refreshBounds(target) }
+        let threshold = minCompetitiveScore
+        var partial = byCost.with(0) { $0.score() }
+        if (partial + remaining[1]) * BlockMaxScore.slack <= threshold { return byCost.with(0) { $0.next() } }
+        for k in 1..<byCost.count {
+            let d = byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
+            if d > target { return byCost.with(0) { $0.advance(d) } }
+            partial += byCost.with(k) { $0.score() }
+            if (partial + remaining[k + 1]) * BlockMaxScore.slack <= threshold { return byCost.with(0) { $0.next() } }
+        }
+        return target
+    }
 
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
         outer: while target != Scorer.noMore {
+            if prunesCandidates && minCompetitiveScore > 0 {
+                let next = competitive(target)
+                if next != target { target = next; continue outer }
+            }
             var k = 1
             while k < byCost.count {
                 let d = byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }

@@ -84,6 +84,14 @@ public enum JSON: Equatable, Sendable {
 
     /// Appends `s` as a JSON string literal (quotes, escapes; U+2028/2029 escaped too).
     public static func writeString(_ s: String, to out: inout String) {
+        // Most strings (ids, words, dates) need no escape: one scan of their UTF-8 and one
+        // append. 0xE2 leads U+2028 and U+2029 (and other characters, which take the slow path).
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0xE2 }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for u in s.unicodeScalars {
             switch u {

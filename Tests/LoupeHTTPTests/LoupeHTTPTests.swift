@@ -72,6 +72,28 @@ final class LoupeHTTPTests: XCTestCase {
 
     // MARK: Search
 
+    /// Plain strings are copied whole; anything JSON or JavaScript needs escaped is escaped,
+    /// and the result parses back to the original.
+    func testStringLiteralsEscapeWhatTheyMust() throws {
+        let cases: [(String, String)] = [
+            ("doc0001", #""doc0001""#),
+            ("Hà Nội — war", #""Hà Nội — war""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            ("a\\b", #""a\\b""#),
+            ("line\nnext\ttab\r", #""line\nnext\ttab\r""#),
+            ("bell\u{07}", #""bell\u0007""#),
+            ("sep\u{2028}para\u{2029}", #""sep\u2028para\u2029""#),
+            ("", #""""#),
+        ]
+        for (input, expected) in cases {
+            var out = ""
+            JSON.writeString(input, to: &out)
+            XCTAssertEqual(out, expected, "\(input.debugDescription)")
+            let back = try JSONDecoder().decode(String.self, from: Data(out.utf8))
+            XCTAssertEqual(back, input)
+        }
+    }
+
     func testSearchReturnsHitsWithHighlightedSnippets() async throws {
         try await withServer { client in
             let r = try await client.execute(uri: "/search?q=oil+prices", method: .get)

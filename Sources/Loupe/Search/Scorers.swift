@@ -192,19 +192,20 @@ final class ConjunctionScorer: Scorer {
         for c in costs.dropFirst() { share *= min(1, Double(c) / Double(max(docCount, 1))) }
         return share >= denseShare
     }
-    /// `remaining[k]`: the sum of the bounds of subs `k...` (by cost) over the window
-    /// `windowStart ... windowEnd`; `remaining[count]` is 0.
+    /// `remaining[k]`: the sum of the bounds of subs `k...` (by cost) over the window that
+    /// ends at `windowEnd` (-1 before the first; candidates only move forward);
+    /// `remaining[count]` is 0.
     private let remaining: UnsafeMutablePointer<Double>
-    private var windowEnd: UInt32 = 0
-    private var windowStart: UInt32 = Scorer.noMore
+    private var windowEnd = -1
 
     init(_ subs: [Scorer], docCount: Int) {
         inQueryOrder = subs
         self.subs = subs.sorted { $0.cost < $1.cost }
         byCost = UnownedScorers(self.subs)
         ordered = UnownedScorers(subs)
-        prefetchFrom = ConjunctionScorer.prefetchFrom(costs: self.subs.map(\.cost))
-        prunesCandidates = ConjunctionScorer.prunesCandidates(costs: self.subs.map(\.cost), docCount: docCount)
+        let costs = self.subs.map(\.cost)
+        prefetchFrom = ConjunctionScorer.prefetchFrom(costs: costs)
+        prunesCandidates = ConjunctionScorer.prunesCandidates(costs: costs, docCount: docCount)
         remaining = .allocate(capacity: subs.count + 1)
         remaining.initialize(repeating: .infinity, count: subs.count + 1)
         remaining[subs.count] = 0
@@ -224,9 +225,13 @@ final class ConjunctionScorer: Scorer {
             if u < upTo { upTo = u }
         }
         // Nothing usable (a bound that does not reach `target`): no pruning until the next call.
-        windowStart = target
-        windowEnd = upTo < target ? target : upTo
+        windowEnd = Int(max(upTo, target))
         if upTo < target { for k in 1..<byCost.count { remaining[k] = .infinity } }
+    }
+
+    /// Moves sub `k` (by cost) to its first document ≥ `target`, unless it is there already.
+    @inline(__always) private func reach(_ k: Int, _ target: UInt32) -> UInt32 {
+        byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
     }
 
     /// Whether `target`, where the lead stands, can still beat `minCompetitiveScore` (Lucene's
@@ -236,12 +241,12 @@ final class ConjunctionScorer: Scorer {
     /// the intersection tries next: `target` if it survives. The sum here only decides;
     /// `score()` sums in query order, and `slack` absorbs the difference.
     @inline(__always) private func competitive(_ target: UInt32) -> UInt32 {
-        if target > windowEnd || target < windowStart { refreshBounds(target) }
+        if Int(target) > windowEnd { refreshBounds(target) }
         let threshold = minCompetitiveScore
         var partial = byCost.with(0) { $0.score() }
         if (partial + remaining[1]) * BlockMaxScore.slack <= threshold { return byCost.with(0) { $0.next() } }
         for k in 1..<byCost.count {
-            let d = byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
+            let d = reach(k, target)
             if d > target { return byCost.with(0) { $0.advance(d) } }
             partial += byCost.with(k) { $0.score() }
             if (partial + remaining[k + 1]) * BlockMaxScore.slack <= threshold { return byCost.with(0) { $0.next() } }
@@ -258,7 +263,7 @@ final class ConjunctionScorer: Scorer {
             }
             var k = 1
             while k < byCost.count {
-                let d = byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
+                let d = reach(k, target)
                 if d > target {
                     target = byCost.with(0) { $0.advance(d) }
                     continue outer

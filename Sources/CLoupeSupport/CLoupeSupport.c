@@ -203,6 +203,55 @@ void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *sta
     for (; i < count; i++) { sum += values[i]; starts[i + 1] = sum; }
 }
 
+
+// Unsigned 32-bit lanes to doubles, exactly: flip the top bit, convert as signed, add 2^31.
+AVX2_INLINE __m256d u32_to_pd(__m128i v) {
+    __m256d d = _mm256_cvtepi32_pd(_mm_xor_si128(v, _mm_set1_epi32((int)0x80000000u)));
+    return _mm256_add_pd(d, _mm256_set1_pd(2147483648.0));
+}
+
+__attribute__((target("avx2,popcnt")))
+long loupe_accumulate_bm25_avx2(const uint32_t *docs, const uint32_t *tfs, long count, const uint32_t *lengths,
+                                double weight, double constant, double perLength, long base,
+                                int64_t *acc, uint64_t *seen, int64_t limit) {
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+    const __m256d w = _mm256_set1_pd(weight), c = _mm256_set1_pd(constant), p = _mm256_set1_pd(perLength);
+    const __m256d scale = _mm256_set1_pd(1099511627776.0), half = _mm256_set1_pd(0.5);
+    // 2^52: for an integral 0 ≤ f < 2^52, the bits of f + 2^52 are those of 2^52 plus f.
+    const __m256d magic = _mm256_set1_pd(4503599627370496.0);
+    const __m256i lim = _mm256_set1_epi64x(limit);
+    long above = 0, i = 0;
+    int64_t f[4] __attribute__((aligned(32)));
+    for (; i + 4 <= count; i += 4) {
+        __m128i lv = _mm_setr_epi32((int)lengths[docs[i]], (int)lengths[docs[i + 1]],
+                                    (int)lengths[docs[i + 2]], (int)lengths[docs[i + 3]]);
+        __m256d t = u32_to_pd(_mm_loadu_si128((const __m128i *)(tfs + i)));
+        __m256d len = u32_to_pd(lv);
+        // weight · t / ((t + constant) + perLength · length), as `BM25Weight.score` evaluates it.
+        __m256d s = _mm256_div_pd(_mm256_mul_pd(w, t), _mm256_add_pd(_mm256_add_pd(t, c), _mm256_mul_pd(p, len)));
+        __m256d y = _mm256_floor_pd(_mm256_add_pd(_mm256_mul_pd(s, scale), half));
+        __m256i fx = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(y, magic)), _mm256_castpd_si256(magic));
+        above += __builtin_popcount((unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(fx, lim))));
+        _mm256_store_si256((__m256i *)f, fx);
+        for (int k = 0; k < 4; k++) {
+            long off = (long)docs[i + k] - base;
+            acc[off] += f[k];
+            seen[off >> 6] |= 1ull << (off & 63);
+        }
+    }
+    for (; i < count; i++) {
+        double t = (double)tfs[i];
+        int64_t fx = loupe_fixed_score(weight * t / ((t + constant) + perLength * (double)lengths[docs[i]]));
+        long off = (long)docs[i] - base;
+        acc[off] += fx;
+        above += fx > limit;
+        seen[off >> 6] |= 1ull << (off & 63);
+    }
+    return above;
+}
+
 #else
 
 void loupe_unpack128_avx2(const uint8_t *src, unsigned bits, uint32_t *out, int mode, uint32_t base, uint32_t *starts) {
@@ -227,6 +276,14 @@ long loupe_count_equal_avx2(const uint32_t *values, long count, uint32_t value) 
 
 void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts) {
     (void)values; (void)count; (void)starts;
+    __builtin_trap();
+}
+
+long loupe_accumulate_bm25_avx2(const uint32_t *docs, const uint32_t *tfs, long count, const uint32_t *lengths,
+                                double weight, double constant, double perLength, long base,
+                                int64_t *acc, uint64_t *seen, int64_t limit) {
+    (void)docs; (void)tfs; (void)count; (void)lengths; (void)weight; (void)constant; (void)perLength;
+    (void)base; (void)acc; (void)seen; (void)limit;
     __builtin_trap();
 }
 

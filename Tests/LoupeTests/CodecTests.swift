@@ -243,6 +243,48 @@ final class CodecTests: XCTestCase {
         }
     }
 
+    /// The AVX2 bulk scorer of disjunctions adds the same fixed-point scores as the Swift loop it
+    /// replaces (`BM25Weight.score`, then `BlockMaxScore.fixed`), sets the same bits and counts
+    /// the same scores above the limit: over random runs of every length mod 4, weights up to
+    /// the kernel's bound, lengths and frequencies up to the top of UInt32.
+    func testBulkScoringKernelMatchesTheSwiftFormula() throws {
+        guard BitPacking.simd else { throw XCTSkip("no AVX2 on this machine") }
+        var rng = SeededRandom(seed: 11)
+        let span = 4096
+        let lengths = (0..<span).map { i -> UInt32 in
+            i % 97 == 0 ? UInt32.max - UInt32(i) : UInt32.random(in: 0...3000, using: &rng)
+        }
+        for round in 0..<300 {
+            let weight = round % 50 == 0 ? 4095.99 : Double.random(in: 0..<(round % 3 == 0 ? 40 : 4096), using: &rng)
+            let bm25 = BM25Weight(boost: 1, idf: weight / (BM25.k1 + 1), averageLength: Double.random(in: 1...2000, using: &rng))
+            let count = Int.random(in: 0...260, using: &rng)
+            let docs = Array(Set((0..<count).map { _ in UInt32.random(in: 0..<UInt32(span), using: &rng) })).sorted()
+            let tfs = docs.map { d in d % 31 == 0 ? UInt32.max - d : UInt32.random(in: 1...40, using: &rng) }
+            let base = 0
+            var expectedAcc = [Int64](repeating: 7, count: span), acc = expectedAcc
+            var expectedSeen = [UInt64](repeating: 0, count: span / 64), seen = expectedSeen
+            let limit = Int64.random(in: 0...(Int64(weight * 1_099_511_627_776.0) + 1), using: &rng)
+            var expectedAbove = 0
+            for (d, tf) in zip(docs, tfs) {
+                let f = BlockMaxScore.fixed(bm25.score(tf: tf, length: lengths[Int(d)]))
+                expectedAcc[Int(d) - base] &+= f
+                expectedSeen[(Int(d) - base) >> 6] |= 1 << UInt64((Int(d) - base) & 63)
+                if f > limit { expectedAbove += 1 }
+            }
+            let above = acc.withUnsafeMutableBufferPointer { a in
+                seen.withUnsafeMutableBufferPointer { s in
+                    loupe_accumulate_bm25_avx2(docs, tfs, docs.count, lengths, bm25.weight, bm25.constant, bm25.perLength,
+                                               base, a.baseAddress, s.baseAddress, limit)
+                }
+            }
+            if let i = acc.indices.first(where: { acc[$0] != expectedAcc[$0] }) {
+                XCTFail("round \(round), weight \(weight), doc \(i): \(acc[i]), expected \(expectedAcc[i])")
+            }
+            XCTAssertTrue(seen == expectedSeen, "round \(round): seen bits differ")
+            XCTAssertEqual(above, expectedAbove, "round \(round)")
+        }
+    }
+
     func testCRC32CKnownVectors() {
         XCTAssertEqual(CRC32C.checksum(Array("123456789".utf8)), 0xE306_9283)
         XCTAssertEqual(CRC32C.checksum([]), 0)

@@ -68,4 +68,14 @@ long loupe_count_equal_avx2(const uint32_t *values, long count, uint32_t value);
 /// Requires `loupe_has_avx2`.
 void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *starts);
 
+/// Bulk BM25 for the disjunction scorer: for each `i < count`, with `d = docs[i]`, adds
+/// `loupe_fixed_score(weight · t / ((t + constant) + perLength · lengths[d]))` (t = `tfs[i]`)
+/// to `acc[d - base]` and sets bit `d - base` of `seen`; returns how many of those fixed-point
+/// scores exceed `limit`. Four scores at a time, bit-identical to the scalar formula for
+/// `0 ≤ weight < 4096` (every score then stays below 2^12, so its fixed point below 2^52).
+/// Requires `loupe_has_avx2`.
+long loupe_accumulate_bm25_avx2(const uint32_t *docs, const uint32_t *tfs, long count, const uint32_t *lengths,
+                                double weight, double constant, double perLength, long base,
+                                int64_t *acc, uint64_t *seen, int64_t limit);
+
 #endif

@@ -330,6 +330,23 @@ import CLoupeSupport
         }
     }
 
+    /// As `forEach(through:_:)`, a run at a time: hands `body` the decoded block's documents
+    /// and frequencies from the current one to the last ≤ `last` (contiguous, `count` > 0),
+    /// then decodes the next block, until a document past `last` or the end of the list.
+    @inline(__always)
+    func forEachRun(through last: UInt32, _ body: (UnsafePointer<UInt32>, UnsafePointer<UInt32>, Int) -> Void) {
+        guard started, doc != Self.noMore else { return }
+        while true {
+            ensureFreqs()
+            let end = docs[count &- 1] <= last ? count : firstIndex(atLeast: last &+ 1, from: idx)
+            if end > idx { body(docs + idx, tfs + idx, end &- idx) }
+            if end < count { idx = end; doc = docs[end]; return }
+            if block + 1 >= blockCount { idx = count - 1; doc = Self.noMore; return }
+            decodeBlock(block + 1)
+            doc = docs[0]
+        }
+    }
+
     /// The first index in `from ..< count` of the decoded block whose doc is ≥ `target` (`count`
     /// if none). With AVX2, the smaller docs are counted 8 at a time without a data-dependent
     /// branch (≤ 16 steps). Otherwise a short step (the common case in dense intersections) is

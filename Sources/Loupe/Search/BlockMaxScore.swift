@@ -69,6 +69,12 @@ enum BlockMaxScore {
     /// for baseline x86-64, one per scored posting.
     @inline(__always) static func fixed(_ s: Double) -> Int64 { loupe_fixed_score(s) }
     @inline(__always) static func real(_ f: Int64) -> Double { Double(f) / scale }
+    /// The largest fixed-point score at most `x` (clamped to Int64): a partial sum `s` with
+    /// `s <= fixedFloor(x)` has `real(s) <= x`.
+    @inline(__always) static func fixedFloor(_ x: Double) -> Int64 {
+        let y = x * scale
+        return y >= 9.0e18 ? Int64.max : y > -9.0e18 ? Int64(y.rounded(.down)) : Int64.min
+    }
 
     /// Runs the query over one segment into `top`; returns the number of documents scored.
     static func run(lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
@@ -95,6 +101,7 @@ enum BlockMaxScore {
 
     private static func runWindows(_ lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
         let n = lists.count
+        let simd = BitPacking.simd
         let slots = UnsafeMutablePointer<Slot>.allocate(capacity: n)
         let order = UnsafeMutablePointer<Int>.allocate(capacity: n)
         let acc = UnsafeMutablePointer<Int64>.allocate(capacity: windowSize)
@@ -181,6 +188,17 @@ enum BlockMaxScore {
             func scoreInBulk(_ i: Int, countAbove limit: Int64 = .max) -> Int {
                 let bm25 = slots[i].bm25, lengths = slots[i].lengths
                 var above = 0
+                if simd && bm25.weight >= 0 && bm25.weight < 4096 {
+                    slots[i].exhausted = slots[i].with { c -> Bool in
+                        if Int(c.doc) < base { c.advance(UInt32(base)) }
+                        c.forEachRun(through: last) { docs, tfs, n in
+                            above &+= loupe_accumulate_bm25_avx2(docs, tfs, n, lengths, bm25.weight, bm25.constant,
+                                                                 bm25.perLength, base, acc, seen, limit)
+                        }
+                        return c.doc == PostingsCursor.noMore
+                    }
+                    return above
+                }
                 let exhausted = slots[i].with { c -> Bool in
                     if Int(c.doc) < base { c.advance(UInt32(base)) }
                     c.forEach(through: last) { d, tf in
@@ -204,8 +222,7 @@ enum BlockMaxScore {
             func computeLimits() {
                 var remaining = nonEssentialSum
                 for k in stride(from: essential - 1, through: 0, by: -1) {
-                    let x = (threshold / slack - remaining) * scale
-                    limits[k] = x >= 9.0e18 ? Int64.max : x > -9.0e18 ? Int64(x.rounded(.down)) : Int64.min
+                    limits[k] = fixedFloor(threshold / slack - remaining)
                     remaining -= slots[order[k]].windowBound
                 }
             }
@@ -230,6 +247,31 @@ enum BlockMaxScore {
                 for k in essential..<live { _ = scoreInBulk(order[k]) }
             }
             let words = (windowMax - windowMin) / 64 + 1
+            if essential == 0 && filter.acceptsAll {
+                // Every list was scored in bulk and every document is live: a candidate's score
+                // is final, and one integer comparison rejects nearly all of them.
+                var limit = fixedFloor(threshold / slack)
+                for w in 0..<words where seen[w] != 0 {
+                    var bits = seen[w]
+                    seen[w] = 0
+                    while bits != 0 {
+                        let off = w << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        scored &+= 1 // (no POPCNT in the baseline x86-64 build: its emulation costs more)
+                        let s = acc[off]
+                        acc[off] = 0
+                        guard s > limit else { continue }
+                        let score = real(s)
+                        if score > threshold {
+                            top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(base + off), key: 0))
+                            threshold = top.threshold
+                            limit = fixedFloor(threshold / slack)
+                        }
+                    }
+                }
+                windowMin = windowMax + 1
+                continue
+            }
             for w in 0..<words where seen[w] != 0 {
                 var bits = seen[w]
                 seen[w] = 0

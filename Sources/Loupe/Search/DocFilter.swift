@@ -17,6 +17,9 @@ struct DocFilter {
         docCount = segment.dates.count
     }
 
+    /// True when every document passes (no deletions, no date range).
+    var acceptsAll: Bool { deleted == nil && !byDate }
+
     @inline(__always) func passes(_ d: Int) -> Bool {
         if let deleted, deleted[d >> 3] & (1 << UInt8(d & 7)) != 0 { return false }
         if byDate {

@@ -51,6 +51,33 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(try topIds(index, "\"alpha beta\"~4", exact: false, limit: 5), try topIds(index, "\"alpha beta\"~4", exact: true, limit: 5))
     }
 
+    /// A disjunction of three or more lists stretches short windows to `minWindow` ids; each
+    /// list's bound must then cover every block the window overlaps, not just its first. Here
+    /// every document holds the three words once in a long text, so each window's first block
+    /// bounds low; the best document sits in the second block of a stretched window, after an
+    /// early document has raised the threshold above those first-block bounds.
+    func testStretchedDisjunctionWindowsBoundEveryBlockTheyOverlap() throws {
+        XCTAssertGreaterThanOrEqual(BlockMaxScore.minWindow, 4 * 128, "the window must span the blocks below")
+        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
+        let filler = (0..<40).map { "filler\($0)" }.joined(separator: " ")
+        for i in 0..<2048 {
+            let body: String
+            switch i {
+            case 3: body = "alpha alpha alpha beta beta beta gamma gamma gamma"
+            case 700: body = "alpha alpha alpha alpha alpha beta beta beta beta beta gamma gamma gamma gamma gamma"
+            default: body = "alpha beta gamma " + filler
+            }
+            try w.add(Document(id: "d\(i)", fields: ["body": body]))
+        }
+        try w.commit()
+        w.close()
+        let index = try Index.open(at: dir)
+        for q in ["alpha OR beta OR gamma", "gamma OR alpha OR beta"] {
+            XCTAssertEqual(try topIds(index, q, exact: false, limit: 1), ["d700"], q)
+            XCTAssertEqual(try topIds(index, q, exact: false, limit: 2), try topIds(index, q, exact: true, limit: 2), q)
+        }
+    }
+
     /// Conjunctions and phrases skip whole windows by their bounds; the survivors must equal an exhaustive run.
     func testPrunedAndExhaustiveAgreeAcrossBlocks() throws {
         let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))

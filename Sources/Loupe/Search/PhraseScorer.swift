@@ -77,6 +77,12 @@ final class PhraseScorer: Scorer {
         var target = start
         let lead = byRarity[0]
         while target != Scorer.noMore {
+            // The lead's frequency alone bounds an exact phrase's: a candidate it rules out is
+            // dropped before the other lists move to it.
+            if slop == 0 && minCompetitiveScore > 0 && cannotCompete(freq: lead._withUnsafeGuaranteedRef { $0.freq }, doc: target) {
+                target = lead._withUnsafeGuaranteedRef { $0.next() }
+                continue
+            }
             var agreed = agree(1, deferFrom, target)
             guard agreed == target else { target = agreed; continue }
             if deferFrom < count {
@@ -102,11 +108,7 @@ final class PhraseScorer: Scorer {
                 } else {
                     maxFreq = inOrder[0]._withUnsafeGuaranteedRef { $0.freq }
                 }
-                // score · slack ≤ θ, multiplied out by the score's (positive) denominator:
-                // no division on the path of every candidate.
-                let t = Double(maxFreq)
-                let denominator = t + bm25.constant + bm25.perLength * Double(lengths[Int(target)])
-                if bm25.weight * t * BlockMaxScore.slack <= minCompetitiveScore * denominator {
+                if cannotCompete(freq: maxFreq, doc: target) {
                     target = lead._withUnsafeGuaranteedRef { $0.next() }
                     continue
                 }
@@ -119,6 +121,15 @@ final class PhraseScorer: Scorer {
             target = lead._withUnsafeGuaranteedRef { $0.next() }
         }
         return Scorer.noMore
+    }
+
+    /// Whether a document scores at most `minCompetitiveScore` (with slack) whatever its phrase
+    /// frequency up to `freq`: score · slack ≤ θ, multiplied out by the score's (positive)
+    /// denominator, so no division on the path of every candidate.
+    @inline(__always) private func cannotCompete(freq: UInt32, doc: UInt32) -> Bool {
+        let t = Double(freq)
+        let denominator = t + bm25.constant + bm25.perLength * Double(lengths[Int(doc)])
+        return bm25.weight * t * BlockMaxScore.slack <= minCompetitiveScore * denominator
     }
 
     override func next() -> UInt32 { doc = align(byRarity[0]._withUnsafeGuaranteedRef { $0.next() }); return doc }

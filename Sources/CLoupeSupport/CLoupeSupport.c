@@ -1,6 +1,7 @@
-// AVX2 kernels for x86-64: block decoding, the search for a doc within a decoded block, and
-// phrase matching. They are selected at run time (`loupe_has_avx2`); the Swift loops they
-// replace stay as the portable path and as the reference the tests hold them to.
+// AVX2 kernels for x86-64: block decoding, the search for a doc within a decoded block,
+// phrase matching and the disjunction scorer's bulk BM25. They are selected at run time
+// (`loupe_has_avx2`); the Swift loops they replace stay as the portable path and as the
+// reference the tests hold them to.
 #include "CLoupeSupport.h"
 
 int loupe_has_avx2 = 0;
@@ -202,7 +203,6 @@ void loupe_exclusive_sums_avx2(const uint32_t *values, long count, uint32_t *sta
     uint32_t sum = starts[i];
     for (; i < count; i++) { sum += values[i]; starts[i + 1] = sum; }
 }
-
 
 // Unsigned 32-bit lanes to doubles, exactly: flip the top bit, convert as signed, add 2^31.
 AVX2_INLINE __m256d u32_to_pd(__m128i v) {

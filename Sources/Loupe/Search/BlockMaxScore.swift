@@ -7,15 +7,17 @@ import CLoupeSupport
 /// postings block (or `minWindow` ids on, over many lists), so inside a window each list's
 /// contribution is bounded by the stored bounds of the blocks it overlaps. In each window the
 /// lists are ordered by that bound; the longest prefix whose bounds sum to at most the heap's
-/// threshold is *non-essential*: a document found only in those lists cannot enter the top-k. Any subset of that prefix may be treated as essential too, and two are, where
-/// lookups would cost more than bulk scoring: a lone non-essential list no longer than the
-/// essential ones, and the best non-essential list when a lone essential list has many candidates
-/// that would ask it (`postingsPerLookup`). The essential lists are walked in bulk over their
-/// decoded blocks, adding scores into a window-sized accumulator; each accumulated document then
-/// asks the non-essential lists, best bound first, and is dropped as soon as its partial score plus
-/// the remaining bounds cannot beat the threshold. A window whose bounds sum to at most the
-/// threshold is skipped without decoding anything. Cost: O(postings of the essential lists in
-/// surviving windows + n log n per window); the hit count is a lower bound (documents scored).
+/// threshold is *non-essential*: a document found only in those lists cannot enter the top-k.
+/// Any subset of that prefix may be treated as essential too, and two are, where lookups would
+/// cost more than bulk scoring: a lone non-essential list no longer than the essential ones, and
+/// the best non-essential list when a lone essential list has many candidates that would ask it
+/// (`postingsPerLookup`). The essential lists are walked in bulk over their decoded blocks (four
+/// postings a step with AVX2), adding scores into a window-sized accumulator; each accumulated
+/// document then asks the non-essential lists, best bound first, and is dropped as soon as its
+/// partial score plus the remaining bounds cannot beat the threshold. A window whose bounds sum
+/// to at most the threshold is skipped without decoding anything. Cost: O(postings of the
+/// essential lists in surviving windows + n log n per window); the hit count is a lower bound
+/// (documents scored).
 ///
 /// Scores are summed in fixed point (units of 2⁻⁴⁰, far below any meaningful difference):
 /// integer addition is associative, so a document's score does not depend on which lists were

@@ -270,65 +270,63 @@ enum BlockMaxScore {
                 for k in essential..<live { _ = scoreInBulk(order[k]) }
             }
             let words = (windowMax - windowMin) / 64 + 1
-            if essential == 0 && filter.acceptsAll {
-                // Every list was scored in bulk and every document is live: a candidate's score
-                // is final, and one integer comparison rejects nearly all of them.
-                var limit = fixedFloor(threshold / slack)
+            /// Hands `body` each accumulated document (its offset in the window and its partial
+            /// score) in document order, clearing the accumulator and the bitmap behind it.
+            @inline(__always) func drainCandidates(_ body: (Int, Int64) -> Void) {
                 for w in 0..<words where seen[w] != 0 {
                     var bits = seen[w]
                     seen[w] = 0
                     while bits != 0 {
                         let off = w << 6 | bits.trailingZeroBitCount
                         bits &= bits &- 1
-                        scored &+= 1 // (no POPCNT in the baseline x86-64 build: its emulation costs more)
                         let s = acc[off]
                         acc[off] = 0
-                        guard s > limit else { continue }
-                        let score = real(s)
-                        if score > threshold {
-                            top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(base + off), key: 0))
-                            threshold = top.threshold
-                            limit = fixedFloor(threshold / slack)
-                        }
+                        body(off, s)
+                    }
+                }
+            }
+            if essential == 0 && filter.acceptsAll {
+                // Every list was scored in bulk and every document is live: a candidate's score
+                // is final, and one integer comparison rejects nearly all of them.
+                var limit = fixedFloor(threshold / slack)
+                drainCandidates { off, s in
+                    scored &+= 1
+                    guard s > limit else { return }
+                    let score = real(s)
+                    if score > threshold {
+                        top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(base + off), key: 0))
+                        threshold = top.threshold
+                        limit = fixedFloor(threshold / slack)
                     }
                 }
                 windowMin = windowMax + 1
                 continue
             }
-            for w in 0..<words where seen[w] != 0 {
-                var bits = seen[w]
-                seen[w] = 0
-                while bits != 0 {
-                    let off = w << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    var s = acc[off]
-                    acc[off] = 0
-                    let d = base + off
-                    guard filter.passes(d) else { continue }
-                    var competitive = true
-                    var k = essential - 1
-                    while k >= 0 {
-                        if s <= limits[k] { competitive = false; break }
-                        let i = order[k]
-                        if !slots[i].exhausted {
-                            let bm25 = slots[i].bm25, length = slots[i].lengths[d]
-                            let (hit, tf, done) = slots[i].with { c -> (Bool, UInt32, Bool) in
-                                let at = c.advance(UInt32(d))
-                                return (Int(at) == d, at == UInt32(d) ? c.freq : 0, at == PostingsCursor.noMore)
-                            }
-                            if hit { s &+= fixed(bm25.score(tf: tf, length: length)) }
-                            if done { slots[i].exhausted = true }
+            drainCandidates { off, partial in
+                var s = partial
+                let d = base + off
+                guard filter.passes(d) else { return }
+                var k = essential - 1
+                while k >= 0 {
+                    if s <= limits[k] { return }
+                    let i = order[k]
+                    if !slots[i].exhausted {
+                        let bm25 = slots[i].bm25, length = slots[i].lengths[d]
+                        let (hit, tf, done) = slots[i].with { c -> (Bool, UInt32, Bool) in
+                            let at = c.advance(UInt32(d))
+                            return (Int(at) == d, at == UInt32(d) ? c.freq : 0, at == PostingsCursor.noMore)
                         }
-                        k -= 1
+                        if hit { s &+= fixed(bm25.score(tf: tf, length: length)) }
+                        if done { slots[i].exhausted = true }
                     }
-                    guard competitive else { continue }
-                    scored += 1
-                    let score = real(s)
-                    if score > threshold {
-                        top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(d), key: 0))
-                        threshold = top.threshold
-                        computeLimits()
-                    }
+                    k -= 1
+                }
+                scored += 1
+                let score = real(s)
+                if score > threshold {
+                    top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(d), key: 0))
+                    threshold = top.threshold
+                    computeLimits()
                 }
             }
             windowMin = windowMax + 1

@@ -313,26 +313,10 @@ import CLoupeSupport
         if wantsPositions, let pos { loupe_prefetch(pos + posOffsets[b]) }
     }
 
-    /// Hands `body` every document ≤ `last` from the current one on, with its frequency, and
-    /// leaves the cursor on the first document after `last` (or `noMore`). Reads the decoded
-    /// block directly, so a bulk scorer pays one comparison per document. Requires a started cursor.
-    @inline(__always)
-    func forEach(through last: UInt32, _ body: (UInt32, UInt32) -> Void) {
-        guard started, doc != Self.noMore else { return }
-        while true {
-            ensureFreqs()
-            var i = idx
-            while i < count && docs[i] <= last { body(docs[i], tfs[i]); i &+= 1 }
-            if i < count { idx = i; doc = docs[i]; return }
-            if block + 1 >= blockCount { idx = count - 1; doc = Self.noMore; return }
-            decodeBlock(block + 1)
-            doc = docs[0]
-        }
-    }
-
-    /// As `forEach(through:_:)`, a run at a time: hands `body` the decoded block's documents
-    /// and frequencies from the current one to the last ≤ `last` (contiguous, `count` > 0),
-    /// then decodes the next block, until a document past `last` or the end of the list.
+    /// Hands `body` the decoded block's documents and frequencies from the current one to the
+    /// last ≤ `last` (contiguous, `count` > 0), then decodes the next block, until a document
+    /// past `last` or the end of the list; leaves the cursor on the first document after `last`
+    /// (or `noMore`). A bulk scorer reads the runs in place. Requires a started cursor.
     @inline(__always)
     func forEachRun(through last: UInt32, _ body: (UnsafePointer<UInt32>, UnsafePointer<UInt32>, Int) -> Void) {
         guard started, doc != Self.noMore else { return }

@@ -210,30 +210,29 @@ enum BlockMaxScore {
             let last = UInt32(windowMax)
             func scoreInBulk(_ i: Int, countAbove limit: Int64 = .max) -> Int {
                 let bm25 = slots[i].bm25, lengths = slots[i].lengths
+                let kernel = simd && bm25.weight >= 0 && bm25.weight < 4096
                 var above = 0
-                if simd && bm25.weight >= 0 && bm25.weight < 4096 {
-                    slots[i].exhausted = slots[i].with { c -> Bool in
-                        if Int(c.doc) < base { c.advance(UInt32(base)) }
-                        c.forEachRun(through: last) { docs, tfs, n in
+                slots[i].exhausted = slots[i].with { c -> Bool in
+                    if Int(c.doc) < base { c.advance(UInt32(base)) }
+                    c.forEachRun(through: last) { docs, tfs, n in
+                        if kernel {
                             above &+= loupe_accumulate_bm25_avx2(docs, tfs, n, lengths, bm25.weight, bm25.constant,
                                                                  bm25.perLength, base, acc, seen, limit)
+                            return
                         }
-                        return c.doc == PostingsCursor.noMore
-                    }
-                    return above
-                }
-                let exhausted = slots[i].with { c -> Bool in
-                    if Int(c.doc) < base { c.advance(UInt32(base)) }
-                    c.forEach(through: last) { d, tf in
-                        let off = Int(d) &- base
-                        let f = fixed(bm25.score(tf: tf, length: lengths[Int(d)]))
-                        acc[off] &+= f
-                        above &+= f > limit ? 1 : 0
-                        seen[off >> 6] |= 1 &<< UInt64(off & 63)
+                        // Without AVX2, or for a weight outside the kernel's exact range: the same sums.
+                        var runAbove = 0
+                        for j in 0..<n {
+                            let d = Int(docs[j]), off = d &- base
+                            let f = fixed(bm25.score(tf: tfs[j], length: lengths[d]))
+                            acc[off] &+= f
+                            runAbove &+= f > limit ? 1 : 0
+                            seen[off >> 6] |= 1 &<< UInt64(off & 63)
+                        }
+                        above &+= runAbove
                     }
                     return c.doc == PostingsCursor.noMore
                 }
-                slots[i].exhausted = exhausted
                 return above
             }
 

@@ -16,6 +16,8 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The query text is malformed; `position` is the 0-based character offset in the query.
     case invalidQuery(message: String, position: Int)
     case unknownField(String)
+    /// A query of a kind this library cannot run (a type conforming to `Query` outside it).
+    case unsupportedQuery(String)
     case io(path: String, reason: String)
     case unsupportedVersion(path: String, found: Int, expected: Int)
 
@@ -30,6 +32,7 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .invalidDocument(source, reason): return source.isEmpty ? "invalid document: \(reason)" : "\(source): \(reason)"
         case let .invalidQuery(message, position): return "invalid query at position \(position): \(message)"
         case let .unknownField(name): return "unknown field '\(name)'"
+        case let .unsupportedQuery(kind): return "queries of type \(kind) cannot be run: only Loupe's query kinds can"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .unsupportedVersion(path, found, expected): return "\(path) has format version \(found); this build reads version \(expected)"
         }

@@ -1,18 +1,19 @@
 import Foundation
 import XCTest
 @testable import Loupe
+import LoupeTestSupport
 
 /// Phrases inside boolean queries iterate in two phases: the clauses agree on a document
 /// from doc ids alone before any phrase reads positions there.
 final class TwoPhaseTests: XCTestCase {
-    private var directory: String!
+    private var tmp: TempDir!
     private var index: Index!
     /// Stored text by id, for brute force.
     private var bodies: [String: (title: String, body: String)] = [:]
 
     override func setUpWithError() throws {
-        directory = makeTempDirectory("twophase")
-        index = try Index.create(at: directory, schema: Schema.news(language: nil))
+        tmp = TempDir("loupe-twophase")
+        index = try Index.create(at: tmp.sub("index"), schema: Schema.news(language: nil))
         var docs: [Document] = []
         for i in 0..<300 {
             var body: String
@@ -32,7 +33,7 @@ final class TwoPhaseTests: XCTestCase {
 
     override func tearDownWithError() throws {
         index = nil
-        try? FileManager.default.removeItem(atPath: directory)
+        tmp = nil
     }
 
     /// Every phrase scorer in a scorer tree.

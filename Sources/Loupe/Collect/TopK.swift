@@ -1,7 +1,11 @@
 /// Keeps the best `k` hits seen so far in a binary min-heap: the root is the worst kept hit.
 /// Order: higher score first; equal scores by ascending (segment, doc), so results are
 /// deterministic. O(log k) per insertion; `threshold` is what a new hit must beat.
-struct TopK {
+///
+/// A class whose mutable state lives in memory it owns rather than in stored `var`s: the
+/// collectors call it once per competitive hit, and a stored `var` of a class costs a dynamic
+/// exclusivity check on every access (it showed in the profile of rare-term queries).
+final class TopK {
     struct Entry {
         var score: Double
         var segment: Int32
@@ -10,15 +14,28 @@ struct TopK {
         var key: Int64
     }
 
+    private struct State {
+        var count = 0
+        var capacity: Int
+        var heap: UnsafeMutablePointer<Entry>
+    }
+
     let k: Int
-    private(set) var heap: [Entry] = []
     /// For date sorting: compare by `key` first (descending), then score, then address.
     let byKey: Bool
+    private let state: UnsafeMutablePointer<State>
 
     init(k: Int, byKey: Bool = false) {
-        self.k = k
+        self.k = max(0, k)
         self.byKey = byKey
-        heap.reserveCapacity(min(k, 1 << 16))
+        let capacity = max(1, min(self.k, 1 << 16))
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(capacity: capacity, heap: .allocate(capacity: capacity)))
+    }
+
+    deinit {
+        state.pointee.heap.deallocate()
+        state.deallocate()
     }
 
     /// True when `a` ranks worse than `b`.
@@ -29,24 +46,32 @@ struct TopK {
         return a.doc > b.doc
     }
 
-    var isFull: Bool { heap.count >= k }
+    var count: Int { state.pointee.count }
+    var isFull: Bool { state.pointee.count >= k }
 
     /// Score a new hit must exceed to enter (relevance order, hits arrive in address order).
-    @inline(__always) var threshold: Double { isFull && k > 0 ? heap[0].score : -Double.infinity }
+    @inline(__always) var threshold: Double {
+        isFull && k > 0 ? state.pointee.heap[0].score : -Double.infinity
+    }
 
-    @inline(__always) mutating func insert(_ e: Entry) {
+    @inline(__always) func insert(_ e: Entry) {
         guard k > 0 else { return }
-        if heap.count < k {
-            heap.append(e)
-            var i = heap.count - 1
+        let n = state.pointee.count
+        if n < k {
+            if n == state.pointee.capacity { grow() }
+            let heap = state.pointee.heap
+            (heap + n).initialize(to: e)
+            state.pointee.count = n + 1
+            var i = n
             while i > 0 {
                 let p = (i - 1) / 2
                 if worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
             }
-        } else if worse(heap[0], e) {
+        } else {
+            let heap = state.pointee.heap
+            guard worse(heap[0], e) else { return }
             heap[0] = e
             var i = 0
-            let n = heap.count
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
@@ -58,6 +83,18 @@ struct TopK {
         }
     }
 
+    private func grow() {
+        let old = state.pointee
+        let capacity = min(k, old.capacity * 2)
+        let heap = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+        heap.moveInitialize(from: old.heap, count: old.count)
+        old.heap.deallocate()
+        state.pointee.heap = heap
+        state.pointee.capacity = capacity
+    }
+
     /// Best first.
-    func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
+    func sorted() -> [Entry] {
+        Array(UnsafeBufferPointer(start: state.pointee.heap, count: state.pointee.count)).sorted { worse($1, $0) }
+    }
 }

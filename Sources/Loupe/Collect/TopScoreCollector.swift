@@ -16,24 +16,28 @@ public final class TopScoreCollector: Collector, LeafCollector {
     public let k: Int
     /// Whether every match must be seen (so that counts are exact).
     public let exactCount: Bool
-    var top: TopK
-    private var segment: Int32 = 0
+    let top: TopK
+    /// The segment being collected, in memory of its own (see `TopK` on why not a stored `var`).
+    private let segment = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
     public init(k: Int, exactCount: Bool = false) {
         self.k = max(0, k)
         self.exactCount = exactCount
         top = TopK(k: self.k)
+        segment.initialize(to: 0)
     }
+
+    deinit { segment.deallocate() }
 
     public var scoreMode: ScoreMode { exactCount ? .complete : .topScores }
 
     public func leafCollector(for segment: SegmentContext) -> any LeafCollector {
-        self.segment = Int32(segment.ordinal)
+        self.segment.pointee = Int32(segment.ordinal)
         return self
     }
 
     @inline(__always) public func collect(_ doc: Int, score: Double) {
-        if score > top.threshold { top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(doc), key: 0)) }
+        if score > top.threshold { top.insert(TopK.Entry(score: score, segment: segment.pointee, doc: UInt32(doc), key: 0)) }
     }
 
     public var minCompetitiveScore: Double { top.threshold }
@@ -52,7 +56,7 @@ public final class TopSortedCollector: Collector, LeafCollector {
     public let k: Int
     /// `.newest` or `.oldest` (`.relevance` is ``TopScoreCollector``'s order).
     public let order: SortOrder
-    var top: TopK
+    let top: TopK
     private var segment: Int32 = 0
     private var dates = UnsafeBufferPointer<Int64>(start: nil, count: 0)
     private let sign: Int64

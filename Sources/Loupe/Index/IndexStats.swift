@@ -32,6 +32,7 @@ public struct IndexStats: Codable, Sendable {
     public var fields: [FieldStats]
     /// Bytes on disk by file kind (terms, post, pos, norms, dates, store, del, manifest).
     public var bytesByKind: [String: Int]
+    /// Bytes on disk of the whole snapshot (the sum of `bytesByKind`).
     public var totalBytes: Int
     /// Bytes of the search structures alone (everything but the document store).
     public var indexBytesWithoutStore: Int

@@ -23,6 +23,8 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidQuery(message: String, position: Int)
     /// A query or request names a field the schema does not index.
     case unknownField(String)
+    /// A query of a kind this library cannot run (a type conforming to `Query` outside it).
+    case unsupportedQuery(String)
     /// Reading or writing the file at `path` failed (missing, permissions, disk full ...);
     /// `reason` is the system's message.
     case io(path: String, reason: String)
@@ -41,6 +43,7 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .invalidDocument(source, reason): return source.isEmpty ? "invalid document: \(reason)" : "\(source): \(reason)"
         case let .invalidQuery(message, position): return "invalid query at position \(position): \(message)"
         case let .unknownField(name): return "unknown field '\(name)'"
+        case let .unsupportedQuery(kind): return "queries of type \(kind) cannot be run: only Loupe's query kinds can"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .unsupportedVersion(path, found, expected): return "\(path) has format version \(found); this build reads version \(expected)"
         }

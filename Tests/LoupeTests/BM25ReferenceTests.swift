@@ -90,6 +90,23 @@ final class BM25ReferenceTests: XCTestCase {
                 problems.append("pruned: total \(pruned.total) (lower bound: \(pruned.totalIsLowerBound)), reference \(ref.count)")
             }
 
+            // The collectors directly: an exact count (from the dictionaries where they know
+            // it), every match in index order, and top hits plus a count in one pass.
+            if q.after == nil && q.before == nil {
+                let count = try index.searcher.count(node, fields: q.fields)
+                if count != ref.count { problems.append("count: \(count), reference \(ref.count)") }
+                let set = DocSetCollector()
+                try index.searcher.search(node, fields: q.fields, collector: set)
+                let inIndexOrder = ref.sorted { $0.address < $1.address }
+                if set.ids != inIndexOrder.map(\.id) || set.addresses != inIndexOrder.map(\.address) {
+                    problems.append("DocSetCollector: \(set.ids.count) matches, reference \(ref.count)")
+                }
+                let top = TopScoreCollector(k: 10), counter = CountCollector()
+                let matched = try index.searcher.search(node, fields: q.fields, collector: MultiCollector([top, counter]))
+                if counter.count != ref.count || matched != ref.count { problems.append("MultiCollector: count \(counter.count), matched \(matched), reference \(ref.count)") }
+                if top.topDocuments.map(\.address) != exact.hits.map(\.address) { problems.append("MultiCollector: top-10 differs from the exact search") }
+            }
+
             let page2 = try index.search(request(q, offset: 10, exact: false))
             if let d = compareHits(page2.hits, ref, offset: 10, limit: 10) { problems.append("offset 10: \(d)") }
 

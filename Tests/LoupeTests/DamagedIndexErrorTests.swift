@@ -129,7 +129,7 @@ final class DamagedIndexErrorTests: XCTestCase {
             .indexExists(path: "/i"), .unknownLanguage("klingon"), .invalidSchema("no field is indexed"),
             .invalidDocument(source: "a.jsonl:3", reason: "the document has no \"id\""),
             .invalidQuery(message: "unbalanced quote", position: 4), .unknownField("author"),
-            .io(path: "/i/manifest", reason: "Permission denied"), .unsupportedVersion(path: "/i/manifest", found: 9, expected: 3),
+            .unsupportedQuery("MyQuery"), .io(path: "/i/manifest", reason: "Permission denied"), .unsupportedVersion(path: "/i/manifest", found: 9, expected: 3),
         ]
         for e in errors {
             let text = e.description

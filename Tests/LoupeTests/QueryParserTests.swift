@@ -1,12 +1,27 @@
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
 
+/// A parsed query compared by value (queries are existentials), written like the grammar's
+/// productions: `.term("a")`, `.boolean([must(...)])`.
+private struct QueryNode: Equatable, CustomStringConvertible {
+    let query: any Query
+    static func == (a: QueryNode, b: QueryNode) -> Bool { a.query.isEqual(to: b.query) }
+    var description: String { query.description }
+
+    static let matchAll = QueryNode(query: MatchAllQuery())
+    static func term(_ text: String, field: String?) -> QueryNode { QueryNode(query: TermQuery(text, field: field)) }
+    static func phrase(_ text: String, field: String?, slop: Int) -> QueryNode { QueryNode(query: PhraseQuery(text, field: field, slop: slop)) }
+    static func prefix(_ text: String, field: String?) -> QueryNode { QueryNode(query: PrefixQuery(text, field: field)) }
+    static func dateRange(from: Int64?, to: Int64?) -> QueryNode { QueryNode(query: DateRangeQuery(from: from, to: to)) }
+    static func boolean(_ clauses: [BooleanQuery.Clause]) -> QueryNode { QueryNode(query: BooleanQuery(clauses)) }
+}
+
 final class QueryParserTests: XCTestCase {
     private let fields: Set<String> = ["title", "body"]
 
     private func parse(_ text: String, _ op: DefaultOperator = .and, file: StaticString = #filePath, line: UInt = #line) -> QueryNode? {
         do {
-            return try QueryParser.parse(text, defaultOperator: op, knownFields: fields)
+            return QueryNode(query: try QueryParser.parse(text, defaultOperator: op, knownFields: fields))
         } catch {
             XCTFail("'\(text)' failed: \(error)", file: file, line: line)
             return nil
@@ -28,9 +43,9 @@ final class QueryParserTests: XCTestCase {
     }
 
     private func t(_ s: String, _ field: String? = nil) -> QueryNode { .term(s, field: field) }
-    private func must(_ n: QueryNode) -> QueryClause { QueryClause(.must, n) }
-    private func should(_ n: QueryNode) -> QueryClause { QueryClause(.should, n) }
-    private func not(_ n: QueryNode) -> QueryClause { QueryClause(.mustNot, n) }
+    private func must(_ n: QueryNode) -> BooleanQuery.Clause { BooleanQuery.Clause(.must, n.query) }
+    private func should(_ n: QueryNode) -> BooleanQuery.Clause { BooleanQuery.Clause(.should, n.query) }
+    private func not(_ n: QueryNode) -> BooleanQuery.Clause { BooleanQuery.Clause(.mustNot, n.query) }
     private func day(_ s: String) -> Int64 { ISODate.parse(s)! }
 
     // MARK: - Clauses
@@ -65,7 +80,8 @@ final class QueryParserTests: XCTestCase {
     func testUnicodeWordsPassThrough() {
         XCTAssertEqual(parse("Tiếng Việt"), .boolean([must(t("Tiếng")), must(t("Việt"))]))
         let nfd = "Vie\u{0302}\u{0323}t"  // "Việt" decomposed
-        guard case let .term(word, nil)? = parse(nfd) else { return XCTFail("expected a term") }
+        guard let term = parse(nfd)?.query as? TermQuery, term.field == nil else { return XCTFail("expected a term") }
+        let word = term.text
         XCTAssertEqual(Array(word.unicodeScalars), Array(nfd.unicodeScalars), "NFD text is not normalized by the parser")
         XCTAssertEqual(parse("東京 café"), .boolean([must(t("東京")), must(t("café"))]))
         XCTAssertEqual(parse("title:\"Hà Nội\""), .phrase("Hà Nội", field: "title", slop: 0))
@@ -146,7 +162,7 @@ final class QueryParserTests: XCTestCase {
 
     func testDateIsAlwaysKnownAndBehavesLikeAClause() throws {
         let range = QueryNode.dateRange(from: day("2025-01-01"), to: nil)
-        XCTAssertEqual(try QueryParser.parse("date:[2025-01-01 TO *]", knownFields: []), range)
+        XCTAssertEqual(QueryNode(query: try QueryParser.parse("date:[2025-01-01 TO *]", knownFields: [])), range)
         XCTAssertEqual(parse("x date:[2025-01-01 TO *]"), .boolean([must(t("x")), must(range)]))
         XCTAssertEqual(parse("x date:[2025-01-01 TO *]", .or), .boolean([should(t("x")), should(range)]))
         XCTAssertEqual(parse("x -date:[2025-01-01 TO *]"), .boolean([must(t("x")), not(range)]))
@@ -378,7 +394,7 @@ final class QueryParserTests: XCTestCase {
     func testDescriptionReparsesUnderOrDefault() throws {
         for q in ["a -b title:\"c d\"~2 e*", "a OR (b c)", "+x (y OR z) -w date:[2025-01-01 TO *]", "\\-x\\:y \\OR e-mail"] {
             let node = try QueryParser.parse(q, defaultOperator: .or, knownFields: fields)
-            XCTAssertEqual(try QueryParser.parse(node.description, defaultOperator: .or, knownFields: fields), node, q)
+            XCTAssertEqual(QueryNode(query: try QueryParser.parse(node.description, defaultOperator: .or, knownFields: fields)), QueryNode(query: node), q)
         }
     }
 }

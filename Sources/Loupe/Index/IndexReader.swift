@@ -83,22 +83,29 @@ public final class IndexReader: @unchecked Sendable {
         var total = 0
         for (s, seg) in segments.enumerated() {
             guard let info = seg.termInfo(field: field, term: term) else { continue }
-            guard let del = seg.deletions, del.deletedCount > 0 else { total += Int(info.docFreq); continue }
-            let key = LiveDfKey(segment: s, field: field, term: Array(term))
-            liveDfLock.lock()
-            let cached = liveDfCache[key]
-            liveDfLock.unlock()
-            if let cached { total += cached; continue }
-            let c = seg.cursor(info)
-            var live = 0
-            while c.next() != PostingsCursor.noMore { if !del.isDeleted(Int(c.doc)) { live += 1 } }
-            liveDfLock.lock()
-            if liveDfCache.count > 100_000 { liveDfCache.removeAll() }
-            liveDfCache[key] = live
-            liveDfLock.unlock()
-            total += live
+            total += liveDocFreq(segment: s, field: field, term: term, info: info)
         }
         return total
+    }
+
+    /// Live documents of segment `s` holding `term`, whose dictionary entry there is `info`:
+    /// its document frequency, less deleted documents (counted once per segment and term, then cached).
+    func liveDocFreq(segment s: Int, field: Int, term: UnsafeRawBufferPointer, info: TermInfo) -> Int {
+        let seg = segments[s]
+        guard let del = seg.deletions, del.deletedCount > 0 else { return Int(info.docFreq) }
+        let key = LiveDfKey(segment: s, field: field, term: Array(term))
+        liveDfLock.lock()
+        let cached = liveDfCache[key]
+        liveDfLock.unlock()
+        if let cached { return cached }
+        let c = seg.cursor(info)
+        var live = 0
+        while c.next() != PostingsCursor.noMore { if !del.isDeleted(Int(c.doc)) { live += 1 } }
+        liveDfLock.lock()
+        if liveDfCache.count > 100_000 { liveDfCache.removeAll() }
+        liveDfCache[key] = live
+        liveDfLock.unlock()
+        return live
     }
 
     /// The live document with external id `id`, if any.

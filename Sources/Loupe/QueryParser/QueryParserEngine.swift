@@ -33,8 +33,8 @@ struct QueryParserEngine {
 
     private var current: QueryToken? { p < tokens.count ? tokens[p] : nil }
 
-    mutating func parse() throws -> QueryNode {
-        if tokens.isEmpty { return .matchAll }
+    mutating func parse() throws -> any Query {
+        if tokens.isEmpty { return MatchAllQuery() }
         let node = try parseOr(field: nil)
         if let t = current {
             // parseOr only stops early at a ')'.
@@ -61,7 +61,7 @@ struct QueryParserEngine {
         }
     }
 
-    private mutating func parseOr(field: String?) throws -> QueryNode {
+    private mutating func parseOr(field: String?) throws -> any Query {
         var groups = [try parseAnd(field: field)]
         while let t = current, case .or = t.kind {
             p += 1
@@ -71,11 +71,11 @@ struct QueryParserEngine {
             groups.append(try parseAnd(field: field))
         }
         if groups.count == 1 { return Self.combine(groups[0]) }
-        return .boolean(groups.map { QueryClause(.should, Self.combine($0)) })
+        return BooleanQuery(groups.map { BooleanQuery.Clause(.should, Self.combine($0)) })
     }
 
-    private mutating func parseAnd(field: String?) throws -> [QueryClause] {
-        var clauses: [QueryClause] = []
+    private mutating func parseAnd(field: String?) throws -> [BooleanQuery.Clause] {
+        var clauses: [BooleanQuery.Clause] = []
         var explicitAnd = false
         loop: while let t = current {
             switch t.kind {
@@ -111,15 +111,15 @@ struct QueryParserEngine {
 
     /// The node for one andExpr: a lone must/should clause stands for itself; a purely negative
     /// list matches everything except the negations.
-    private static func combine(_ clauses: [QueryClause]) -> QueryNode {
-        if clauses.count == 1, clauses[0].occur != .mustNot { return clauses[0].node }
+    private static func combine(_ clauses: [BooleanQuery.Clause]) -> any Query {
+        if clauses.count == 1, clauses[0].occur != .mustNot { return clauses[0].query }
         if clauses.allSatisfy({ $0.occur == .mustNot }) {
-            return .boolean([QueryClause(.must, .matchAll)] + clauses)
+            return BooleanQuery([BooleanQuery.Clause(.must, MatchAllQuery())] + clauses)
         }
-        return .boolean(clauses)
+        return BooleanQuery(clauses)
     }
 
-    private mutating func parseUnary(field: String?) throws -> QueryClause {
+    private mutating func parseUnary(field: String?) throws -> BooleanQuery.Clause {
         let t = tokens[p]
         let occur: Occur
         let symbol: String
@@ -127,16 +127,16 @@ struct QueryParserEngine {
         case .plus: occur = .must; symbol = "+"
         case .minus: occur = .mustNot; symbol = "-"
         case .not: occur = .mustNot; symbol = "NOT"
-        default: return QueryClause(defaultOccur, try parsePrimary(field: field))
+        default: return BooleanQuery.Clause(defaultOccur, try parsePrimary(field: field))
         }
         p += 1
         guard Self.canStartPrimary(current) else {
             throw error("'\(symbol)' must be followed by a term", t.start)
         }
-        return QueryClause(occur, try parsePrimary(field: field))
+        return BooleanQuery.Clause(occur, try parsePrimary(field: field))
     }
 
-    private mutating func parsePrimary(field: String?) throws -> QueryNode {
+    private mutating func parsePrimary(field: String?) throws -> any Query {
         let t = tokens[p]
         switch t.kind {
         case .lparen:
@@ -163,7 +163,7 @@ struct QueryParserEngine {
             return try wordNode(text, stars: stars, field: field)
         case let .phrase(text, slop):
             p += 1
-            return .phrase(text, field: field, slop: slop)
+            return PhraseQuery(text, field: field, slop: slop)
         case let .field(name):
             return try parseField(name, outer: field)
         case .range:
@@ -173,8 +173,8 @@ struct QueryParserEngine {
         }
     }
 
-    private func wordNode(_ text: String, stars: [QueryToken.Star], field: String?) throws -> QueryNode {
-        guard let last = stars.last else { return .term(text, field: field) }
+    private func wordNode(_ text: String, stars: [QueryToken.Star], field: String?) throws -> any Query {
+        guard let last = stars.last else { return TermQuery(text, field: field) }
         let length = text.count
         if let misplaced = stars.first(where: { $0.index != length - 1 }) {
             throw error("'*' is only allowed at the end of a word (prefix search)", misplaced.position)
@@ -182,12 +182,12 @@ struct QueryParserEngine {
         if length == 1 {
             throw error("a lone '*' is not a query: a prefix search needs at least one character before '*'", last.position)
         }
-        return .prefix(String(text.dropLast()), field: field)
+        return PrefixQuery(String(text.dropLast()), field: field)
     }
 
     // MARK: - Fields
 
-    private mutating func parseField(_ name: String, outer: String?) throws -> QueryNode {
+    private mutating func parseField(_ name: String, outer: String?) throws -> any Query {
         let t = tokens[p]
         if let outer {
             throw error("fields cannot be nested: '\(name):' is inside '\(outer):(...)'", t.start)
@@ -210,7 +210,7 @@ struct QueryParserEngine {
         return try parsePrimary(field: name)
     }
 
-    private mutating func parseDateValue(_ value: QueryToken) throws -> QueryNode {
+    private mutating func parseDateValue(_ value: QueryToken) throws -> any Query {
         switch value.kind {
         case let .range(content, contentStart):
             p += 1
@@ -222,7 +222,7 @@ struct QueryParserEngine {
             guard let from = ISODate.parse(trimmed), let to = ISODate.parseRangeEnd(trimmed) else {
                 throw invalidDate(trimmed, value.start)
             }
-            return .dateRange(from: from, to: to)
+            return DateRangeQuery(from: from, to: to)
         default:
             throw error("'date:' takes a date or a range date:[from TO to], not a group", value.start)
         }
@@ -233,7 +233,7 @@ struct QueryParserEngine {
     }
 
     /// `[from TO to]`: bounds may contain spaces (`2025-01-01 10:00`); `*` is an open bound.
-    private func dateRange(_ content: [Character], contentStart: Int, token: QueryToken) throws -> QueryNode {
+    private func dateRange(_ content: [Character], contentStart: Int, token: QueryToken) throws -> any Query {
         var parts: [(text: String, position: Int)] = []
         var k = 0
         while k < content.count {
@@ -278,7 +278,7 @@ struct QueryParserEngine {
         if let from, let to, from > to {
             throw error("the range starts ('\(fromText)') after it ends ('\(toText)')", fromPosition)
         }
-        return .dateRange(from: from, to: to)
+        return DateRangeQuery(from: from, to: to)
     }
 }
 

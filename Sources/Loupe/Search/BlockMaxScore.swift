@@ -88,10 +88,11 @@ enum BlockMaxScore {
         return y >= 9.0e18 ? Int64.max : y > -9.0e18 ? Int64(y.rounded(.down)) : Int64.min
     }
 
-    /// Runs the query over one segment into `top`; returns the number of documents scored.
-    static func run(lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
-        if lists.count == 1 { return runSingle(lists[0], segment: segment, filter: filter, top: &top) }
-        return withExtendedLifetime(lists) { runWindows(lists, segment: segment, filter: filter, top: &top) }
+    /// Runs the query over one segment, feeding `collector` the documents that beat its
+    /// `minCompetitiveScore`; returns the number of documents scored.
+    static func run(lists: [List], filter: DocFilter, collector: any LeafCollector) -> Int {
+        if lists.count == 1 { return runSingle(lists[0], filter: filter, collector: collector) }
+        return withExtendedLifetime(lists) { runWindows(lists, filter: filter, collector: collector) }
     }
 
     /// A list's state in the window loop; no reference counting (the `List` objects outlive the run).
@@ -111,7 +112,7 @@ enum BlockMaxScore {
         @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
     }
 
-    private static func runWindows(_ lists: [List], segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+    private static func runWindows(_ lists: [List], filter: DocFilter, collector: any LeafCollector) -> Int {
         let n = lists.count
         let simd = BitPacking.simd
         let slots = UnsafeMutablePointer<Slot>.allocate(capacity: n)
@@ -129,7 +130,7 @@ enum BlockMaxScore {
                             density: Double(l.cursor.docFreq) / Double(max(filter.docCount, 1)))
         }
         var scored = 0
-        var threshold = top.threshold
+        var threshold = collector.minCompetitiveScore
         var windowMin = 0
         while windowMin < filter.docCount {
             // Where each list's next document can be (a lower bound, from skip data when the
@@ -293,8 +294,8 @@ enum BlockMaxScore {
                     guard s > limit else { return }
                     let score = real(s)
                     if score > threshold {
-                        top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(base + off), key: 0))
-                        threshold = top.threshold
+                        collector.collect(base + off, score: score)
+                        threshold = collector.minCompetitiveScore
                         limit = fixedFloor(threshold / slack)
                     }
                 }
@@ -323,8 +324,8 @@ enum BlockMaxScore {
                 scored += 1
                 let score = real(s)
                 if score > threshold {
-                    top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(d), key: 0))
-                    threshold = top.threshold
+                    collector.collect(d, score: score)
+                    threshold = collector.minCompetitiveScore
                     computeLimits()
                 }
             }
@@ -337,12 +338,12 @@ enum BlockMaxScore {
     /// the others are scored document by document straight from the decoded block. Scores are
     /// rounded to the same fixed point as `runWindows`, so a document matching one list scores
     /// the same whichever path its segment took.
-    static func runSingle(_ list: List, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
+    static func runSingle(_ list: List, filter: DocFilter, collector: any LeafCollector) -> Int {
         let c = list.cursor
         let bm25 = list.bm25
         let lengths = list.lengths
         var scored = 0
-        var threshold = top.threshold
+        var threshold = collector.minCompetitiveScore
         for b in 0..<c.blockCount {
             if list.bound(b) * slack <= threshold { continue }
             let n = c.load(block: b)
@@ -353,8 +354,8 @@ enum BlockMaxScore {
                 scored += 1
                 let s = real(fixed(bm25.score(tf: tfs[i], length: lengths[d])))
                 if s > threshold {
-                    top.insert(TopK.Entry(score: s, segment: segment, doc: docs[i], key: 0))
-                    threshold = top.threshold
+                    collector.collect(d, score: s)
+                    threshold = collector.minCompetitiveScore
                 }
             }
         }

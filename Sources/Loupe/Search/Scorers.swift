@@ -87,58 +87,6 @@ final class TermScorer: Scorer {
     override func prefetch(for target: UInt32) { cursor.prefetch(for: target) }
 }
 
-/// Every document of the segment (the positive side of a query made only of negations).
-final class AllDocsScorer: Scorer {
-    let count: UInt32
-    private var started = false
-    init(count: Int) { self.count = UInt32(count); super.init() }
-    override var cost: Int { Int(count) }
-    override func next() -> UInt32 {
-        if !started { started = true; doc = 0 } else { doc += 1 }
-        if doc >= count { doc = Scorer.noMore }
-        return doc
-    }
-    override func advance(_ target: UInt32) -> UInt32 {
-        started = true
-        doc = target < count ? target : Scorer.noMore
-        return doc
-    }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
-}
-
-/// Documents whose date lies in [from, to] (inclusive); scores 0, so it only filters.
-final class DateRangeScorer: Scorer {
-    let dates: UnsafeBufferPointer<Int64>
-    let from: Int64, to: Int64
-    private var started = false
-    init(dates: UnsafeBufferPointer<Int64>, from: Int64, to: Int64) {
-        self.dates = dates; self.from = from; self.to = to
-        super.init()
-    }
-    override var cost: Int { dates.count }
-    @inline(__always) private func scan(_ start: Int) -> UInt32 {
-        var d = start
-        while d < dates.count {
-            let v = dates[d]
-            if v != DatesFile.missing && v >= from && v <= to { return UInt32(d) }
-            d += 1
-        }
-        return Scorer.noMore
-    }
-    override func next() -> UInt32 {
-        let start = started ? Int(doc) + 1 : 0
-        started = true
-        doc = scan(start)
-        return doc
-    }
-    override func advance(_ target: UInt32) -> UInt32 {
-        started = true
-        doc = scan(Int(target))
-        return doc
-    }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
-}
-
 /// Sub-scorers as unmanaged references, so the per-document loops over them do no reference
 /// counting (the owning scorer's arrays keep them alive).
 struct UnownedScorers {

@@ -13,7 +13,7 @@ public struct SearchRequest: Sendable {
     /// The query in Loupe's query language (see the README).
     public var query: String
     /// A query built in code; used instead of `query` when set.
-    public var queryNode: QueryNode?
+    public var parsedQuery: (any Query)?
     public var limit: Int = 10
     public var offset: Int = 0
     public var sort: SortOrder = .relevance
@@ -41,9 +41,9 @@ public struct SearchRequest: Sendable {
         self.limit = limit
     }
 
-    public init(_ node: QueryNode, limit: Int = 10) {
+    public init(_ query: any Query, limit: Int = 10) {
         self.query = ""
-        self.queryNode = node
+        self.parsedQuery = query
         self.limit = limit
     }
 }

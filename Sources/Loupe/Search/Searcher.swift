@@ -1,8 +1,13 @@
 import Foundation
 
-/// Runs searches on one snapshot. Thread-safe: concurrent searches share the reader's mapped
-/// files; each search borrows an analyzer from a small pool (stemmers are not thread-safe).
+/// Runs searches on one snapshot (an ``IndexReader``).
+///
+/// Every search takes the same path: the query becomes a weight (terms analyzed and looked
+/// up once per segment, weighted with the snapshot's statistics), and each segment's bulk
+/// scorer feeds the collectors. Thread-safe: concurrent searches share the reader's mapped
+/// files; each borrows an analyzer from a small pool.
 public final class Searcher: @unchecked Sendable {
+    // @unchecked: `analyzerPool` is only touched under `poolLock`; everything else is immutable.
     public let reader: IndexReader
     private let poolLock = NSLock()
     private var analyzerPool: [Analyzer] = []
@@ -11,6 +16,8 @@ public final class Searcher: @unchecked Sendable {
         self.reader = reader
     }
 
+    /// Runs `body` with an analyzer of the index's language (stemmers are not thread-safe, so
+    /// each concurrent search borrows its own).
     func withAnalyzer<R>(_ body: (Analyzer) throws -> R) throws -> R {
         poolLock.lock()
         let a = analyzerPool.popLast()
@@ -21,122 +28,120 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// Parses `text` with this index's fields.
-    public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> QueryNode {
+    public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> any Query {
         try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames)
     }
 
+    /// Feeds `collector` every match of `query` (segments in order, documents ascending).
+    /// `fields` are searched by clauses without `field:` (nil: the schema's default fields).
+    ///
+    /// Returns the number of matches counted: exact, unless the collector's score mode is
+    /// `.topScores`, where documents that could not compete may go uncounted.
+    @discardableResult
+    public func search(_ query: any Query, fields: [String]? = nil, collector: any Collector) throws -> Int {
+        try withAnalyzer { analyzer in
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).weight(query)
+            return try collect(weight, into: collector, after: nil, before: nil)
+        }
+    }
+
+    /// The exact number of live documents matching `query`. Segments without deletions take
+    /// it from the dictionary where the query allows (a single term, everything), without
+    /// iterating postings.
+    public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
+        try withAnalyzer { analyzer in
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).weight(query)
+            let counter = CountCollector()
+            for (s, seg) in reader.segments.enumerated() {
+                let context = SegmentContext(ordinal: s, segment: seg)
+                if seg.deletedBits == nil, let n = weight.count(context) { counter.add(n); continue }
+                _ = weight.bulkScorer(context, mode: .completeNoScores)?
+                    .score(into: counter, accept: DocFilter(segment: seg, after: nil, before: nil), mode: .completeNoScores)
+            }
+            return counter.count
+        }
+    }
+
+    /// The one collection loop: each segment's bulk scorer into the collector's leaf.
+    func collect(_ weight: Weight, into collector: any Collector, after: Int64?, before: Int64?) throws -> Int {
+        let mode = collector.scoreMode
+        var matched = 0
+        for (s, seg) in reader.segments.enumerated() {
+            let context = SegmentContext(ordinal: s, segment: seg)
+            let leaf = try collector.leafCollector(for: context)
+            guard let bulk = weight.bulkScorer(context, mode: mode) else { continue }
+            matched += bulk.score(into: leaf, accept: DocFilter(segment: seg, after: after, before: before), mode: mode)
+        }
+        return matched
+    }
+
+    /// The exact match count from the segments' dictionaries, when every segment can give it
+    /// (no deletions, no date filter, a query that knows its count); nil otherwise.
+    private func dictionaryCount(_ weight: Weight) -> Int? {
+        var total = 0
+        for (s, seg) in reader.segments.enumerated() {
+            guard seg.deletedBits == nil, let n = weight.count(SegmentContext(ordinal: s, segment: seg)) else { return nil }
+            total += n
+        }
+        return total
+    }
+
+    /// Runs a ``SearchRequest``: the top hits in the requested order, with the stored
+    /// documents, snippets and explanations it asks for.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let node = try request.queryNode ?? parse(request.query, defaultOperator: request.defaultOperator)
+        let query = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
         return try withAnalyzer { analyzer in
-            var planner = try QueryPlanner(reader: reader, analyzer: analyzer, fields: request.fields)
-            let plan = try planner.plan(node)
+            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields)
+            let weight = try context.weight(query)
             let k = max(0, request.offset) + max(0, request.limit)
-            let after = request.after, before = request.before
-            var top = TopK(k: k, byKey: request.sort != .relevance)
-            var total = 0
+            let filtered = request.after != nil || request.before != nil
+            // An exact count the dictionaries already hold lets the top hits be pruned.
+            let knownTotal = request.exactCount && !filtered ? dictionaryCount(weight) : nil
+            let top: [ScoredDocument]
             var lowerBound = false
-            if request.sort == .relevance, !request.exactCount, let leaves = plan.disjunctiveLeaves {
-                lowerBound = true
-                for (s, seg) in reader.segments.enumerated() {
-                    let lists: [BlockMaxScore.List] = leaves.compactMap { leaf in
-                        guard let info = leaf.term.withUnsafeBytes({ seg.termInfo(field: leaf.field, term: $0) }) else { return nil }
-                        return BlockMaxScore.List(cursor: seg.cursor(info), bm25: leaf.bm25, lengths: seg.norms[leaf.field].baseAddress!)
-                    }
-                    if lists.isEmpty { continue }
-                    total += BlockMaxScore.run(lists: lists, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
-                }
-                // Every document was scored when the heap never filled: the count is exact.
-                if !top.isFull { lowerBound = false }
-            } else if request.sort == .relevance && !request.exactCount {
-                // Block-max pruning over any scorer tree: windows whose bound cannot beat
-                // the k-th best score are skipped without decoding positions or scoring.
-                lowerBound = true
-                for (s, seg) in reader.segments.enumerated() {
-                    guard let scorer = plan.scorer(segment: seg) else { continue }
-                    total += Searcher.collectPruned(scorer, segment: Int32(s), filter: DocFilter(segment: seg, after: after, before: before), top: &top)
-                }
-                if !top.isFull { lowerBound = false }
+            var total: Int
+            if request.sort == .relevance {
+                let collector = TopScoreCollector(k: k, exactCount: request.exactCount && knownTotal == nil)
+                total = try collect(weight, into: collector, after: request.after, before: request.before)
+                // Pruning starts only once `k` hits are kept: before that, every match was counted.
+                lowerBound = collector.scoreMode == .topScores && collector.isFull
+                top = collector.topDocuments
             } else {
-                let sign: Int64 = request.sort == .oldest ? -1 : 1
-                for (s, seg) in reader.segments.enumerated() {
-                    guard let scorer = plan.scorer(segment: seg) else { continue }
-                    let dates = seg.dates
-                    let filter = DocFilter(segment: seg, after: after, before: before)
-                    while scorer.next() != Scorer.noMore {
-                        let d = Int(scorer.doc)
-                        guard filter.passes(d) else { continue }
-                        let date = dates[d]
-                        total += 1
-                        let key: Int64 = request.sort == .relevance ? 0 : (date == DatesFile.missing ? Int64.min : sign &* date)
-                        if top.byKey || !top.isFull {
-                            top.insert(TopK.Entry(score: scorer.score(), segment: Int32(s), doc: scorer.doc, key: key))
-                        } else {
-                            let score = scorer.score()
-                            if score > top.threshold { top.insert(TopK.Entry(score: score, segment: Int32(s), doc: scorer.doc, key: key)) }
-                        }
-                    }
-                }
+                let collector = TopSortedCollector(k: k, order: request.sort)
+                total = try collect(weight, into: collector, after: request.after, before: request.before)
+                top = collector.topDocuments
             }
-            let ranked = top.sorted().dropFirst(max(0, request.offset))
+            if let knownTotal { total = knownTotal; lowerBound = false }
+            let ranked = top.dropFirst(max(0, request.offset))
+            let highlight = request.snippetField != nil && !ranked.isEmpty ? weight.highlightTerms : []
             var hits: [SearchHit] = []
             hits.reserveCapacity(ranked.count)
-            for e in ranked {
-                let address = IndexReader.DocAddress(segment: Int(e.segment), doc: Int(e.doc))
-                let needsDocument = request.loadDocuments || request.snippetField != nil
-                let doc = needsDocument ? try reader.storedDocument(address) : nil
-                var hit = SearchHit(id: reader.segments[address.segment].externalId(address.doc), score: e.score, address: address,
-                                    document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
-                if let field = request.snippetField, let text = doc?.fields[field] {
-                    hit.snippet = Snippet.make(text: text, sequences: planner.highlightSequences, analyzer: analyzer, length: request.snippetLength)
-                }
-                if request.explain {
-                    hit.explanation = Explanation.make(plan: plan, reader: reader, address: address)
-                }
-                hits.append(hit)
+            for scored in ranked {
+                hits.append(try hit(scored, weight: weight, highlight: highlight, request: request, analyzer: analyzer))
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             return SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
         }
     }
 
-    /// Relevance top-k over one segment with block-max pruning; returns the documents scored.
-    /// Until the heap is full nothing can be pruned, so bounds are not computed (a query with
-    /// few matches never pays for them).
-    static func collectPruned(_ scorer: Scorer, segment: Int32, filter: DocFilter, top: inout TopK) -> Int {
-        var scored = 0
-        var target: UInt32 = 0
-        while true {
-            let threshold = top.threshold
-            let bounded = top.isFull
-            var upTo = Scorer.noMore - 2
-            if bounded {
-                var bound: Double
-                (bound, upTo) = scorer.shallowBound(target)
-                if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
-                if bound * BlockMaxScore.slack <= threshold {
-                    if upTo >= Scorer.noMore - 2 { break }
-                    target = upTo + 1
-                    continue
-                }
-            }
-            var d = scorer.advance(target)
-            while d <= upTo {
-                if filter.passes(Int(d)) {
-                    scored += 1
-                    let s = scorer.score()
-                    if s > top.threshold {
-                        top.insert(TopK.Entry(score: s, segment: segment, doc: d, key: 0))
-                        if top.isFull { scorer.minCompetitiveScore = top.threshold }
-                    }
-                }
-                d = scorer.next()
-                if !bounded && top.isFull { break } // the heap just filled: bounds can prune from here
-            }
-            if d == Scorer.noMore { break }
-            target = d
+    /// One result, with what the request asks to attach.
+    private func hit(_ scored: ScoredDocument, weight: Weight, highlight: [[String]], request: SearchRequest,
+                     analyzer: Analyzer) throws -> SearchHit {
+        let address = scored.address
+        let segment = reader.segments[address.segment]
+        let needsDocument = request.loadDocuments || request.snippetField != nil
+        let doc = needsDocument ? try reader.storedDocument(address) : nil
+        var hit = SearchHit(id: segment.externalId(address.doc), score: scored.score, address: address,
+                            document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
+        if let field = request.snippetField, let text = doc?.fields[field] {
+            hit.snippet = Snippet.make(text: text, sequences: highlight, analyzer: analyzer, length: request.snippetLength)
         }
-        return scored
+        if request.explain {
+            let entries = weight.explain(SegmentContext(ordinal: address.segment, segment: segment), doc: UInt32(address.doc)) ?? []
+            hit.explanation = Explanation(score: entries.reduce(0) { $0 + $1.score }, entries: entries, docCount: reader.liveDocCount)
+        }
+        return hit
     }
 
     /// Convenience: the top `limit` hits of `query`.

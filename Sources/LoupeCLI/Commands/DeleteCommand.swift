@@ -45,12 +45,10 @@ struct DeleteCommand: ParsableCommand {
         var targets: [String] = []
         var missing: [String] = []
         if let query {
-            var r = SearchRequest(query: query, limit: max(1, index.reader.liveDocCount))
-            r.exactCount = true
-            r.loadDocuments = false
-            r.snippetField = nil
-            r.defaultOperator = any ? .or : .and
-            targets = try index.search(r).hits.map(\.id)
+            let parsed = try index.searcher.parse(query, defaultOperator: any ? .or : .and)
+            let matches = DocSetCollector()
+            try index.searcher.search(parsed, collector: matches)
+            targets = matches.ids
         } else {
             var seen = Set<String>()
             for id in ids where seen.insert(id).inserted {

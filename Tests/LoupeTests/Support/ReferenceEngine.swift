@@ -4,7 +4,7 @@ import XCTest
 
 // A brute-force search engine used as the oracle of the search-correctness tests: it keeps its
 // own model of the live documents, re-analyzes every one of them with `Analyzer`, and scores
-// a parsed `QueryNode` directly with the BM25 formula (no postings, no skipping, no pruning).
+// a parsed `Query` tree directly with the BM25 formula (no postings, no skipping, no pruning).
 // Anything the real engine gets wrong in postings, phrase matching, boolean scorers, block-max
 // WAND, deletions, merges or statistics shows up as a disagreement with this file.
 
@@ -307,40 +307,40 @@ final class ReferenceEngine {
     }
 
     /// The score of `node` on `doc`, or nil when it does not match.
-    func score(_ node: QueryNode, _ doc: RefDoc) -> Double? {
+    func score(_ node: any Query, _ doc: RefDoc) -> Double? {
         switch node {
-        case let .term(text, field):
-            let tokens = analyzer.analyze(text)
+        case let q as TermQuery:
+            let tokens = analyzer.analyze(q.text)
             if tokens.isEmpty { return nil }
-            if tokens.count > 1 { return phraseScore(tokens, field: field, slop: 0, doc: doc) }
-            return termScore(tokens[0].term, field: field, doc: doc)
-        case let .phrase(text, field, slop):
-            let tokens = analyzer.analyze(text)
+            if tokens.count > 1 { return phraseScore(tokens, field: q.field, slop: 0, doc: doc) }
+            return termScore(tokens[0].term, field: q.field, doc: doc)
+        case let q as PhraseQuery:
+            let tokens = analyzer.analyze(q.text)
             if tokens.isEmpty { return nil }
-            if tokens.count == 1 { return termScore(tokens[0].term, field: field, doc: doc) }
-            return phraseScore(tokens, field: field, slop: max(0, slop), doc: doc)
-        case let .prefix(text, field):
-            let folded = Analyzer.normalizeTerm(text)
+            if tokens.count == 1 { return termScore(tokens[0].term, field: q.field, doc: doc) }
+            return phraseScore(tokens, field: q.field, slop: max(0, q.slop), doc: doc)
+        case let q as PrefixQuery:
+            let folded = Analyzer.normalizeTerm(q.prefix)
             if folded.isEmpty { return nil }
             var score: Double?
-            for f in fields(field) {
+            for f in fields(q.field) {
                 for t in expansions(folded, field: f) {
                     guard let ps = doc.fields[f].positions[t] else { continue }
                     score = (score ?? 0) + bm25(field: f, tf: ps.count, dl: doc.fields[f].length, idf: idf(df[f][t]!))
                 }
             }
             return score
-        case let .dateRange(from, to):
-            guard let d = doc.date, d >= (from ?? Int64.min), d <= (to ?? Int64.max) else { return nil }
+        case let q as DateRangeQuery:
+            guard let d = doc.date, d >= (q.from ?? Int64.min), d <= (q.to ?? Int64.max) else { return nil }
             return 0
-        case .matchAll:
+        case is MatchAllQuery:
             return 0
-        case let .boolean(clauses):
+        case let q as BooleanQuery:
             var total = 0.0
             var anyPositive = false
             var hasMust = false
-            for c in clauses {
-                let s = score(c.node, doc)
+            for c in q.clauses {
+                let s = score(c.query, doc)
                 switch c.occur {
                 case .must:
                     hasMust = true
@@ -353,11 +353,13 @@ final class ReferenceEngine {
                 }
             }
             return hasMust || anyPositive ? total : nil
+        default:
+            preconditionFailure("the reference engine does not know \(type(of: node))")
         }
     }
 
     /// All matching documents in result order.
-    func search(_ node: QueryNode, after: Int64? = nil, before: Int64? = nil, sort: Loupe.SortOrder = .relevance) -> [RefHit] {
+    func search(_ node: any Query, after: Int64? = nil, before: Int64? = nil, sort: Loupe.SortOrder = .relevance) -> [RefHit] {
         var hits: [RefHit] = []
         for d in docs {
             if after != nil || before != nil {

@@ -1,0 +1,127 @@
+/// A boolean combination of clauses: every `must` clause matches, no `mustNot` clause does,
+/// and, without `must` clauses, at least one `should` clause does. The score is the sum of
+/// the matching `must` and `should` clauses' scores.
+public struct BooleanQuery: Query, Equatable {
+    /// One clause: a query and how it takes part.
+    public struct Clause: Equatable, Sendable {
+        public var occur: Occur
+        public var query: any Query
+
+        public init(_ occur: Occur, _ query: any Query) {
+            self.occur = occur
+            self.query = query
+        }
+
+        public static func == (a: Clause, b: Clause) -> Bool { a.occur == b.occur && a.query.isEqual(to: b.query) }
+    }
+
+    public var clauses: [Clause]
+
+    public init(_ clauses: [Clause]) { self.clauses = clauses }
+
+    /// Clauses are written `+x` (must), `x` (should) and `-x` (mustNot); nested booleans are
+    /// parenthesized.
+    public var description: String { render(nested: false) }
+
+    private func render(nested: Bool) -> String {
+        let inner = clauses.map { clause -> String in
+            let sign: String
+            switch clause.occur {
+            case .must: sign = "+"
+            case .should: sign = ""
+            case .mustNot: sign = "-"
+            }
+            if let b = clause.query as? BooleanQuery { return sign + b.render(nested: true) }
+            return sign + clause.query.description
+        }.joined(separator: " ")
+        return nested ? "(" + inner + ")" : inner
+    }
+}
+
+extension BooleanQuery: WeightBuilding {
+    func weight(_ context: WeightContext) throws -> Weight {
+        var must: [Weight] = [], should: [Weight] = [], mustNot: [Weight] = [], positive: [Weight] = []
+        for c in clauses {
+            let w = try context.weight(c.query)
+            switch c.occur {
+            case .must: must.append(w); positive.append(w)
+            case .should: should.append(w); positive.append(w)
+            case .mustNot: mustNot.append(w)
+            }
+        }
+        return BooleanWeight(must: must, should: should, mustNot: mustNot, highlightTerms: positive.flatMap(\.highlightTerms))
+    }
+}
+
+final class BooleanWeight: Weight {
+    let must: [Weight], should: [Weight], mustNot: [Weight]
+    /// The `must` and `should` clauses' terms, in query order (what a matching document can show).
+    let highlightTerms: [[String]]
+
+    init(must: [Weight], should: [Weight], mustNot: [Weight], highlightTerms: [[String]]) {
+        self.must = must; self.should = should; self.mustNot = mustNot
+        self.highlightTerms = highlightTerms
+    }
+
+    var termDisjunction: [WeightedTerm]? {
+        if must.isEmpty && mustNot.isEmpty && !should.isEmpty {
+            var out: [WeightedTerm] = []
+            for s in should {
+                guard let l = s.termDisjunction else { return nil }
+                out += l
+            }
+            return out
+        }
+        if must.count == 1 && should.isEmpty && mustNot.isEmpty { return must[0].termDisjunction }
+        return nil
+    }
+
+    func scorer(_ segment: SegmentContext) -> Scorer? {
+        var required: [Scorer] = []
+        for m in must {
+            guard let s = m.scorer(segment) else { return nil }
+            required.append(s)
+        }
+        let optional = should.compactMap { $0.scorer(segment) }
+        var positive: Scorer
+        if required.isEmpty {
+            if optional.isEmpty { return nil }
+            positive = optional.count == 1 ? optional[0] : DisjunctionScorer(optional)
+        } else {
+            positive = required.count == 1 ? required[0] : ConjunctionScorer(required, docCount: segment.segment.docCount)
+            if !optional.isEmpty {
+                positive = OptionalScorer(required: positive, optional: optional.count == 1 ? optional[0] : DisjunctionScorer(optional))
+            }
+        }
+        let excluded = mustNot.compactMap { $0.scorer(segment) }
+        if !excluded.isEmpty {
+            positive = ExclusionScorer(required: positive, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
+        }
+        return positive
+    }
+
+    /// Mirrors the scorers: every must matches, no mustNot does, and without musts at least
+    /// one should; only then do the matched clauses' entries count.
+    func explain(_ segment: SegmentContext, doc: UInt32) -> [Explanation.Entry]? {
+        var entries: [Explanation.Entry] = []
+        for m in must {
+            guard let e = m.explain(segment, doc: doc) else { return nil }
+            entries += e
+        }
+        for n in mustNot where n.explain(segment, doc: doc) != nil { return nil }
+        var anyShould = false
+        for s in should {
+            if let e = s.explain(segment, doc: doc) { entries += e; anyShould = true }
+        }
+        guard !must.isEmpty || anyShould else { return nil }
+        return entries
+    }
+
+    /// A lone required clause counts as itself; a query of only negations, or of nothing,
+    /// matches nothing.
+    func count(_ segment: SegmentContext) -> Int? {
+        if must.count == 1 && should.isEmpty && mustNot.isEmpty { return must[0].count(segment) }
+        if must.isEmpty && should.isEmpty { return 0 }
+        return nil
+    }
+}

@@ -1,0 +1,87 @@
+/// Scores a whole segment into a leaf collector (Lucene's `BulkScorer`): the one place where
+/// matches meet collectors, so a scorer's loop and a collector's work stay independent.
+protocol BulkScorer {
+    /// Feeds `collector` the segment's matches that pass `accept`. Returns the matches
+    /// counted: all of them, unless `mode` is `.topScores`, where a match proven unable to
+    /// beat the collector's `minCompetitiveScore` may be skipped without being counted.
+    func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int
+}
+
+/// Drives any scorer tree. Under `.topScores`, once the collector has a finite
+/// `minCompetitiveScore`, windows whose block-max bound cannot beat it are skipped without
+/// decoding positions or scoring, and the bound is handed to the scorers (see
+/// `Scorer.minCompetitiveScore`). Until then nothing can be pruned, so bounds are not computed
+/// (a query with few matches never pays for them).
+struct ScorerBulkScorer: BulkScorer {
+    let scorer: Scorer
+
+    func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int {
+        mode == .topScores ? scorePruned(into: collector, accept: accept) : scoreAll(into: collector, accept: accept, scores: mode.needsScores)
+    }
+
+    private func scoreAll(into collector: any LeafCollector, accept: DocFilter, scores: Bool) -> Int {
+        var matched = 0
+        while scorer.next() != Scorer.noMore {
+            let d = Int(scorer.doc)
+            guard accept.passes(d) else { continue }
+            matched += 1
+            collector.collect(d, score: scores ? scorer.score() : 0)
+        }
+        return matched
+    }
+
+    private func scorePruned(into collector: any LeafCollector, accept: DocFilter) -> Int {
+        var scored = 0
+        var target: UInt32 = 0
+        while true {
+            let threshold = collector.minCompetitiveScore
+            let bounded = threshold > -.infinity
+            var upTo = Scorer.noMore - 2
+            if bounded {
+                var bound: Double
+                (bound, upTo) = scorer.shallowBound(target)
+                if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
+                if bound * BlockMaxScore.slack <= threshold {
+                    if upTo >= Scorer.noMore - 2 { break }
+                    target = upTo + 1
+                    continue
+                }
+            }
+            var d = scorer.advance(target)
+            while d <= upTo {
+                if accept.passes(Int(d)) {
+                    scored += 1
+                    let s = scorer.score()
+                    if s > collector.minCompetitiveScore {
+                        collector.collect(Int(d), score: s)
+                        let t = collector.minCompetitiveScore
+                        if t > -.infinity { scorer.minCompetitiveScore = t }
+                    }
+                }
+                d = scorer.next()
+                // The collector just started pruning: bounds can skip from here.
+                if !bounded && collector.minCompetitiveScore > -.infinity { break }
+            }
+            if d == Scorer.noMore { break }
+            target = d
+        }
+        return scored
+    }
+}
+
+/// A pure disjunction of term lists under `.topScores`: block-max MaxScore (`BlockMaxScore`).
+struct MaxScoreBulkScorer: BulkScorer {
+    let lists: [BlockMaxScore.List]
+
+    /// Nil when none of the terms is in the segment.
+    init?(terms: [WeightedTerm], segment: SegmentContext) {
+        lists = terms.compactMap { t in
+            t.states.cursor(segment).map { BlockMaxScore.List(cursor: $0, bm25: t.bm25, lengths: segment.lengths(t.field)) }
+        }
+        if lists.isEmpty { return nil }
+    }
+
+    func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int {
+        BlockMaxScore.run(lists: lists, filter: accept, collector: collector)
+    }
+}

@@ -57,20 +57,29 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What the test targets share: the seeded RNG, temporary directories, the random
+        // corpus and small fixed indexes (in the manner of swift-collections'
+        // `_CollectionsTestSupport`). Public API of Loupe only, so it builds in any configuration.
+        .target(
+            name: "LoupeTestSupport",
+            dependencies: ["Loupe"],
+            path: "Tests/LoupeTestSupport"
+        ),
         .testTarget(
             name: "LoupeTests",
-            dependencies: ["Loupe", "CLoupeSupport"],
+            dependencies: ["Loupe", "LoupeTestSupport", "CLoupeSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "LoupeCLITests",
-            dependencies: ["Loupe"]
+            dependencies: ["Loupe", "LoupeTestSupport"]
         ),
         .testTarget(
             name: "LoupeHTTPTests",
             dependencies: [
                 "Loupe",
                 "LoupeHTTP",
+                "LoupeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

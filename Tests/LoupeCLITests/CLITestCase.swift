@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Loupe
+import LoupeTestSupport
 
 /// Runs the built `loupe` binary. Build it first (`swift build`; `make test` does).
 /// Looked up in $LOUPE_BIN, next to the test bundle, then in .build/debug of this package.
@@ -29,19 +30,20 @@ struct RunResult {
 }
 
 class CLITestCase: XCTestCase {
-    var tmp: URL!
+    private var scratch: TempDir?
+    /// This test's working directory (removed after the test).
+    var tmp: URL! { scratch?.url }
     var indexPath: String { tmp.appendingPathComponent("idx").path }
 
     override func setUpWithError() throws {
         guard LoupeBinary.path != nil else {
             throw XCTSkip("the loupe binary is not built: run `swift build` (or `make test`) first")
         }
-        tmp = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        scratch = TempDir("loupe-cli")
     }
 
     override func tearDownWithError() throws {
-        if let tmp { try? FileManager.default.removeItem(at: tmp) }
+        scratch = nil
     }
 
     /// Runs `loupe ARGS` with `--index` pointing at this test's index (unless `index: false`).
@@ -116,8 +118,7 @@ class CLITestCase: XCTestCase {
     }
 
     func json(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let v = try JSONSerialization.jsonObject(with: Data(text.utf8))
-        return try XCTUnwrap(v as? [String: Any], "not a JSON object: \(text)", file: file, line: line)
+        try jsonObject(Data(text.utf8), file: file, line: line)
     }
 
     func documentCount() throws -> Int {
@@ -127,15 +128,7 @@ class CLITestCase: XCTestCase {
 
     /// Every file of the index and its bytes (the lock file excluded).
     func snapshot() throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let fm = FileManager.default
-        for name in try fm.subpathsOfDirectory(atPath: indexPath) where name != "write.lock" {
-            var isDir: ObjCBool = false
-            let path = indexPath + "/" + name
-            guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
-            out[name] = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        return out
+        try DirTools.snapshot(indexPath, excluding: ["write.lock"])
     }
 
     var sampleJSONL: String { LoupeBinary.packageRoot.appendingPathComponent("samples/reuters-sample.jsonl").path }

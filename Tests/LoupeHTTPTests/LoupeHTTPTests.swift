@@ -3,37 +3,37 @@ import Hummingbird
 import HummingbirdTesting
 import Loupe
 import LoupeHTTP
+import LoupeTestSupport
 import XCTest
 
 /// Starts the service on a loopback port (Hummingbird's `.live` test server, or `.ahc` where
 /// requests must run concurrently) over a temporary index seeded with a few documents.
 final class LoupeHTTPTests: XCTestCase {
-    var dir = ""
+    var tmp: TempDir!
+    var dir: String { tmp.sub("index") }
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "loupe-http-\(UUID().uuidString)"
-        try Index.create(at: dir, schema: .news())
-        let w = try IndexWriter.open(directory: dir)
-        try w.add(Document(id: "a1", fields: [
-            "title": "Oil prices rise",
-            "body": "Crude oil prices rose sharply on Monday after producers agreed to cut output.",
-            "url": "https://example.com/a1",
-        ], date: ISODate.parse("2025-01-10")))
-        try w.add(Document(id: "a2", fields: [
-            "title": "The war legacy",
-            "body": "Historians argue the war legacy still shapes politics <script>alert(1)</script> & more.",
-        ], date: ISODate.parse("2025-02-15T08:30:00Z")))
-        try w.add(Document(id: "a3", fields: [
-            "title": "Tanker <b>aground</b> & oil spill",
-            "body": "An oil tanker ran aground near the coast, spilling crude oil into the bay.",
-        ], date: ISODate.parse("2025-03-01")))
-        try w.add(Document(id: "a4", fields: ["title": "Undated note", "body": "A note about markets without a date."]))
-        try w.commit()
-        w.close()
+        tmp = TempDir("loupe-http")
+        try TestIndex.build(at: dir, documents: [
+            Document(id: "a1", fields: [
+                "title": "Oil prices rise",
+                "body": "Crude oil prices rose sharply on Monday after producers agreed to cut output.",
+                "url": "https://example.com/a1",
+            ], date: ISODate.parse("2025-01-10")),
+            Document(id: "a2", fields: [
+                "title": "The war legacy",
+                "body": "Historians argue the war legacy still shapes politics <script>alert(1)</script> & more.",
+            ], date: ISODate.parse("2025-02-15T08:30:00Z")),
+            Document(id: "a3", fields: [
+                "title": "Tanker <b>aground</b> & oil spill",
+                "body": "An oil tanker ran aground near the coast, spilling crude oil into the bay.",
+            ], date: ISODate.parse("2025-03-01")),
+            Document(id: "a4", fields: ["title": "Undated note", "body": "A note about markets without a date."]),
+        ])
     }
 
     override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
+        tmp = nil
     }
 
     // MARK: Helpers
@@ -50,8 +50,7 @@ final class LoupeHTTPTests: XCTestCase {
 
     static func json(_ r: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         XCTAssertEqual(r.headers[.contentType], "application/json; charset=utf-8", file: file, line: line)
-        let data = Data(String(buffer: r.body).utf8)
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], file: file, line: line)
+        return try jsonObject(Data(String(buffer: r.body).utf8), file: file, line: line)
     }
 
     /// Asserts the JSON error shape and status.

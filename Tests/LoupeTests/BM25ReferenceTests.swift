@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Randomized differential tests: every query class is run against a multi-segment index (with
 /// merges, deletions and updates) and against `ReferenceEngine`, a brute-force BM25 engine.
@@ -8,35 +9,27 @@ import XCTest
 /// with exact counting and with block-max WAND pruning.
 final class BM25ReferenceTests: XCTestCase {
     static let seed: UInt64 = 0x10_0E_BE
-    static var directory: String!
-    static var index: Index!
-    static var reference: ReferenceEngine!
-    static var vocab: Vocabulary!
+    static var corpus: ReferenceCorpus!
     static var setupProblems: [String] = []
 
     override class func setUp() {
         super.setUp()
-        directory = makeTempDirectory("bm25ref")
-        var builder = CorpusBuilder(seed: seed)
         do {
-            reference = try builder.build(directory: directory, commits: 6, perCommit: 550)
-            index = try Index.open(at: directory)
-            setupProblems = try reference.prepare(reader: index.reader)
+            corpus = try ReferenceCorpus(seed: seed, commits: 6, perCommit: 550)
+            setupProblems = corpus.problems
         } catch {
             setupProblems = ["building the corpus failed: \(error)"]
         }
-        vocab = builder.vocab
     }
 
     override class func tearDown() {
-        index = nil
-        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        corpus = nil
         super.tearDown()
     }
 
-    var index: Index { Self.index }
-    var reference: ReferenceEngine { Self.reference }
-    var vocab: Vocabulary { Self.vocab }
+    var index: Index { Self.corpus.index }
+    var reference: ReferenceEngine { Self.corpus.reference }
+    var vocab: Vocabulary { Self.corpus.vocabulary }
 
     // MARK: The harness
 
@@ -149,7 +142,7 @@ final class BM25ReferenceTests: XCTestCase {
 
     /// A word as a user might type it: mostly vocabulary words (frequent and rare), sometimes
     /// upper-cased, stripped of diacritics, or absent from the corpus.
-    func word(_ rng: inout SplitMix64) -> String {
+    func word(_ rng: inout SeededRandom) -> String {
         switch rng.int(0...19) {
         case 0: return "zzq\(rng.int(0...9))x"
         case 1...3: return vocab.uniform(&rng)
@@ -162,7 +155,7 @@ final class BM25ReferenceTests: XCTestCase {
     }
 
     /// Words of a live document's field (raw text split on spaces, punctuation kept).
-    func docWords(_ rng: inout SplitMix64, field: String? = nil, minCount: Int = 2) -> [String] {
+    func docWords(_ rng: inout SeededRandom, field: String? = nil, minCount: Int = 2) -> [String] {
         for _ in 0..<50 {
             let d = reference.docs[rng.int(0...(reference.docs.count - 1))]
             let name = field ?? (rng.chance(0.3) ? "title" : "body")
@@ -173,18 +166,18 @@ final class BM25ReferenceTests: XCTestCase {
     }
 
     /// A phrase of `count` consecutive words from a document (so it usually matches).
-    func phraseText(_ rng: inout SplitMix64, count: Int, field: String? = nil) -> String {
+    func phraseText(_ rng: inout SeededRandom, count: Int, field: String? = nil) -> String {
         let words = docWords(&rng, field: field, minCount: count)
         let start = rng.int(0...(words.count - count))
         return words[start..<(start + count)].joined(separator: " ").replacingOccurrences(of: "\"", with: "")
     }
 
-    func date(_ rng: inout SplitMix64) -> Int64 { Int64.random(in: CorpusBuilder.minDate...CorpusBuilder.maxDate, using: &rng) }
+    func date(_ rng: inout SeededRandom) -> Int64 { Int64.random(in: TestCorpus.minDate...TestCorpus.maxDate, using: &rng) }
 
-    func day(_ rng: inout SplitMix64) -> String { String(ISODate.format(date(&rng)).prefix(10)) }
+    func day(_ rng: inout SeededRandom) -> String { String(ISODate.format(date(&rng)).prefix(10)) }
 
-    func generate(_ seed: UInt64, count: Int = 50, _ make: (inout SplitMix64) -> Query) -> [Query] {
-        var rng = SplitMix64(seed: Self.seed ^ seed)
+    func generate(_ seed: UInt64, count: Int = 50, _ make: (inout SeededRandom) -> Query) -> [Query] {
+        var rng = SeededRandom(seed: Self.seed ^ seed)
         return (0..<count).map { _ in make(&rng) }
     }
 
@@ -337,7 +330,7 @@ final class BM25ReferenceTests: XCTestCase {
             switch rng.int(0...7) {
             case 0: return Query(text: "\(w) \(range)")
             case 1: return Query(text: "(\(w) OR \(x)) \(range)")
-            case 2: return Query(text: "\(w) date:\(ISODate.format(CorpusBuilder.minDate + Int64(rng.int(0...20)) * 86_400))")
+            case 2: return Query(text: "\(w) date:\(ISODate.format(TestCorpus.minDate + Int64(rng.int(0...20)) * 86_400))")
             case 3: return Query(text: "\(w) date:[* TO \(day(&rng))]")
             case 4: return Query(text: "\(w) -\(range)")
             case 5: return Query(text: "\(w) \(x)", defaultOperator: .or, after: a, before: rng.chance(0.5) ? b : nil)

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import CLoupeSupport
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Round trips of every on-disk codec on random and edge inputs.
 final class CodecTests: XCTestCase {

@@ -1,16 +1,17 @@
 import Foundation
 import XCTest
 import Loupe
+import LoupeTestSupport
 
 /// The collector API as an embedder uses it: the DocC article's custom collector, score
 /// modes, and queries built in code.
 final class CollectorTests: XCTestCase {
-    private var directory: String!
+    private var tmp: TempDir!
     private var index: Index!
 
     override func setUpWithError() throws {
-        directory = makeTempDirectory("collectors")
-        index = try Index.create(at: directory)
+        tmp = TempDir("loupe-collectors")
+        index = try Index.create(at: tmp.sub("index"))
         // Two commits (two segments), and a deletion in the first.
         try index.write { w in
             for i in 0..<30 {
@@ -29,7 +30,7 @@ final class CollectorTests: XCTestCase {
 
     override func tearDownWithError() throws {
         index = nil
-        try? FileManager.default.removeItem(atPath: directory)
+        tmp = nil
     }
 
     /// The DocC article's example collector.

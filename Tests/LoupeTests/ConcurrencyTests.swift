@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Loupe
+import LoupeTestSupport
 
 /// The `@unchecked Sendable` types (`Index`, `IndexReader`, `SegmentReader`, `TermDictionary`,
 /// `StoreReader`, `MappedFile`, `IdsReader`) promise that one snapshot can be searched and read

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// A commit cut off after any of its file writes leaves the previous snapshot readable and
 /// complete; damaged files are reported as such, never crash the reader.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Loupe
+import LoupeTestSupport
 
 /// A damaged index surfaces through the public API (`Index.open`, `search`, `document(id:)`,
 /// `IndexChecker`) as a `LoupeError` naming the file, never as an internal error such as

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Index random documents, then read everything back and compare with a model computed
 /// directly with the analyzer: live ids, stored fields, dates, field lengths, and for every

@@ -1,23 +1,22 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Malformed queries must come back from `Index.search` as `LoupeError.invalidQuery` (or
 /// `.unknownField`): never a crash, never a silently empty or partial result.
 final class MalformedQueryTests: XCTestCase {
-    static var directory: String!
+    static var directory: TempDir?
     static var index: Index!
 
     override class func setUp() {
         super.setUp()
-        directory = makeTempDirectory("malformed")
+        directory = TempDir("loupe-malformed")
         do {
-            let w = try IndexWriter.create(directory: directory)
-            try w.add(Document(id: "a", fields: ["title": "war legacy", "body": "the war legacy of Hà Nội"], date: ISODate.parse("2024-05-01")))
-            try w.add(Document(id: "b", fields: ["title": "market report", "body": "markets and trade"], date: nil))
-            try w.commit()
-            w.close()
-            index = try Index.open(at: directory)
+            index = try TestIndex.build(at: directory!.path, documents: [
+                Document(id: "a", fields: ["title": "war legacy", "body": "the war legacy of Hà Nội"], date: ISODate.parse("2024-05-01")),
+                Document(id: "b", fields: ["title": "market report", "body": "markets and trade"], date: nil),
+            ])
         } catch {
             XCTFail("setup failed: \(error)")
         }
@@ -25,7 +24,7 @@ final class MalformedQueryTests: XCTestCase {
 
     override class func tearDown() {
         index = nil
-        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        directory = nil
         super.tearDown()
     }
 

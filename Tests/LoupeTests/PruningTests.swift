@@ -1,16 +1,15 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Block-max pruning must never change the top-k: each bound it uses has to hold.
 final class PruningTests: XCTestCase {
-    var dir: String!
+    var tmp: TempDir!
+    var dir: String { tmp.sub("index") }
 
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "loupe-prune-\(UUID().uuidString)"
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUp() { tmp = TempDir("loupe-prune") }
+    override func tearDown() { tmp = nil }
 
     private func topIds(_ index: Index, _ q: String, exact: Bool, limit: Int = 3) throws -> [String] {
         var r = SearchRequest(query: q, limit: limit)
@@ -40,13 +39,10 @@ final class PruningTests: XCTestCase {
     }
 
     func testSloppyPhraseFrequencyCanExceedRarestTerm() throws {
-        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
         // 300 filler documents spread the terms over several postings blocks.
-        for i in 0..<300 { try w.add(Document(id: "f\(i)", fields: ["body": "alpha beta filler words here \(i)"])) }
-        try w.add(Document(id: "many", fields: ["body": "alpha alpha alpha alpha beta"]))
-        try w.commit()
-        w.close()
-        let index = try Index.open(at: dir)
+        let filler = (0..<300).map { Document(id: "f\($0)", fields: ["body": "alpha beta filler words here \($0)"]) }
+        let index = try TestIndex.build(at: dir, schema: .news(language: nil),
+                                        documents: filler + [Document(id: "many", fields: ["body": "alpha alpha alpha alpha beta"])])
         XCTAssertEqual(try topIds(index, "\"alpha beta\"~4", exact: false, limit: 1), ["many"])
         XCTAssertEqual(try topIds(index, "\"alpha beta\"~4", exact: false, limit: 5), try topIds(index, "\"alpha beta\"~4", exact: true, limit: 5))
     }
@@ -58,20 +54,17 @@ final class PruningTests: XCTestCase {
     /// early document has raised the threshold above those first-block bounds.
     func testStretchedDisjunctionWindowsBoundEveryBlockTheyOverlap() throws {
         XCTAssertGreaterThanOrEqual(BlockMaxScore.minWindow, 4 * 128, "the window must span the blocks below")
-        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
         let filler = (0..<40).map { "filler\($0)" }.joined(separator: " ")
-        for i in 0..<2048 {
+        let documents = (0..<2048).map { i in
             let body: String
             switch i {
             case 3: body = "alpha alpha alpha beta beta beta gamma gamma gamma"
             case 700: body = "alpha alpha alpha alpha alpha beta beta beta beta beta gamma gamma gamma gamma gamma"
             default: body = "alpha beta gamma " + filler
             }
-            try w.add(Document(id: "d\(i)", fields: ["body": body]))
+            return Document(id: "d\(i)", fields: ["body": body])
         }
-        try w.commit()
-        w.close()
-        let index = try Index.open(at: dir)
+        let index = try TestIndex.build(at: dir, schema: .news(language: nil), documents: documents)
         for q in ["alpha OR beta OR gamma", "gamma OR alpha OR beta"] {
             XCTAssertEqual(try topIds(index, q, exact: false, limit: 1), ["d700"], q)
             XCTAssertEqual(try topIds(index, q, exact: false, limit: 2), try topIds(index, q, exact: true, limit: 2), q)
@@ -80,17 +73,14 @@ final class PruningTests: XCTestCase {
 
     /// Conjunctions and phrases skip whole windows by their bounds; the survivors must equal an exhaustive run.
     func testPrunedAndExhaustiveAgreeAcrossBlocks() throws {
-        let w = try IndexWriter.create(directory: dir, schema: .news(language: nil))
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 2000)
         let words = ["war", "legacy", "the", "of", "nation", "peace", "river", "bank"]
-        for i in 0..<2000 {
+        let documents = (0..<2000).map { i in
             let n = 5 + Int(rng.next() % 40)
             let body = (0..<n).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ")
-            try w.add(Document(id: "d\(i)", fields: ["title": words[i % words.count], "body": body]))
+            return Document(id: "d\(i)", fields: ["title": words[i % words.count], "body": body])
         }
-        try w.commit()
-        w.close()
-        let index = try Index.open(at: dir)
+        let index = try TestIndex.build(at: dir, schema: .news(language: nil), documents: documents)
         for q in ["war legacy", "+the +of", "\"war legacy\"", "\"the of\"~2", "war -peace", "(war OR peace) river", "\"legacy of the\""] {
             for limit in [1, 10, 50] {
                 XCTAssertEqual(try topIds(index, q, exact: false, limit: limit), try topIds(index, q, exact: true, limit: limit), "\(q) limit \(limit)")

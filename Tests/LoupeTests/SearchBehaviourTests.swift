@@ -1,56 +1,40 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// Behaviour around searching: explanations add up, snapshots change only on refresh, and
 /// concurrent searches agree with sequential ones.
 final class SearchBehaviourTests: XCTestCase {
-    static var directory: String!
-    static var index: Index!
-    static var vocab: Vocabulary!
-    static var setupProblems: [String] = []
+    static var corpus: ReferenceCorpus!
 
     override class func setUp() {
         super.setUp()
-        directory = makeTempDirectory("behaviour")
-        var builder = CorpusBuilder(seed: 0xBE4A_710)
         do {
             // Two indexing threads: documents of one chunk go to two segments at once.
-            let model = try builder.build(directory: directory, commits: 3, perCommit: 400, threads: 2)
-            index = try Index.open(at: directory)
-            setupProblems = try model.prepare(reader: index.reader)
+            corpus = try ReferenceCorpus(seed: 0xBE4A_710, commits: 3, perCommit: 400, threads: 2)
         } catch {
             XCTFail("setup failed: \(error)")
         }
-        vocab = builder.vocab
     }
 
     override class func tearDown() {
-        index = nil
-        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+        corpus = nil
         super.tearDown()
     }
 
-    var dirs: [String] = []
-    override func tearDown() {
-        for d in dirs { try? FileManager.default.removeItem(atPath: d) }
-        super.tearDown()
-    }
+    var tmp: TempDir!
+    override func setUp() { super.setUp(); tmp = TempDir("loupe-tiny") }
+    override func tearDown() { tmp = nil; super.tearDown() }
 
     func tinyIndex(_ docs: [Document]) throws -> Index {
-        let dir = makeTempDirectory("tiny")
-        dirs.append(dir)
-        let w = try IndexWriter.create(directory: dir)
-        for d in docs { try w.add(d) }
-        try w.commit()
-        w.close()
-        return try Index.open(at: dir)
+        try TestIndex.build(at: tmp.sub("index-\(UUID().uuidString)"), documents: docs)
     }
 
     /// Random queries of every shape, including nested booleans and negations.
     func mixedQueries(seed: UInt64, count: Int) -> [SearchRequest] {
-        var rng = SplitMix64(seed: seed)
-        let v = Self.vocab!
+        var rng = SeededRandom(seed: seed)
+        let v = Self.corpus.vocabulary
         return (0..<count).map { _ in
             let a = v.zipf(&rng), b = v.zipf(&rng), c = v.zipf(&rng)
             let p = String(v.zipf(&rng).prefix(2))
@@ -75,7 +59,7 @@ final class SearchBehaviourTests: XCTestCase {
     }
 
     func testTwoThreadWriterHoldsWhatWasWritten() {
-        XCTAssertEqual(Self.setupProblems, [])
+        XCTAssertEqual(Self.corpus.problems, [])
     }
 
     // MARK: Explanations
@@ -84,7 +68,7 @@ final class SearchBehaviourTests: XCTestCase {
         var bad: [String] = []
         for var r in mixedQueries(seed: 11, count: 120) {
             r.explain = true
-            for hit in try Self.index.search(r).hits {
+            for hit in try Self.corpus.index.search(r).hits {
                 guard let e = hit.explanation else { bad.append("\(r.query): \(hit.id) has no explanation"); continue }
                 let sum = e.entries.reduce(0) { $0 + $1.score }
                 if !ReferenceEngine.nearlyEqual(sum, hit.score, 1e-9) || !ReferenceEngine.nearlyEqual(e.score, hit.score, 1e-9) {
@@ -142,7 +126,7 @@ final class SearchBehaviourTests: XCTestCase {
     /// documents must equal a brute-force scan of the token sequences, including phrases whose
     /// words repeat and an offset past the document's start.
     func testPhrasesOfARareWordAndAFrequentWordMatchABruteForceScan() throws {
-        var rng = SplitMix64(seed: 77)
+        var rng = SeededRandom(seed: 77)
         let filler = ["red", "green", "blue", "cyan"]
         var docs: [Document] = [], tokens: [[String]] = []
         for d in 0..<400 {
@@ -170,7 +154,7 @@ final class SearchBehaviourTests: XCTestCase {
     /// from some documents, and documents where only the rarer words match, must not change
     /// the counts or the matching documents of a brute-force scan.
     func testPhrasesWithFarLongerLastWordsMatchABruteForceScan() throws {
-        var rng = SplitMix64(seed: 91)
+        var rng = SeededRandom(seed: 91)
         let filler = ["red", "green", "blue", "cyan"]
         var tokens: [[String]] = []
         for _ in 0..<2000 {
@@ -267,7 +251,7 @@ final class SearchBehaviourTests: XCTestCase {
 
     func run(_ r: SearchRequest) -> Outcome {
         do {
-            let res = try Self.index.search(r)
+            let res = try Self.corpus.index.search(r)
             return Outcome(total: res.total, lowerBound: res.totalIsLowerBound, hits: res.hits.map(\.id), scores: res.hits.map(\.score))
         } catch {
             return Outcome(total: -1, lowerBound: false, hits: ["error: \(error)"], scores: [])

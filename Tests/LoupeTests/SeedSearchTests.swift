@@ -1,29 +1,28 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// The phrases the product is built around, on the two seed articles.
 final class SeedSearchTests: XCTestCase {
-    var dir: String!
+    var tmp: TempDir!
     var index: Index!
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "loupe-seed-\(UUID().uuidString)"
-        let w = try IndexWriter.create(directory: dir)
-        for name in ["000_fd2d3813decb2b3a", "004_00cd80e0cdd47e2b"] {
+        tmp = TempDir("loupe-seed")
+        let articles = try ["000_fd2d3813decb2b3a", "004_00cd80e0cdd47e2b"].map { name in
             let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Fixtures")!
             let text = try String(contentsOf: url, encoding: .utf8)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            try w.add(Document(id: name, fields: ["title": String(lines[0]), "body": lines.dropFirst().joined(separator: "\n")],
-                               date: ISODate.parse("2025-06-0\(name.hasPrefix("000") ? 1 : 2)")))
+            return Document(id: name, fields: ["title": String(lines[0]), "body": lines.dropFirst().joined(separator: "\n")],
+                            date: ISODate.parse("2025-06-0\(name.hasPrefix("000") ? 1 : 2)"))
         }
-        try w.commit()
-        w.close()
-        index = try Index.open(at: dir)
+        index = try TestIndex.build(at: tmp.sub("index"), documents: articles)
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
+        index = nil
+        tmp = nil
     }
 
     func ids(_ q: String) throws -> Set<String> { Set(try index.search(q).hits.map(\.id)) }

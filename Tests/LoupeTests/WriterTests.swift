@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 /// The writer's contract: one writer at a time, rollback changes nothing on disk, readers keep
 /// their snapshot, documents are validated.
@@ -81,10 +82,10 @@ final class WriterTests: XCTestCase {
 
     func testRollbackLeavesTheIndexByteForByteUnchanged() throws {
         let (dir, model) = try seeded("rollback")
-        let before = DirTools.snapshot(dir)
+        let before = try DirTools.snapshot(dir)
         var corpus = TestCorpus(seed: 77)
         let w = try IndexWriter.open(directory: dir, options: options(budget: 1))
-        XCTAssertEqual(DirTools.snapshot(dir), before, "opening a writer changes nothing")
+        XCTAssertEqual(try DirTools.snapshot(dir), before, "opening a writer changes nothing")
         for round in 0..<2 {
             for i in 0..<300 { try w.add(corpus.document(id: "d\(i % 120)")) } // flushes segments to disk (budget 1)
             for i in 0..<10 { try w.delete(id: "d\(i * 3)") }
@@ -93,7 +94,7 @@ final class WriterTests: XCTestCase {
             XCTAssertGreaterThan(DirTools.files(dir).count, before.count, "round \(round): the transaction wrote files")
             w.rollback()
             XCTAssertFalse(w.hasUncommittedChanges)
-            let after = DirTools.snapshot(dir)
+            let after = try DirTools.snapshot(dir)
             XCTAssertEqual(Set(after.keys), Set(before.keys), "round \(round): file names")
             for (name, data) in before { XCTAssertEqual(after[name], data, "round \(round): \(name) changed") }
         }
@@ -108,13 +109,13 @@ final class WriterTests: XCTestCase {
 
     func testCloseWithoutCommitDiscards() throws {
         let (dir, model) = try seeded("close")
-        let before = DirTools.snapshot(dir)
+        let before = try DirTools.snapshot(dir)
         let w = try IndexWriter.open(directory: dir, options: options(budget: 1))
         var corpus = TestCorpus(seed: 5)
         for i in 0..<300 { try w.add(corpus.document(id: "x\(i)")) }
         try w.delete(id: "d1")
         w.close()
-        XCTAssertEqual(DirTools.snapshot(dir), before)
+        XCTAssertEqual(try DirTools.snapshot(dir), before)
         try IndexVerifier.assertIndexMatches(dir, model)
     }
 

@@ -33,8 +33,9 @@ struct ScorerBulkScorer: BulkScorer {
     private func scorePruned(into collector: any LeafCollector, accept: DocFilter) -> Int {
         var scored = 0
         var target: UInt32 = 0
+        // The collector's bar changes only when it collects: read it then, not per document.
+        var threshold = collector.minCompetitiveScore
         while true {
-            let threshold = collector.minCompetitiveScore
             let bounded = threshold > -.infinity
             var upTo = Scorer.noMore - 2
             if bounded {
@@ -52,15 +53,15 @@ struct ScorerBulkScorer: BulkScorer {
                 if accept.passes(Int(d)) {
                     scored += 1
                     let s = scorer.score()
-                    if s > collector.minCompetitiveScore {
+                    if s > threshold {
                         collector.collect(Int(d), score: s)
-                        let t = collector.minCompetitiveScore
-                        if t > -.infinity { scorer.minCompetitiveScore = t }
+                        threshold = collector.minCompetitiveScore
+                        if threshold > -.infinity { scorer.minCompetitiveScore = threshold }
                     }
                 }
                 d = scorer.next()
                 // The collector just started pruning: bounds can skip from here.
-                if !bounded && collector.minCompetitiveScore > -.infinity { break }
+                if !bounded && threshold > -.infinity { break }
             }
             if d == Scorer.noMore { break }
             target = d

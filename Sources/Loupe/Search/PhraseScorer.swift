@@ -61,6 +61,9 @@ final class PhraseScorer: Scorer {
 
     deinit { byRarity.deallocate(); inOrder.deallocate() }
 
+    /// Documents whose positions this scorer started reading (for tests of two-phase iteration).
+    private(set) var positionReads = 0
+
     override var cost: Int { cursors.map(\.docFreq).min() ?? 0 }
 
     /// Moves the terms `from ..< to` (by rarity) to `target`: returns `target` if they all
@@ -85,6 +88,7 @@ final class PhraseScorer: Scorer {
             }
             var agreed = agree(1, deferFrom, target)
             guard agreed == target else { target = agreed; continue }
+            positionReads &+= 1
             if deferFrom < count {
                 if !matcher.prefixHasStart(inOrder, terms: deferFrom) {
                     target = lead._withUnsafeGuaranteedRef { $0.next() }
@@ -130,6 +134,34 @@ final class PhraseScorer: Scorer {
         let t = Double(freq)
         let denominator = t + bm25.constant + bm25.perLength * Double(lengths[Int(doc)])
         return bm25.weight * t * BlockMaxScore.slack <= minCompetitiveScore * denominator
+    }
+
+    // Two-phase iteration, when a boolean parent drives the phrase: candidates are documents
+    // holding the rarer terms (those before `deferFrom`), and confirming one moves the long
+    // lists there and reads positions.
+    override var isTwoPhase: Bool { true }
+
+    override func approximate(_ target: UInt32) -> UInt32 {
+        if doc >= target && doc != Scorer.unstarted { return doc }
+        var t = byRarity[0]._withUnsafeGuaranteedRef { $0.advance(target) }
+        while t != Scorer.noMore {
+            let agreed = agree(1, deferFrom, t)
+            if agreed == t { break }
+            t = agreed
+        }
+        doc = t
+        return t
+    }
+
+    override func confirm() -> Bool {
+        positionReads &+= 1
+        let target = doc
+        if deferFrom < count {
+            if !matcher.prefixHasStart(inOrder, terms: deferFrom) { return false }
+            for k in deferFrom..<count where byRarity[k]._withUnsafeGuaranteedRef({ $0.advance(target) }) != target { return false }
+        }
+        phraseFreq = matcher.count(inOrder)
+        return phraseFreq > 0
     }
 
     override func next() -> UInt32 { doc = align(byRarity[0]._withUnsafeGuaranteedRef { $0.next() }); return doc }

@@ -27,6 +27,38 @@ class Scorer {
     /// A hint that `advance(target)` is likely soon: start fetching the data it will read
     /// (see `PostingsCursor.prefetch(for:)`). The default does nothing.
     func prefetch(for target: UInt32) {}
+
+    // MARK: Two-phase iteration (Lucene's `TwoPhaseIterator`)
+    //
+    // A scorer whose matching has an expensive part (a phrase reads positions) can split it:
+    // `approximate` moves to the next candidate (a superset of the matches, found from doc ids
+    // alone) and `confirm` decides the current candidate. A parent that combines it with other
+    // clauses moves everyone by approximation and confirms only documents all of them hold,
+    // so positions are read only where every required clause agrees. A scorer is driven either
+    // this way or through `next`/`advance`, never both.
+
+    /// Whether `approximate`/`confirm` are cheaper than `advance`.
+    var isTwoPhase: Bool { false }
+    /// Moves to the first candidate ≥ `target` (never backwards; stays when already there).
+    func approximate(_ target: UInt32) -> UInt32 { doc >= target && doc != Scorer.unstarted ? doc : advance(target) }
+    /// Whether the candidate `approximate` stopped at matches; `score()` is valid only after
+    /// it returned true.
+    func confirm() -> Bool { true }
+}
+
+extension Scorer {
+    /// Moves this scorer, as a sub-scorer, to `target` or beyond, by approximation when it
+    /// iterates in two phases (the parent confirms); returns where it stands.
+    @inline(__always) func reach(_ target: UInt32) -> UInt32 {
+        if doc >= target && doc != Scorer.unstarted { return doc }
+        return isTwoPhase ? approximate(target) : advance(target)
+    }
+
+    /// Whether this scorer, as a sub-scorer, matches `target` (which never decreases between
+    /// calls): moved there, and confirmed when it iterates in two phases.
+    @inline(__always) func matches(_ target: UInt32) -> Bool {
+        reach(target) == target && (!isTwoPhase || confirm())
+    }
 }
 
 /// Block-max bounds of one postings list under one BM25 weight, computed lazily per block
@@ -148,12 +180,16 @@ final class ConjunctionScorer: Scorer {
 
     init(_ subs: [Scorer], docCount: Int) {
         inQueryOrder = subs
-        self.subs = subs.sorted { $0.cost < $1.cost }
-        byCost = UnownedScorers(self.subs)
+        let sorted = subs.sorted { $0.cost < $1.cost }
+        self.subs = sorted
+        byCost = UnownedScorers(sorted)
         ordered = UnownedScorers(subs)
-        let costs = self.subs.map(\.cost)
+        let costs = sorted.map(\.cost)
         prefetchFrom = ConjunctionScorer.prefetchFrom(costs: costs)
-        prunesCandidates = ConjunctionScorer.prunesCandidates(costs: costs, docCount: docCount)
+        twoPhase = sorted.indices.filter { sorted[$0].isTwoPhase }
+        // Candidate pruning scores subs before all of them agree: not with two-phase subs,
+        // whose scores exist only once confirmed.
+        prunesCandidates = twoPhase.isEmpty && ConjunctionScorer.prunesCandidates(costs: costs, docCount: docCount)
         remaining = .allocate(capacity: subs.count + 1)
         remaining.initialize(repeating: .infinity, count: subs.count + 1)
         remaining[subs.count] = 0
@@ -177,10 +213,24 @@ final class ConjunctionScorer: Scorer {
         if upTo < target { for k in 1..<byCost.count { remaining[k] = .infinity } }
     }
 
-    /// Moves sub `k` (by cost) to its first document ≥ `target`, unless it is there already.
+    /// Moves sub `k` (by cost) to its first document (or candidate) ≥ `target`, unless it is there already.
     @inline(__always) private func reach(_ k: Int, _ target: UInt32) -> UInt32 {
-        byCost.with(k) { s in s.doc >= target && s.doc != Scorer.unstarted ? s.doc : s.advance(target) }
+        byCost.with(k) { $0.reach(target) }
     }
+
+    /// Moves the lead to its next document (or candidate) after `doc`.
+    @inline(__always) private func leadNext() -> UInt32 {
+        byCost.with(0) { $0.isTwoPhase ? $0.approximate($0.doc == Scorer.unstarted ? 0 : $0.doc &+ 1) : $0.next() }
+    }
+
+    /// Moves the lead to its first document (or candidate) ≥ `target`.
+    @inline(__always) private func leadAdvance(_ target: UInt32) -> UInt32 {
+        byCost.with(0) { $0.isTwoPhase ? $0.approximate(target) : $0.advance(target) }
+    }
+
+    /// The subs (by cost) that iterate in two phases: confirmed, cheapest first, only once every
+    /// sub holds the candidate.
+    private let twoPhase: [Int]
 
     /// Whether `target`, where the lead stands, can still beat `minCompetitiveScore` (Lucene's
     /// block-max conjunction): the lead's score is added first, then each sub is advanced to
@@ -213,10 +263,14 @@ final class ConjunctionScorer: Scorer {
             while k < byCost.count {
                 let d = reach(k, target)
                 if d > target {
-                    target = byCost.with(0) { $0.advance(d) }
+                    target = leadAdvance(d)
                     continue outer
                 }
                 k += 1
+            }
+            for k in twoPhase where !byCost.with(k, { $0.confirm() }) {
+                target = leadNext()
+                continue outer
             }
             // The lead's next document is the likely next candidate: the others start
             // fetching its blocks while this one is scored.
@@ -231,8 +285,8 @@ final class ConjunctionScorer: Scorer {
         return Scorer.noMore
     }
 
-    override func next() -> UInt32 { doc = align(byCost.with(0) { $0.next() }); return doc }
-    override func advance(_ target: UInt32) -> UInt32 { doc = align(byCost.with(0) { $0.advance(target) }); return doc }
+    override func next() -> UInt32 { doc = align(leadNext()); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = align(leadAdvance(target)); return doc }
     override func score() -> Double {
         var s = 0.0
         for k in 0..<ordered.count { s += ordered.with(k) { $0.score() } }
@@ -255,12 +309,28 @@ func sumOfBounds(_ subs: UnownedScorers, _ target: UInt32) -> (bound: Double, up
 }
 
 /// Documents matching any sub-scorer; score is the sum of those that match.
+///
+/// With two-phase subs (a phrase over several fields) it iterates in two phases itself: the
+/// candidates are the union of the subs' candidates, and a candidate matches when one of the
+/// subs on it confirms.
 final class DisjunctionScorer: Scorer {
     let subs: [Scorer]
     private let unowned: UnownedScorers
     private var started = false
-    init(_ subs: [Scorer]) { self.subs = subs; unowned = UnownedScorers(subs); super.init() }
-    deinit { unowned.deallocate() }
+    private let anyTwoPhase: Bool
+    /// Under two-phase iteration, whether sub `k` matches the current document (set by `confirm`).
+    private let confirmed: UnsafeMutablePointer<Bool>
+    private var approximating = false
+
+    init(_ subs: [Scorer]) {
+        self.subs = subs
+        unowned = UnownedScorers(subs)
+        anyTwoPhase = subs.contains { $0.isTwoPhase }
+        confirmed = .allocate(capacity: max(subs.count, 1))
+        confirmed.initialize(repeating: true, count: max(subs.count, 1))
+        super.init()
+    }
+    deinit { unowned.deallocate(); confirmed.deallocate() }
     override var cost: Int { subs.reduce(0) { $0 + $1.cost } }
 
     private func minDoc() -> UInt32 {
@@ -292,10 +362,32 @@ final class DisjunctionScorer: Scorer {
         return doc
     }
 
+    override var isTwoPhase: Bool { anyTwoPhase }
+
+    override func approximate(_ target: UInt32) -> UInt32 {
+        approximating = true
+        if started && doc >= target { return doc }
+        for k in 0..<unowned.count { _ = unowned.with(k) { $0.reach(target) } }
+        started = true
+        doc = minDoc()
+        return doc
+    }
+
+    override func confirm() -> Bool {
+        let current = doc
+        var any = false
+        for k in 0..<unowned.count {
+            let hit = unowned.with(k) { s in s.doc == current && (!s.isTwoPhase || s.confirm()) }
+            confirmed[k] = hit
+            any = any || hit
+        }
+        return any
+    }
+
     override func score() -> Double {
         var total = 0.0
         let current = doc
-        for k in 0..<unowned.count {
+        for k in 0..<unowned.count where !approximating || confirmed[k] {
             total += unowned.with(k) { s in s.doc == current ? s.score() : 0 }
         }
         return total
@@ -307,16 +399,13 @@ final class DisjunctionScorer: Scorer {
 final class ExclusionScorer: Scorer {
     let required: Scorer
     let excluded: Scorer
-    private var exStarted = false
     init(required: Scorer, excluded: Scorer) { self.required = required; self.excluded = excluded; super.init() }
     override var cost: Int { required.cost }
 
     private func skipExcluded(_ start: UInt32) -> UInt32 {
         var d = start
         while d != Scorer.noMore {
-            let e: UInt32
-            if !exStarted { exStarted = true; e = excluded.advance(d) } else { e = excluded.doc >= d ? excluded.doc : excluded.advance(d) }
-            if e != d { return d }
+            if !excluded.matches(d) { return d }
             d = required.next()
         }
         return d
@@ -331,15 +420,13 @@ final class ExclusionScorer: Scorer {
 final class OptionalScorer: Scorer {
     let required: Scorer
     let optional: Scorer
-    private var optStarted = false
     init(required: Scorer, optional: Scorer) { self.required = required; self.optional = optional; super.init() }
     override var cost: Int { required.cost }
     override func next() -> UInt32 { doc = required.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = required.advance(target); return doc }
     override func score() -> Double {
         var s = required.score()
-        if !optStarted { optStarted = true; optional.advance(doc) } else if optional.doc < doc { optional.advance(doc) }
-        if optional.doc == doc { s += optional.score() }
+        if optional.matches(doc) { s += optional.score() }
         return s
     }
     override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) {

@@ -1,148 +1,13 @@
 import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
 
 // A brute-force search engine used as the oracle of the search-correctness tests: it keeps its
 // own model of the live documents, re-analyzes every one of them with `Analyzer`, and scores
 // a parsed `Query` tree directly with the BM25 formula (no postings, no skipping, no pruning).
 // Anything the real engine gets wrong in postings, phrase matching, boolean scorers, block-max
 // WAND, deletions, merges or statistics shows up as a disagreement with this file.
-
-/// Deterministic RNG (SplitMix64) so every failure is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { Int.random(in: r, using: &self) }
-    mutating func pick<T>(_ a: [T]) -> T { a[Int.random(in: 0..<a.count, using: &self)] }
-}
-
-/// A Zipfian vocabulary of ~300 words: English stemming families, Vietnamese words with and
-/// without diacritics, words the tokenizer splits (hyphens, dots, apostrophes) and pseudo-words.
-struct Vocabulary {
-    let words: [String]
-    private let cumulative: [Double]
-
-    static let vietnamese = ["Việt", "Nam", "Hà", "Nội", "người", "đường", "phố", "nước", "Giang", "Phan", "Văn",
-                             "Sài", "Gòn", "Huế", "Đà", "Nẵng", "chiến", "tranh", "hòa", "bình", "Đồng", "Minh",
-                             "Hồ", "Quốc", "viet", "nam", "ha", "noi", "giang", "hue", "duong", "nguoi"]
-    static let english = ["the", "of", "and", "a", "to", "in", "run", "running", "runs", "runner", "legacy", "legacies",
-                          "war", "wars", "connect", "connected", "connection", "market", "markets", "marketing",
-                          "economy", "economic", "policy", "policies", "govern", "government", "study", "studies",
-                          "studied", "report", "reported", "reports", "city", "cities", "river", "rivers", "build",
-                          "building", "buildings", "trade", "trader", "traded", "vote", "voters", "voting"]
-    static let split = ["well-known", "U.S.", "don't", "co-operation", "Hà-Nội", "e-mail", "O'Brien's", "state-run"]
-
-    init(rng: inout SplitMix64, size: Int = 300) {
-        var w = Vocabulary.vietnamese + Vocabulary.english + Vocabulary.split
-        let cons = ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "tr", "ch", "th"]
-        let vows = ["a", "e", "i", "o", "u", "ai", "ou"]
-        var seen = Set(w.map { $0.lowercased() })
-        while w.count < size {
-            var s = ""
-            for _ in 0..<rng.int(2...3) { s += rng.pick(cons) + rng.pick(vows) }
-            if rng.chance(0.3) { s += rng.pick(["s", "ing", "ed", "er", "n"]) }
-            if seen.insert(s).inserted { w.append(s) }
-        }
-        w.shuffle(using: &rng)
-        words = w
-        var acc = 0.0
-        cumulative = (0..<w.count).map { r in acc += 1 / pow(Double(r + 1), 1.0); return acc }
-    }
-
-    func zipf(_ rng: inout SplitMix64) -> String {
-        let x = Double.random(in: 0..<cumulative.last!, using: &rng)
-        var lo = 0, hi = cumulative.count - 1
-        while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] > x { hi = mid } else { lo = mid + 1 } }
-        return words[lo]
-    }
-
-    func uniform(_ rng: inout SplitMix64) -> String { rng.pick(words) }
-
-    func text(_ rng: inout SplitMix64, words n: Int) -> String {
-        var out: [String] = []
-        for i in 0..<n {
-            var w = zipf(&rng)
-            if i == 0 || rng.chance(0.03) { w = w.prefix(1).uppercased() + w.dropFirst() }
-            if rng.chance(0.07) { w += rng.pick([",", ".", ";", "!"]) }
-            out.append(w)
-        }
-        return out.joined(separator: " ")
-    }
-}
-
-/// Builds a multi-segment index with merges, deletions and updates, keeping the model of the
-/// live documents in `ReferenceEngine`.
-struct CorpusBuilder {
-    var rng: SplitMix64
-    let vocab: Vocabulary
-    var nextId = 0
-    static let minDate: Int64 = 1_577_836_800  // 2020-01-01
-    static let maxDate: Int64 = 1_767_139_200  // 2025-12-31
-
-    init(seed: UInt64) {
-        rng = SplitMix64(seed: seed)
-        vocab = Vocabulary(rng: &rng)
-    }
-
-    mutating func randomDate() -> Int64? {
-        if rng.chance(0.15) { return nil }
-        // Some days repeat exactly so date sorting meets equal keys.
-        if rng.chance(0.1) { return CorpusBuilder.minDate + Int64(rng.int(0...20)) * 86_400 }
-        return Int64.random(in: CorpusBuilder.minDate...CorpusBuilder.maxDate, using: &rng)
-    }
-
-    mutating func randomDocument(id: String) -> Document {
-        var fields: [String: String] = [:]
-        if !rng.chance(0.05) { fields["title"] = vocab.text(&rng, words: rng.int(0...8)) }
-        if !rng.chance(0.03) {
-            let n = rng.chance(0.1) ? rng.int(80...250) : rng.int(0...50)
-            fields["body"] = vocab.text(&rng, words: n)
-        }
-        if rng.chance(0.5) { fields["url"] = "https://example.com/\(id)" }
-        return Document(id: id, fields: fields, date: randomDate())
-    }
-
-    /// Writes `commits` transactions of `perCommit` new documents each, with updates and
-    /// deletions (of older and of same-transaction documents). Returns the model.
-    mutating func build(directory: String, commits: Int, perCommit: Int, mergeFactor: Int = 4, threads: Int = 1) throws -> ReferenceEngine {
-        var options = IndexWriterOptions()
-        options.threads = threads
-        options.memoryBudgetBytes = 48 << 10  // flush every chunk: many small segments
-        options.mergeFactor = mergeFactor
-        let w = try IndexWriter.create(directory: directory, schema: .news(), options: options)
-        let model = ReferenceEngine()
-        for _ in 0..<commits {
-            for _ in 0..<perCommit {
-                let id = "d\(nextId)"
-                nextId += 1
-                let doc = randomDocument(id: id)
-                try w.add(doc)
-                model.put(doc)
-                // Occasionally touch an existing (older or same-transaction) document.
-                if rng.chance(0.06), let victim = model.randomId(&rng) {
-                    try w.delete(id: victim)
-                    model.remove(victim)
-                }
-                if rng.chance(0.06), let victim = model.randomId(&rng) {
-                    let doc = randomDocument(id: victim)
-                    try w.update(doc)
-                    model.put(doc)
-                }
-            }
-            try w.commit()
-        }
-        w.close()
-        return model
-    }
-}
 
 /// One analyzed field of a reference document.
 struct RefField {
@@ -190,7 +55,7 @@ final class ReferenceEngine {
 
     func remove(_ id: String) { live[id] = nil }
 
-    func randomId(_ rng: inout SplitMix64) -> String? {
+    func randomId(_ rng: inout SeededRandom) -> String? {
         for _ in 0..<8 {
             let id = rng.pick(ids)
             if live[id] != nil { return id }
@@ -435,8 +300,4 @@ func compareHits(_ engineHits: [SearchHit], _ ref: [RefHit], offset: Int, limit:
         return "address of \(h.id): engine \(h.address), reference \(r.address)"
     }
     return nil
-}
-
-func makeTempDirectory(_ tag: String) -> String {
-    NSTemporaryDirectory() + "loupe-\(tag)-\(UUID().uuidString)"
 }

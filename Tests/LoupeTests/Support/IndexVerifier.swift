@@ -2,89 +2,6 @@ import Foundation
 import XCTest
 @_spi(Benchmarks) @testable import Loupe
 
-/// A small deterministic PRNG (SplitMix64) so every random test can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A temporary directory removed when the test case tears down. On tmpfs (/dev/shm) when there
-/// is one: every commit fsyncs each file, which on a shared disk would dominate the run time.
-final class TempDir {
-    let path: String
-    static let root: String = {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDir), isDir.boolValue,
-           FileManager.default.isWritableFile(atPath: "/dev/shm") { return "/dev/shm/" }
-        return NSTemporaryDirectory()
-    }()
-    init(_ label: String = "loupe") {
-        path = TempDir.root + "\(label)-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func sub(_ name: String) -> String { path + "/" + name }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Random documents for the news schema (title, body, url) drawn from a vocabulary with shared
-/// prefixes, inflections (so stemming matters), Unicode, apostrophes, numbers and case.
-struct TestCorpus {
-    var rng: SeededRandom
-    let vocabulary: [String]
-
-    static let stems = ["connect", "run", "index", "search", "war", "legacy", "hanoi", "post", "term", "block"]
-    static let suffixes = ["", "s", "ed", "ing", "ion", "er", "ers", "'s"]
-    static let extra = ["Café", "naïve", "Straße", "Phan", "Văn", "Giang", "Đà", "Nẵng", "Ørsted", "ŁÓDŹ",
-                        "東京", "Ελλάδα", "ﬁnance", "ＡＢＣ", "x", "a", "i", "2025", "3.14", "O'Neil", "rock'n'roll",
-                        "co-op", "e-mail", "U.S.", "naïveté", "über", "İstanbul", "ǅemal", "Ωmega", "zz"]
-
-    init(seed: UInt64) {
-        rng = SeededRandom(seed: seed)
-        var v: [String] = []
-        for s in TestCorpus.stems { for x in TestCorpus.suffixes { v.append(s + x) } }
-        v += TestCorpus.extra
-        v.append(String(repeating: "long", count: 17)) // 68 bytes: dropped by the analyzer
-        v.append(String(repeating: "q", count: 64))     // exactly 64 bytes: kept
-        vocabulary = v
-    }
-
-    mutating func word() -> String {
-        var w = vocabulary.randomElement(using: &rng)!
-        if Int.random(in: 0..<6, using: &rng) == 0 { w = w.uppercased() }
-        return w
-    }
-
-    mutating func text(maxWords: Int) -> String {
-        let n = Int.random(in: 0...maxWords, using: &rng)
-        let seps = [" ", " ", " ", ", ", ". ", "\n", " — ", "  ", " (", ") "]
-        var s = ""
-        for i in 0..<n {
-            if i > 0 { s += seps.randomElement(using: &rng)! }
-            s += word()
-        }
-        return s
-    }
-
-    mutating func document(id: String) -> Document {
-        var fields: [String: String] = [:]
-        if Int.random(in: 0..<10, using: &rng) != 0 { fields["title"] = text(maxWords: 6) }
-        if Int.random(in: 0..<10, using: &rng) != 0 { fields["body"] = text(maxWords: 40) }
-        if Int.random(in: 0..<2, using: &rng) == 0 { fields["url"] = "https://example.com/\(id)?q=\(Int.random(in: 0..<1000, using: &rng))" }
-        let date: Int64? = Int.random(in: 0..<3, using: &rng) == 0 ? nil : Int64.random(in: -2_000_000_000...4_000_000_000, using: &rng)
-        return Document(id: id, fields: fields, date: date)
-    }
-
-    mutating func int(_ r: Range<Int>) -> Int { Int.random(in: r, using: &rng) }
-    mutating func chance(_ oneIn: Int) -> Bool { Int.random(in: 0..<oneIn, using: &rng) == 0 }
-}
-
 /// What the index should contain: live documents by id. Ids are compared as UTF-8 bytes.
 typealias Model = [String: Document]
 
@@ -225,32 +142,5 @@ enum IndexVerifier {
             }
         }
         return lines.prefix(10).joined(separator: "\n")
-    }
-}
-
-/// File-level helpers for the crash and corruption tests.
-enum DirTools {
-    static func files(_ dir: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-    }
-
-    static func snapshot(_ dir: String, excluding: Set<String> = []) -> [String: Data] {
-        var out: [String: Data] = [:]
-        for f in files(dir) where !excluding.contains(f) {
-            out[f] = FileManager.default.contents(atPath: dir + "/" + f) ?? Data()
-        }
-        return out
-    }
-
-    static func copy(_ src: String, to dst: String) throws {
-        try? FileManager.default.removeItem(atPath: dst)
-        try FileManager.default.createDirectory(atPath: dst, withIntermediateDirectories: true)
-        for f in files(src) {
-            try FileManager.default.copyItem(atPath: src + "/" + f, toPath: dst + "/" + f)
-        }
-    }
-
-    static func write(_ data: Data, to path: String) {
-        FileManager.default.createFile(atPath: path, contents: data)
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+@_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
+
+/// `Index/FORMAT.md` quotes the format's constants in a table ("## Constants"): they must be
+/// the values the code writes, so the specification cannot drift from the implementation.
+final class FormatSpecTests: XCTestCase {
+    static let specPath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Index/FORMAT.md").path
+
+    /// Every constant the table must quote, by its name in the code, with the code's value
+    /// written as the table writes it.
+    static let codeConstants: [String: String] = {
+        var constants = [
+            "FileFormat.version": "\(FileFormat.version)",
+            "FileFormat.magic": String(decoding: FileFormat.magic, as: UTF8.self),
+            "FileFormat.footerMagic": String(decoding: FileFormat.footerMagic, as: UTF8.self),
+            "FileFormat.headerSize": "\(FileFormat.headerSize)",
+            "FileFormat.footerSize": "\(FileFormat.footerSize)",
+            "idFieldNumber": "\(idFieldNumber)",
+            "TermDictionaryWriter.blockSize": "\(TermDictionaryWriter.blockSize)",
+            "BitPacking.blockSize": "\(BitPacking.blockSize)",
+            "SkipGroups.size": "\(SkipGroups.size)",
+            "SkipGroups.entryBytes": "\(SkipGroups.entryBytes)",
+            "Impacts.maxPairs": "\(Impacts.maxPairs)",
+            "StoreWriter.blockSize": "\(StoreWriter.blockSize)",
+            "DatesFile.missing": "\(DatesFile.missing)",
+        ]
+        for kind in FileFormat.Kind.allCases { constants["FileFormat.Kind.\(kind)"] = kind.rawValue }
+        return constants
+    }()
+
+    /// The rows of the spec's "## Constants" table: name -> value, backticks removed.
+    func documentedConstants(file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
+        let text = try String(contentsOfFile: Self.specPath, encoding: .utf8)
+        let section = try XCTUnwrap(text.components(separatedBy: "\n## Constants\n").dropFirst().first,
+                                    "\(Self.specPath) has no \"## Constants\" section", file: file, line: line)
+        var rows: [String: String] = [:]
+        for row in section.split(separator: "\n").prefix(while: { !$0.hasPrefix("## ") }) where row.hasPrefix("|") {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
+            guard cells.count >= 2, cells[0] != "constant", !cells[0].allSatisfy({ $0 == "-" }) else { continue }
+            XCTAssertNil(rows[cells[0]], "\(cells[0]) is listed twice", file: file, line: line)
+            rows[cells[0]] = cells[1]
+        }
+        return rows
+    }
+
+    func testTheConstantsTableQuotesTheCode() throws {
+        let documented = try documentedConstants()
+        for (name, value) in Self.codeConstants.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(documented[name], value, "FORMAT.md's value of \(name)")
+        }
+        XCTAssertEqual(Set(documented.keys).subtracting(Self.codeConstants.keys), [],
+                       "FORMAT.md quotes constants this test does not compare with the code")
+    }
+
+    func testTheTitleNamesTheCurrentVersion() throws {
+        let text = try String(contentsOfFile: Self.specPath, encoding: .utf8)
+        let title = text.split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertEqual(title, "# Loupe on-disk format, version \(FileFormat.version)")
+    }
+
+    /// Every file of a freshly written index (with a deletion, so a `.del` too) has the
+    /// documented envelope: magic, kind, version, CRC-32C of all bytes before the footer,
+    /// footer magic; and the manifest's JSON states the same version.
+    func testEveryFileCarriesTheDocumentedEnvelope() throws {
+        let documented = try documentedConstants()
+        let version = try XCTUnwrap(documented["FileFormat.version"].flatMap(UInt32.init))
+        let headerSize = try XCTUnwrap(documented["FileFormat.headerSize"].flatMap(Int.init))
+        let footerSize = try XCTUnwrap(documented["FileFormat.footerSize"].flatMap(Int.init))
+        var kindOfExtension: [String: String] = [:]
+        for (ext, kind) in [("terms", "terms"), ("post", "postings"), ("pos", "positions"), ("norms", "norms"),
+                            ("dates", "dates"), ("ids", "ids"), ("store", "store"), ("del", "deletes")] {
+            kindOfExtension[ext] = try XCTUnwrap(documented["FileFormat.Kind.\(kind)"])
+        }
+
+        let tmp = TempDir("loupe-format")
+        let dir = tmp.sub("index")
+        let w = try IndexWriter.create(directory: dir)
+        var corpus = TestCorpus(seed: 3)
+        for i in 0..<20 { try w.add(corpus.document(id: "d\(i)")) }
+        try w.commit()
+        try w.delete(id: "d0")
+        try w.commit()
+        w.close()
+
+        var kindsSeen: Set<String> = []
+        for name in DirTools.files(dir) where name != "write.lock" {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
+            XCTAssertGreaterThanOrEqual(bytes.count, headerSize + footerSize, name)
+            guard bytes.count >= headerSize + footerSize else { continue }
+            let kind = name == "manifest" ? documented["FileFormat.Kind.manifest"] : kindOfExtension[(name as NSString).pathExtension]
+            XCTAssertEqual(String(decoding: bytes[0..<4], as: UTF8.self), documented["FileFormat.magic"], name)
+            XCTAssertEqual(String(decoding: bytes[4..<8], as: UTF8.self), kind, name)
+            XCTAssertEqual(bytes[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, version, "\(name): envelope version")
+            let bodyEnd = bytes.count - footerSize
+            let crc = bytes[bodyEnd..<(bodyEnd + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            XCTAssertEqual(crc, bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<bodyEnd])) }, "\(name): checksum")
+            XCTAssertEqual(String(decoding: bytes[(bodyEnd + 4)...], as: UTF8.self), documented["FileFormat.footerMagic"], name)
+            kindsSeen.insert(kind ?? name)
+            if name == "manifest" {
+                let json = try jsonObject(Data(bytes[headerSize..<bodyEnd]))
+                XCTAssertEqual(json["formatVersion"] as? Int, Int(version), "the manifest's formatVersion")
+            }
+        }
+        XCTAssertEqual(kindsSeen, Set(FileFormat.Kind.allCases.map(\.rawValue)), "an index with a deletion has a file of every kind")
+    }
+}

@@ -42,17 +42,26 @@ extension LoupeError {
         case .io: return .io
         }
     }
+
+    /// What the user can do about the error with `loupe`, when there is something to say
+    /// (the library's descriptions say only what is wrong).
+    var advice: String? {
+        switch self {
+        case .noIndex: return "run `loupe init` first"
+        case .indexExists: return "use --force to replace it"
+        default: return nil
+        }
+    }
 }
 
 /// The message and status for any error reaching the top level.
 func describe(_ error: Error) -> (message: String, exit: Exit) {
     switch error {
     case let e as CLIError: return (e.message, e.exit)
-    case let e as LoupeError: return (e.description, e.exit)
+    case let e as LoupeError: return (e.description + (e.advice.map { " (\($0))" } ?? ""), e.exit)
     case let e as CocoaError where e.code == .fileReadNoSuchFile || e.code == .fileNoSuchFile:
         return ("\(e.filePath ?? "a file") does not exist", .io)
     case let e as CocoaError: return ("\(e.filePath.map { $0 + ": " } ?? "")\(e.localizedDescription)", .io)
-    case is ByteReader.Overrun: return ("index data is damaged: a structure ends early (run `loupe check`)", .index)
     default:
         let text = String(describing: error)
         return (text.hasSuffix(".") ? String(text.dropLast()) : text, .io)

@@ -163,7 +163,7 @@ struct LoupeRoutes: Sendable {
         return jsonResponse(.object([
             ("status", .string("ok")),
             ("documents", .int(reader.liveDocCount)),
-            ("generation", .int(reader.manifest.generation)),
+            ("generation", .int(reader.generation)),
             ("writable", .bool(await service.isWritable)),
         ]))
     }
@@ -209,7 +209,7 @@ struct LoupeRoutes: Sendable {
             let existed = try index.document(id: doc.id) != nil
             try writer.add(doc)
             try writer.commit()
-            return (existed, writer.manifest.generation)
+            return (existed, writer.generation)
         }
         return jsonResponse(.object([("id", .string(id)), ("replaced", .bool(replaced)), ("generation", .int(generation))]),
                             status: replaced ? .ok : .created)
@@ -225,7 +225,7 @@ struct LoupeRoutes: Sendable {
             for (i, d) in docs.enumerated() { try writer.validate(d, source: "document \(i + 1)") }
             for d in docs { try writer.add(d) }
             try writer.commit()
-            return writer.manifest.generation
+            return writer.generation
         }
         return jsonResponse(.object([("added", .int(docs.count)), ("generation", .int(generation))]))
     }
@@ -237,7 +237,7 @@ struct LoupeRoutes: Sendable {
             guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }
             try writer.delete(id: id)
             try writer.commit()
-            return writer.manifest.generation
+            return writer.generation
         }
         return jsonResponse(.object([("id", .string(id)), ("deleted", .bool(true)), ("generation", .int(generation))]))
     }

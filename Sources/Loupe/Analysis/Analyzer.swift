@@ -13,10 +13,12 @@ public struct Token: Hashable, Sendable {
     public var term: String
     /// Token ordinal within the analyzed text (0-based).
     public var position: Int
-    /// Byte offsets (UTF-8) of the token in the original, un-normalized text: `start..<end`.
+    /// UTF-8 byte offset of the start of the token's word in the original, un-normalized text.
     public var startOffset: Int
+    /// UTF-8 byte offset just past the end of the token's word: the word is `startOffset..<endOffset`.
     public var endOffset: Int
 
+    /// A token with these values.
     public init(term: String, position: Int, startOffset: Int, endOffset: Int) {
         self.term = term
         self.position = position
@@ -37,6 +39,7 @@ public struct Token: Hashable, Sendable {
 /// Offsets of a token are those of the whole original word (including a dropped possessive 's);
 /// tokens that come from one word split by NFKC share that word's offsets.
 public final class Analyzer {
+    /// The Snowball language this analyzer stems for; nil (or "none") for no stemming.
     public let language: String?
     private let stemmer: OpaquePointer?
     /// Reused buffer for ASCII terms (at most `maxTermBytes`).
@@ -49,7 +52,7 @@ public final class Analyzer {
     private static let stemSlotStride = 2 + 2 * stemSlotBytes
 
     /// Longest term kept, in UTF-8 bytes after normalization (before stemming).
-    public static let maxTermBytes = Folding.maxTermBytes
+    static let maxTermBytes = Folding.maxTermBytes
 
     /// `language` is a Snowball algorithm name ("english", "french", ...), or nil / "none" for no stemming.
     /// Throws `LoupeError.unknownLanguage` for a name libstemmer does not know.
@@ -93,8 +96,9 @@ public final class Analyzer {
     /// Hot path for indexing and query analysis: calls `body(termBytes, position)` for each token.
     /// `termBytes` is valid only during the call (a reused buffer; no allocation per token).
     /// Returns the number of positions used (the field length).
+    /// Visible to `@_spi(Benchmarks) import Loupe` only (the analysis micro-benchmark).
     @discardableResult
-    public func forEachTerm(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> Int {
+    @_spi(Benchmarks) public func forEachTerm(in text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> Int {
         var t = text
         return t.withUTF8 { bytes in
             scan(bytes) { term, position, _, _ in body(term, position) }
@@ -103,13 +107,13 @@ public final class Analyzer {
 
     /// Like `forEachTerm`, also passing each token's original UTF-8 byte range `start..<end`.
     @discardableResult
-    public func forEachToken(in text: String,
+    func forEachToken(in text: String,
                              _ body: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ start: Int, _ end: Int) -> Void) -> Int {
         var t = text
         return t.withUTF8 { bytes in scan(bytes, body) }
     }
 
-    /// The terms of `text`, in order.
+    /// The terms of `text`, in order: what indexing `text` in a field adds to it.
     public func terms(_ text: String) -> [String] {
         var result = [String]()
         forEachTerm(in: text) { term, _ in result.append(String(decoding: term, as: UTF8.self)) }
@@ -118,7 +122,7 @@ public final class Analyzer {
 
     /// Stems one already-normalized term (as produced with `language: nil`) with this analyzer's
     /// stemmer; returns it unchanged when there is no stemmer.
-    public func stem(_ term: String) -> String {
+    func stem(_ term: String) -> String {
         guard stemmer != nil else { return term }
         var t = term
         return t.withUTF8 { bytes in
@@ -130,12 +134,12 @@ public final class Analyzer {
     /// Normalizes a word without stemming (NFKC, lower-case, diacritics folded, apostrophes
     /// handled as in `analyze`). When the text holds several tokens their terms are joined by
     /// a space; the result is empty when it holds none. Useful for prefix and wildcard queries.
-    public static func normalizeTerm(_ word: String) -> String {
+    static func normalizeTerm(_ word: String) -> String {
         normalizedTerms(word).joined(separator: " ")
     }
 
     /// The unstemmed terms of `text`.
-    public static func normalizedTerms(_ text: String) -> [String] {
+    static func normalizedTerms(_ text: String) -> [String] {
         // an analyzer without a stemmer cannot fail to initialize
         (try? Analyzer(language: nil))?.terms(text) ?? []
     }

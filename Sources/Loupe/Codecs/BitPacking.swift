@@ -5,27 +5,27 @@ import CLoupeSupport
 /// A block packed with width `w` takes exactly `16 * w` bytes: value `i` occupies bits
 /// `i*w ..< (i+1)*w` of the little-endian bit stream. Width 0 means every value is 0 and
 /// takes no bytes. Decoding reads 64-bit words, so the decoder needs no per-value branches.
-public enum BitPacking {
-    public static let blockSize = 128
+enum BitPacking {
+    static let blockSize = 128
 
-    @inline(__always) public static func bitsNeeded(_ maxValue: UInt32) -> Int {
+    @inline(__always) static func bitsNeeded(_ maxValue: UInt32) -> Int {
         maxValue == 0 ? 0 : 32 - maxValue.leadingZeroBitCount
     }
 
-    @inline(__always) public static func packedByteCount(bits: Int) -> Int { bits * 16 }
+    @inline(__always) static func packedByteCount(bits: Int) -> Int { bits * 16 }
 
-    public static func maxBits(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
+    static func maxBits(_ values: UnsafePointer<UInt32>, count: Int) -> Int {
         var acc: UInt32 = 0
         for i in 0..<count { acc |= values[i] }
         return bitsNeeded(acc)
     }
 
     /// Bytes taken by `count` values packed at `bits` bits (`16 · bits` for a whole block).
-    @inline(__always) public static func packedByteCount(bits: Int, count: Int) -> Int { (count * bits + 7) >> 3 }
+    @inline(__always) static func packedByteCount(bits: Int, count: Int) -> Int { (count * bits + 7) >> 3 }
 
     /// Appends `count` (128 unless given) values packed at `bits` bits each, in
     /// `packedByteCount(bits:count:)` bytes.
-    public static func pack(_ values: UnsafePointer<UInt32>, bits: Int, count: Int = blockSize, into out: inout ByteWriter) {
+    static func pack(_ values: UnsafePointer<UInt32>, bits: Int, count: Int = blockSize, into out: inout ByteWriter) {
         guard bits > 0, count > 0 else { return }
         let byteCount = packedByteCount(bits: bits, count: count)
         let start = out.bytes.count
@@ -51,7 +51,7 @@ public enum BitPacking {
     /// Dispatches once per block to a loop specialized for the width, so shifts and masks are
     /// constants the compiler can unroll and vectorize.
     @inline(__always)
-    public static func unpack(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
+    static func unpack(_ src: UnsafeRawPointer, bits: Int, into out: UnsafeMutablePointer<UInt32>) {
         if simd && bits <= simdMaxBits {
             loupe_unpack128_avx2(src.assumingMemoryBound(to: UInt8.self), UInt32(bits), out, Int32(LOUPE_UNPACK_PLAIN), 0, nil)
             return
@@ -170,7 +170,7 @@ public enum BitPacking {
     /// Decodes values `first ..< first + count` of a block packed at `bits` bits into `out`
     /// (random access: value `i` starts at bit `i * bits`).
     @inline(__always)
-    public static func unpack(_ src: UnsafeRawPointer, bits: Int, from first: Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
+    static func unpack(_ src: UnsafeRawPointer, bits: Int, from first: Int, count: Int, into out: UnsafeMutablePointer<UInt32>) {
         if bits == 0 {
             out.update(repeating: 0, count: count)
             return

@@ -1,7 +1,7 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8.
 ///
 /// Every index file ends with the CRC-32C of all bytes before its footer; see `Index/FORMAT.md`.
-public enum CRC32C {
+enum CRC32C {
     private static let tables: [[UInt32]] = {
         var t = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for i in 0..<256 {
@@ -17,7 +17,7 @@ public enum CRC32C {
 
     private static let flat: [UInt32] = tables.flatMap { $0 }
 
-    public static func checksum(_ buffer: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+    static func checksum(_ buffer: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return seed }
         var crc = ~seed
         var i = 0
@@ -40,7 +40,7 @@ public enum CRC32C {
         return ~crc
     }
 
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 }

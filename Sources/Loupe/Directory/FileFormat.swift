@@ -9,14 +9,14 @@ import Darwin
 ///     header:  "LOUP" (4 bytes) | kind (4 ASCII bytes) | format version (u32 LE)
 ///     body:    kind-specific
 ///     footer:  CRC-32C of header+body (u32 LE) | "PUOL" (4 bytes)
-public enum FileFormat {
-    public static let version: UInt32 = 3
-    public static let headerSize = 12
-    public static let footerSize = 8
+enum FileFormat {
+    static let version: UInt32 = 3
+    static let headerSize = 12
+    static let footerSize = 8
     static let magic: [UInt8] = Array("LOUP".utf8)
     static let footerMagic: [UInt8] = Array("PUOL".utf8)
 
-    public enum Kind: String, CaseIterable, Sendable {
+    enum Kind: String, CaseIterable, Sendable {
         case manifest = "MANI"
         case terms = "TERM"
         case postings = "POST"
@@ -28,7 +28,7 @@ public enum FileFormat {
         case deletes = "DELS"
     }
 
-    public static func header(_ kind: Kind) -> ByteWriter {
+    static func header(_ kind: Kind) -> ByteWriter {
         var w = ByteWriter(capacity: 1 << 16)
         w.append(contentsOf: magic)
         w.append(contentsOf: Array(kind.rawValue.utf8))
@@ -37,7 +37,7 @@ public enum FileFormat {
     }
 
     /// Appends the checksum footer to a complete header+body.
-    public static func seal(_ w: inout ByteWriter) {
+    static func seal(_ w: inout ByteWriter) {
         let crc = CRC32C.checksum(w.bytes)
         w.u32(crc)
         w.append(contentsOf: footerMagic)
@@ -63,7 +63,7 @@ public enum FileFormat {
     /// `verifyChecksum` false skips only the CRC pass (structure is still checked).
     /// `releasePages`: `data` is a private file mapping whose pages may be dropped after they
     /// are checksummed, so verifying a large file does not make the process resident in all of it.
-    public static func verify(_ data: UnsafeRawBufferPointer, kind: Kind, path: String, verifyChecksum: Bool = true,
+    static func verify(_ data: UnsafeRawBufferPointer, kind: Kind, path: String, verifyChecksum: Bool = true,
                               releasePages: Bool = false) throws -> Range<Int> {
         let n = data.count
         guard n >= headerSize + footerSize, let base = data.baseAddress else {

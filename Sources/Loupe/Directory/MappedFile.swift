@@ -7,13 +7,19 @@ import Darwin
 /// A read-only memory map of a whole file. Immutable once created, so it can be shared by
 /// concurrent searches. The mapping stays valid after the file is unlinked (a later commit's
 /// clean-up), which is what lets an open snapshot outlive newer commits.
-public final class MappedFile: @unchecked Sendable {
-    public let path: String
-    public let base: UnsafeRawPointer
-    public let count: Int
+///
+/// `@unchecked Sendable` because it holds a raw pointer: the mapping is read-only
+/// (`PROT_READ`), created in `init` and unmapped only in `deinit`, and every property is a
+/// `let`. `releasePages(before:)` (merging only) drops this process's copies of clean pages,
+/// which fault back in unchanged if read again, so it is safe alongside readers too.
+/// `ConcurrencyTests` reads one index's files from many threads at once.
+final class MappedFile: @unchecked Sendable {
+    let path: String
+    let base: UnsafeRawPointer
+    let count: Int
     let mapped: Bool
 
-    public init(path: String) throws {
+    init(path: String) throws {
         self.path = path
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { throw LoupeError.io(path: path, reason: String(cString: strerror(errno))) }
@@ -37,7 +43,7 @@ public final class MappedFile: @unchecked Sendable {
         if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) } else { UnsafeMutableRawPointer(mutating: base).deallocate() }
     }
 
-    public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     /// Drops this process's copies of the pages before `offset` (they stay in the page cache
     /// and fault back in if read again). For one-pass readers such as merging, so resident
@@ -50,7 +56,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Maps and verifies a file of the given kind; returns the map and its body range.
-    public static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
+    static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
         let f = try MappedFile(path: path)
         let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum, releasePages: f.mapped)
         return (f, body)

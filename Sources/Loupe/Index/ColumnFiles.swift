@@ -182,6 +182,10 @@ enum IdsFile {
 }
 
 /// Reads `.ids` through its mapping.
+///
+/// `@unchecked Sendable` because it holds raw pointers into the mapping, which it keeps alive
+/// (`file`): all properties are `let`s and the mapping is read-only, so concurrent `id(_:)`
+/// calls are safe. `ConcurrencyTests` reads hits' ids from many threads at once.
 struct IdsReader: @unchecked Sendable {
     let file: MappedFile
     let count: Int

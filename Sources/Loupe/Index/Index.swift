@@ -8,7 +8,13 @@ import Foundation
 /// Searching uses the snapshot current when the index was opened or last refreshed;
 /// `refresh()` picks up newer commits. Thread-safe for searching; writes go through one
 /// `IndexWriter` at a time (see `writer(options:)`).
+///
+/// `@unchecked Sendable` because `currentSearcher` is mutable: it is read and replaced only
+/// under `lock`, and the searchers it holds are themselves immutable snapshots, so a search
+/// that started before a `refresh()` finishes on its own snapshot. `ConcurrencyTests`
+/// searches and refreshes one index from many threads.
 public final class Index: @unchecked Sendable {
+    /// The index directory.
     public let directory: String
     private let lock = NSLock()
     private var currentSearcher: Searcher
@@ -19,12 +25,14 @@ public final class Index: @unchecked Sendable {
     }
 
     /// Opens an existing index. `verify` checks every file's checksum (recommended; it reads
-    /// each file once).
+    /// each file once). Throws `LoupeError.noIndex`, `.corruptFile`, `.unsupportedVersion` or
+    /// `.io`, naming the directory or the file at fault.
     public static func open(at directory: String, verify: Bool = true) throws -> Index {
         Index(directory: directory, reader: try IndexReader.open(directory: directory, verify: verify))
     }
 
-    /// Creates an empty index with `schema` (throws if one exists, unless `overwrite`).
+    /// Creates an empty index with `schema` and opens it. Throws `LoupeError.indexExists` if
+    /// one exists (unless `overwrite`), `.invalidSchema`, `.unknownLanguage`, `.locked` or `.io`.
     @discardableResult
     public static func create(at directory: String, schema: Schema = .news(), overwrite: Bool = false) throws -> Index {
         let w = try IndexWriter.create(directory: directory, schema: schema, overwrite: overwrite)
@@ -32,15 +40,19 @@ public final class Index: @unchecked Sendable {
         return try open(at: directory)
     }
 
+    /// The searcher over the current snapshot (the one `refresh()` last installed).
     public var searcher: Searcher {
         lock.lock(); defer { lock.unlock() }
         return currentSearcher
     }
 
+    /// The current snapshot.
     public var reader: IndexReader { searcher.reader }
+    /// The schema the index was created with.
     public var schema: Schema { reader.schema }
 
-    /// Reopens if a newer commit exists. Returns true when the snapshot changed.
+    /// Reopens if a newer commit exists. Returns true when the snapshot changed. Searches
+    /// running meanwhile finish on the snapshot they started with.
     @discardableResult
     public func refresh() throws -> Bool {
         let m = try Manifest.read(directory: directory)
@@ -55,12 +67,18 @@ public final class Index: @unchecked Sendable {
         try IndexWriter.open(directory: directory, options: options)
     }
 
+    /// Runs `request` on the current snapshot. Throws `LoupeError.invalidQuery` or
+    /// `.unknownField` for a bad query, `.corruptFile` when a file read during the search
+    /// (such as the document store) is damaged.
     public func search(_ request: SearchRequest) throws -> SearchResults { try searcher.search(request) }
 
+    /// Runs the query text `query` (in the query language) for the `limit` best hits.
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
         try searcher.search(SearchRequest(query: query, limit: limit))
     }
 
+    /// The live document with external id `id`, nil when there is none. O(segments × log
+    /// terms) for the id lookup, plus decompressing one store block.
     public func document(id: String) throws -> StoredDocument? { try reader.document(id: id) }
 }
 

@@ -6,15 +6,25 @@
 /// document's field length (and summing to the recorded counts); every document has exactly
 /// one id posting; stored documents decode; deletion counts agree. O(index size).
 public enum IndexChecker {
+    /// What a successful check covered.
     public struct Report: Sendable {
+        /// Segments checked.
         public var segments: Int
+        /// Live documents.
         public var documents: Int
+        /// Terms of the indexed fields, summed over segments.
         public var terms: Int
+        /// Term-document pairs of the indexed fields, summed over segments.
         public var postings: Int
+        /// Positions, summed over segments.
         public var positions: Int
+        /// Files of the commit (the manifest and the segments' files).
         public var files: Int
     }
 
+    /// Checks the latest commit in `directory` and reports what it covered. Throws the
+    /// first fault found: `LoupeError.corruptFile` naming the damaged file (or
+    /// `.unsupportedVersion`, `.noIndex`, `.io` as `IndexReader.open` does).
     public static func check(directory: String) throws -> Report {
         let reader = try IndexReader.open(directory: directory, verify: true)
         var report = Report(segments: reader.segments.count, documents: reader.liveDocCount, terms: 0, postings: 0, positions: 0,

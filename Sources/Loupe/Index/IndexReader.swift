@@ -4,11 +4,25 @@ import Foundation
 /// it (their new files are not referenced, and removed files stay mapped); call
 /// `IndexReader.open` again, or `Index.refresh()`, to see them. Thread-safe: many searches
 /// can share one reader.
+///
+/// `@unchecked Sendable` because it holds unsafe buffers (through its segments) and a cache
+/// the compiler cannot check: everything but `liveDfCache` is immutable after `init`, the
+/// mapped files and buffers are only read, and `liveDfCache` is read and written only under
+/// `liveDfLock`. `ConcurrencyTests` searches one reader from many threads.
 public final class IndexReader: @unchecked Sendable {
+    /// The index directory this reader was opened on.
     public let directory: String
-    public let manifest: Manifest
+    /// The commit this reader shows.
+    let manifest: Manifest
+    /// The segments of the commit, in index order (`DocAddress.segment` numbers them).
     public let segments: [SegmentReader]
+    /// The schema the index was created with.
     public var schema: Schema { manifest.schema }
+    /// The commit's generation: it grows with every commit and merge, so a reader whose
+    /// generation is older than `Index.refresh()` finds has been superseded.
+    public var generation: Int { manifest.generation }
+    /// The user data stored with this commit by `IndexWriter.commit(commitData:)`.
+    public var commitData: [String: String] { manifest.commitData }
     /// Field numbers by name (indexed fields only).
     let fieldNumbers: [String: Int]
     /// Per-query schema facts, derived once per snapshot (searches are short; deriving them
@@ -16,7 +30,7 @@ public final class IndexReader: @unchecked Sendable {
     let indexedFieldNames: Set<String>
     let fieldBoosts: [Double]
     let searchFieldNames: [String]
-    /// Live documents over all segments.
+    /// Live (not deleted) documents over all segments.
     public let liveDocCount: Int
     /// Mean field length over live documents, per indexed field number.
     let averageLengths: [Double]
@@ -25,7 +39,9 @@ public final class IndexReader: @unchecked Sendable {
 
     struct LiveDfKey: Hashable { var segment: Int; var field: Int; var term: [UInt8] }
 
-    /// Opens the latest commit in `directory`. `verify` checks every file's checksum first.
+    /// Opens the latest commit in `directory`. `verify` checks every file's checksum first
+    /// (reading each file once); without it only the file headers and structures are checked.
+    /// Throws `LoupeError.noIndex`, `.corruptFile`, `.unsupportedVersion` or `.io` naming the file.
     public static func open(directory: String, verify: Bool = true) throws -> IndexReader {
         var lastError: Error?
         // A concurrent writer may remove a file between our reading the manifest and opening
@@ -100,13 +116,24 @@ public final class IndexReader: @unchecked Sendable {
         return nil
     }
 
-    /// Global address of a document: segment index and doc number within it.
+    /// Global address of a document: segment index and doc number within it. Valid only for
+    /// the reader that produced it (a merge renumbers documents); ordered by index order.
     public struct DocAddress: Hashable, Sendable, Comparable {
+        /// Index of the segment in `IndexReader.segments`.
         public var segment: Int
+        /// Document number within the segment, `0..<SegmentReader.docCount`.
         public var doc: Int
+
+        /// Creates the address of document `doc` of segment `segment`.
+        public init(segment: Int, doc: Int) { self.segment = segment; self.doc = doc }
+
+        /// Index order: by segment, then by document number.
         public static func < (a: DocAddress, b: DocAddress) -> Bool { (a.segment, a.doc) < (b.segment, b.doc) }
     }
 
+    /// The stored fields of the document at `a` (such as a search hit's `address`).
+    /// Decompresses the document's store block (about 16 KB). Throws
+    /// `LoupeError.corruptFile` when the store is damaged.
     public func storedDocument(_ a: DocAddress) throws -> StoredDocument { try segments[a.segment].storedDocument(a.doc) }
 
     /// Calls `body` with every live document in index order.

@@ -2,24 +2,37 @@ import Foundation
 
 /// Sizes and counts of a snapshot, for `loupe stats` and monitoring.
 public struct IndexStats: Codable, Sendable {
+    /// Counts for one indexed field.
     public struct FieldStats: Codable, Sendable {
+        /// The field's name.
         public var name: String
         /// Distinct terms summed over segments (a term in two segments counts twice).
         public var terms: Int
+        /// Term-document pairs, summed over segments (deleted documents included).
         public var postings: Int
+        /// Term occurrences, summed over segments (deleted documents included).
         public var positions: Int
+        /// Mean field length in tokens over live documents (BM25's avgdl).
         public var averageLength: Double
     }
 
+    /// Generation of the snapshot's commit.
     public var generation: Int
+    /// Version of the file format the index is written in.
     public var formatVersion: Int
+    /// Live (not deleted) documents.
     public var documents: Int
+    /// Deleted documents still held by segments (until a merge drops them).
     public var deletedDocuments: Int
+    /// Segments in the snapshot.
     public var segments: Int
+    /// Stemming language, nil for none.
     public var language: String?
+    /// Per indexed field, in schema order.
     public var fields: [FieldStats]
     /// Bytes on disk by file kind (terms, post, pos, norms, dates, store, del, manifest).
     public var bytesByKind: [String: Int]
+    /// Bytes on disk of the whole snapshot (the sum of `bytesByKind`).
     public var totalBytes: Int
     /// Bytes of the search structures alone (everything but the document store).
     public var indexBytesWithoutStore: Int
@@ -27,8 +40,11 @@ public struct IndexStats: Codable, Sendable {
     public var textBytes: Int
     /// `totalBytes / textBytes`.
     public var sizeRatio: Double
+    /// `indexBytesWithoutStore / textBytes`.
     public var indexRatioWithoutStore: Double
 
+    /// The statistics of `reader`'s snapshot. Reads the manifest's counts and each file's
+    /// size (one `stat` per file); nothing is decoded.
     public init(reader: IndexReader) {
         let m = reader.manifest
         generation = m.generation

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Settings of an `IndexWriter`.
+/// Settings of an `IndexWriter`: memory, threads, merging and document limits.
 public struct IndexWriterOptions: Sendable {
     /// Memory the in-memory segments may use before they are flushed to disk (default 192 MB,
     /// which keeps a whole `loupe add` of a million articles, merges included, under 512 MB).
@@ -14,6 +14,7 @@ public struct IndexWriterOptions: Sendable {
     /// Reject documents whose text is larger than this (default 16 MB).
     public var maxDocumentBytes: Int = 16 << 20
 
+    /// The default settings: 192 MB, one thread, automatic merges of 10 segments, 16 MB documents.
     public init() {}
 }
 
@@ -23,9 +24,15 @@ public struct IndexWriterOptions: Sendable {
 /// readers until `commit()`; `rollback()` (or dropping the writer without committing) discards
 /// everything since the last commit. An added document whose id already exists replaces the
 /// old one at commit.
+///
+/// Not `Sendable`: use a writer from one thread (or actor) at a time; it spreads indexing
+/// over `IndexWriterOptions.threads` threads itself.
 public final class IndexWriter {
+    /// The index directory.
     public let directory: String
-    public private(set) var manifest: Manifest
+    /// The last commit (the one readers opening now see).
+    private(set) var manifest: Manifest
+    /// The settings this writer was opened with.
     public let options: IndexWriterOptions
     private var lock: WriteLock?
     private let analyzers: [Analyzer]
@@ -45,7 +52,9 @@ public final class IndexWriter {
     private var nextSeq: UInt32 = 0
     private var nextSegment: Int
 
-    /// Creates a new index in `directory` (which may exist but must hold no index, unless `overwrite`).
+    /// Creates a new index in `directory` (which may exist but must hold no index, unless
+    /// `overwrite`) and returns a writer holding its lock. Throws `LoupeError.invalidSchema`,
+    /// `.unknownLanguage`, `.indexExists`, `.locked` or `.io`.
     public static func create(directory: String, schema: Schema = .news(), overwrite: Bool = false, options: IndexWriterOptions = .init()) throws -> IndexWriter {
         try schema.validate()
         _ = try Analyzer(language: schema.language)
@@ -59,7 +68,8 @@ public final class IndexWriter {
         return w
     }
 
-    /// Opens an existing index for writing. Throws `LoupeError.locked` if another writer holds it.
+    /// Opens an existing index for writing. Throws `LoupeError.noIndex` when there is none and
+    /// `LoupeError.locked` if another writer (in any process) holds it.
     public static func open(directory: String, options: IndexWriterOptions = .init()) throws -> IndexWriter {
         guard FileSystem.exists(Manifest.path(directory)) else { throw LoupeError.noIndex(path: directory) }
         let lock = try WriteLock(directory: directory)
@@ -85,9 +95,23 @@ public final class IndexWriter {
         lock?.release()
     }
 
+    /// The schema the index was created with.
     public var schema: Schema { manifest.schema }
 
-    /// Checks a document against the schema without adding it.
+    /// Generation of the last commit: it grows by one with each commit and each merge.
+    public var generation: Int { manifest.generation }
+    /// Segments in the last commit.
+    public var segmentCount: Int { manifest.segments.count }
+    /// Live (not deleted) documents in the last commit.
+    public var documentCount: Int { manifest.segments.reduce(0) { $0 + $1.liveCount } }
+    /// Deleted documents the last commit's segments still hold (a merge drops them).
+    public var deletedDocumentCount: Int { manifest.segments.reduce(0) { $0 + $1.deletedCount } }
+    /// Bytes of the last commit's segment files (deletion files and the manifest not counted).
+    public var segmentBytes: Int { manifest.segments.reduce(0) { $0 + $1.sizeBytes } }
+
+    /// Checks a document against the schema without adding it: a non-empty id of at most
+    /// 512 bytes, only fields of the schema, at most `maxDocumentBytes` of text. Throws
+    /// `LoupeError.invalidDocument` with `source` (such as "news.jsonl:12").
     public func validate(_ doc: Document, source: String = "") throws {
         guard !doc.id.isEmpty else { throw LoupeError.invalidDocument(source: source, reason: "the document has no id") }
         guard doc.id.utf8.count <= 512 else { throw LoupeError.invalidDocument(source: source, reason: "the id is longer than 512 bytes") }
@@ -103,7 +127,9 @@ public final class IndexWriter {
         }
     }
 
-    /// Adds `doc`, replacing any document with the same id at commit.
+    /// Adds `doc`, replacing any document with the same id at commit. Documents are indexed
+    /// in chunks as they come and written to disk when the memory budget fills; nothing is
+    /// visible until `commit()`.
     public func add(_ doc: Document) throws {
         try validate(doc)
         pendingChunk.append(doc)

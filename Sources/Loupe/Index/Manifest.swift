@@ -1,26 +1,26 @@
 import Foundation
 
 /// One committed segment, as the manifest records it.
-public struct SegmentMeta: Codable, Equatable, Sendable {
-    public var name: String
-    public var docCount: Int
-    public var deletedCount: Int
+struct SegmentMeta: Codable, Equatable, Sendable {
+    var name: String
+    var docCount: Int
+    var deletedCount: Int
     /// 0 when the segment has no deletions; otherwise the generation of its `.del` file.
-    public var deleteGeneration: Int
+    var deleteGeneration: Int
     /// Sum of field lengths over all documents, per indexed field number.
-    public var lengthSums: [UInt64]
+    var lengthSums: [UInt64]
     /// The part of `lengthSums` that belongs to deleted documents (so statistics are over live documents).
-    public var deletedLengthSums: [UInt64]
+    var deletedLengthSums: [UInt64]
     /// Bytes of the segment's files (not counting deletions).
-    public var sizeBytes: Int
+    var sizeBytes: Int
     /// Per indexed field number: distinct terms, postings (term-document pairs) and positions.
-    public var termCounts: [Int]
-    public var postingCounts: [Int]
-    public var positionCounts: [Int]
+    var termCounts: [Int]
+    var postingCounts: [Int]
+    var positionCounts: [Int]
     /// UTF-8 bytes of indexed text in the segment's documents (deleted ones included).
-    public var textBytes: Int
+    var textBytes: Int
 
-    public var liveCount: Int { docCount - deletedCount }
+    var liveCount: Int { docCount - deletedCount }
 }
 
 /// The root of a snapshot: which segments make up the index at one commit.
@@ -28,18 +28,18 @@ public struct SegmentMeta: Codable, Equatable, Sendable {
 /// Stored as the file `manifest`: the envelope of kind `MANI` around a UTF-8 JSON body.
 /// Committing replaces it atomically (write `manifest.tmp`, fsync, rename, fsync the
 /// directory), so a reader sees either the old or the new commit, never a mixture.
-public struct Manifest: Codable, Equatable, Sendable {
-    public var formatVersion: Int
-    public var generation: Int
-    public var schema: Schema
-    public var segments: [SegmentMeta]
-    public var nextSegmentNumber: Int
+struct Manifest: Codable, Equatable, Sendable {
+    var formatVersion: Int
+    var generation: Int
+    var schema: Schema
+    var segments: [SegmentMeta]
+    var nextSegmentNumber: Int
     /// User data attached to the last commit (e.g. a source checkpoint).
-    public var commitData: [String: String]
+    var commitData: [String: String]
 
     static let fileName = "manifest"
 
-    public static func path(_ dir: String) -> String { "\(dir)/\(fileName)" }
+    static func path(_ dir: String) -> String { "\(dir)/\(fileName)" }
 
     static func read(directory: String) throws -> Manifest {
         let path = Manifest.path(directory)
@@ -60,7 +60,11 @@ public struct Manifest: Codable, Equatable, Sendable {
     func write(directory: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = try enc.encode(self)
+        let json: Data
+        do { json = try enc.encode(self) } catch {
+            // Only a non-finite number could fail, and `Schema.validate()` rejects those.
+            throw LoupeError.io(path: Manifest.path(directory), reason: "cannot encode the manifest: \(error)")
+        }
         var w = FileFormat.header(.manifest)
         w.append(contentsOf: json)
         FileFormat.seal(&w)

@@ -78,6 +78,9 @@ final class SegmentBuilder {
 
     /// Writes the segment's files durably and returns its description.
     func finish() throws -> SegmentMeta {
+        // The streams are this builder's own memory: failing to decode them is a bug, reported
+        // as damage to the postings file being written rather than as an internal error.
+        let postPath = SegmentFiles.path(files.directory, name, "post")
         var docs = [UInt32](), tfs = [UInt32](), positions = [UInt32]()
         let norms: [(field: Int, lengths: [UInt32])] = fields.enumerated().map { ($0.offset, $0.element.lengths) }
         let all: [(Int, FieldState, Bool)] = fields.enumerated().map { ($0.offset, $0.element, true) } + [(idFieldNumber, ids, false)]
@@ -87,7 +90,7 @@ final class SegmentBuilder {
             postings.finishDocuments()
             for t in postings.sortedTermIds() {
                 docs.removeAll(keepingCapacity: true); tfs.removeAll(keepingCapacity: true); positions.removeAll(keepingCapacity: true)
-                do {
+                try ByteReader.decoding(postPath, "the in-memory postings of a term do not decode") {
                     var r = ByteReader(postings.docStream(t))
                     var doc: Int64 = -1
                     while !r.isAtEnd {
@@ -97,7 +100,7 @@ final class SegmentBuilder {
                     }
                 }
                 if hasPositions {
-                    do {
+                    try ByteReader.decoding(postPath, "the in-memory positions of a term do not decode") {
                         var r = ByteReader(postings.positionStream(t))
                         for tf in tfs {
                             var p: UInt32 = 0

@@ -1,7 +1,12 @@
 /// Read access to one committed segment: its mapped files, lengths, dates and deletions.
-/// Immutable after open, so concurrent searches share it.
+/// Collectors see it through `SegmentContext`; documents are numbered `0..<docCount` in it.
+///
+/// `@unchecked Sendable` because it holds raw pointers (the mapped files, the field lengths,
+/// the deletion bits), which the compiler cannot prove safe to share: all of them are
+/// written only in `init` and only read afterwards, and freed only in `deinit`, so
+/// concurrent searches share one reader. `ConcurrencyTests` exercises this.
 public final class SegmentReader: @unchecked Sendable {
-    public let meta: SegmentMeta
+    let meta: SegmentMeta
     let terms: TermDictionary
     let postings: MappedFile
     let positions: MappedFile
@@ -61,12 +66,14 @@ public final class SegmentReader: @unchecked Sendable {
         deletedBits.map { UnsafeMutablePointer(mutating: $0).deallocate() }
     }
 
+    /// Documents in the segment, deleted ones included.
     public var docCount: Int { meta.docCount }
 
-    @inline(__always) func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
-
+    /// The dictionary entry of `term` (analyzed UTF-8 bytes) in indexed field number `field`,
+    /// nil when the segment does not hold it. O(log(terms/32) + 32).
     @_spi(Benchmarks) public func termInfo(field: Int, term: UnsafeRawBufferPointer) -> TermInfo? { terms.lookup(field: field, term: term) }
 
+    /// A new cursor over the postings `info` points to.
     @_spi(Benchmarks) public func cursor(_ info: TermInfo) -> PostingsCursor {
         PostingsCursor(postings: postings.base, positions: positions.base, info: info)
     }
@@ -82,8 +89,13 @@ public final class SegmentReader: @unchecked Sendable {
         return out
     }
 
-    func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+    /// The stored fields of document `doc` (deleted or not). Decompresses its store block;
+    /// throws `LoupeError.corruptFile` when the store is damaged.
+    public func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
 
-    /// External id of a document, from the id column (no decompression).
+    /// Whether document `doc` is deleted (it then matches no query).
+    @inline(__always) public func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }
+
+    /// External id of document `doc`, from the id column: O(1), no decompression.
     public func externalId(_ doc: Int) -> String { ids.id(doc) }
 }

@@ -9,13 +9,16 @@ import CLoupeSupport
 /// Invariant: `doc` is the current document, `Self.noMore` once exhausted; before the first
 /// `next()`/`advance(_:)` it is -1 (as `UInt32.max - 1` is a valid sentinel too, we keep a flag).
 @_spi(Benchmarks) public final class PostingsCursor {
+    /// The value of `doc` (and of `next()`) once the postings are exhausted.
     @_spi(Benchmarks) public static let noMore = UInt32.max
 
+    /// Documents in the list (the term's document frequency in the segment, deletions included).
     @_spi(Benchmarks) public let docFreq: Int
     private let post: UnsafePointer<UInt8>
     private let pos: UnsafePointer<UInt8>?
     private let fullBlocks: Int
     private let tailCount: Int
+    /// Blocks of up to 128 documents in the list (the last one may be shorter).
     @_spi(Benchmarks) public let blockCount: Int
 
     // Per-block skip data, `blockCount` entries each.
@@ -245,7 +248,9 @@ import CLoupeSupport
         return count
     }
 
+    /// The document ids of the block last loaded with `load(block:)`.
     @_spi(Benchmarks) public var blockDocs: UnsafePointer<UInt32> { UnsafePointer(docs) }
+    /// The term frequencies of the block last loaded with `load(block:)`, parallel to `blockDocs`.
     @_spi(Benchmarks) public var blockFreqs: UnsafePointer<UInt32> { ensureFreqs(); return UnsafePointer(tfs) }
 
     /// Moves to the next document; returns it (or `noMore`).

@@ -1,10 +1,15 @@
 /// One member value of a JSON object, as the document front ends (the CLI's readers, the HTTP
 /// service) classify it after parsing with their own JSON parsers.
 public enum DocumentValue: Sendable, Equatable {
+    /// A JSON string.
     case string(String)
+    /// A JSON number without fraction or exponent that fits in 64 bits.
     case integer(Int64)
+    /// Any other JSON number.
     case number(Double)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
     /// An array or an object.
     case other

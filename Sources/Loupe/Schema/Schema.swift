@@ -1,5 +1,6 @@
 /// One field of a schema.
 public struct FieldDefinition: Codable, Equatable, Hashable, Sendable {
+    /// The field's name: letters, digits or `_`; not `id`, `date` or `_id`.
     public var name: String
     /// Analyzed and searchable, with positions.
     public var indexed: Bool
@@ -8,6 +9,7 @@ public struct FieldDefinition: Codable, Equatable, Hashable, Sendable {
     /// Multiplies this field's BM25 contribution.
     public var boost: Double
 
+    /// A field definition; `Schema.validate()` checks it.
     public init(name: String, indexed: Bool, stored: Bool, boost: Double = 1.0) {
         self.name = name; self.indexed = indexed; self.stored = stored; self.boost = boost
     }
@@ -18,12 +20,15 @@ public struct FieldDefinition: Codable, Equatable, Hashable, Sendable {
 /// Every document also has an external `id` (unique, exact-match) and an optional `date`
 /// (a fast column for range filters and sorting); these two are not listed in `fields`.
 public struct Schema: Codable, Equatable, Sendable {
+    /// The fields, in order (the order of indexed fields numbers them on disk).
     public var fields: [FieldDefinition]
     /// Snowball language for stemming, or nil for none.
     public var language: String?
     /// Fields searched when a query term has no `field:` scope. Defaults to all indexed fields.
     public var defaultFields: [String]?
 
+    /// A schema of `fields`, stemmed for `language` (nil for no stemming), searching
+    /// `defaultFields` (nil for all indexed fields) when a query term names no field.
     public init(fields: [FieldDefinition], language: String? = "english", defaultFields: [String]? = nil) {
         self.fields = fields; self.language = language; self.defaultFields = defaultFields
     }
@@ -39,6 +44,9 @@ public struct Schema: Codable, Equatable, Sendable {
 
     static let reservedNames: Set<String> = ["id", "date", "_id"]
 
+    /// Throws `LoupeError.invalidSchema` naming the first problem: no fields, more than 200,
+    /// a bad, reserved or repeated name, a field neither indexed nor stored, a boost that is
+    /// not a positive number, no indexed field, a default field that is not indexed.
     public func validate() throws {
         guard !fields.isEmpty else { throw LoupeError.invalidSchema("a schema needs at least one field") }
         guard fields.count <= 200 else { throw LoupeError.invalidSchema("at most 200 fields") }
@@ -60,9 +68,12 @@ public struct Schema: Codable, Equatable, Sendable {
 
     /// Indexed fields in schema order; the index into this array is the field number on disk.
     public var indexedFields: [FieldDefinition] { fields.filter(\.indexed) }
+    /// Stored fields in schema order.
     public var storedFields: [FieldDefinition] { fields.filter(\.stored) }
 
+    /// The on-disk number of indexed field `name`, nil when it is not an indexed field.
     public func indexedFieldNumber(_ name: String) -> Int? { indexedFields.firstIndex { $0.name == name } }
 
+    /// Fields a query term without a `field:` scope searches: `defaultFields`, else every indexed field.
     public var searchFields: [String] { defaultFields ?? indexedFields.map(\.name) }
 }

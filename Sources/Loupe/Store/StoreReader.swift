@@ -2,8 +2,12 @@ import CLZ4
 import Foundation
 
 /// Random access to a segment's stored documents. Fetching a document decompresses its block
-/// (about 16 KB); the last block decompressed is cached per reader call site by the caller
-/// passing a `StoreReader.Cache`.
+/// (about 16 KB) into a buffer of its own; nothing is cached.
+///
+/// `@unchecked Sendable` because the mapped file is reached through a raw pointer: every
+/// property is a `let` set in `init`, and reads decompress into a fresh array per call, so
+/// concurrent `document(_:)` calls share nothing mutable. `ConcurrencyTests` reads documents
+/// from many threads at once.
 final class StoreReader: @unchecked Sendable {
     let file: MappedFile
     let docCount: Int
@@ -60,16 +64,14 @@ final class StoreReader: @unchecked Sendable {
     func document(_ doc: Int) throws -> StoredDocument {
         guard doc >= 0, doc < docCount else { throw LoupeError.corruptFile(path: file.path, reason: "document \(doc) is out of range") }
         let (bytes, first) = try block(for: doc)
-        do {
-            return try bytes.withUnsafeBytes { raw in
+        return try ByteReader.decoding(file.path, "stored document \(doc) is malformed") {
+            try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw)
                 for _ in first..<doc { let n = try r.vintInt(); try r.skip(n) }
                 let n = try r.vintInt()
                 var rec = ByteReader(try r.bytes(n))
                 return try StoredRecord.decode(&rec, storedFieldNames: storedFieldNames)
             }
-        } catch let e as LoupeError { throw e } catch {
-            throw LoupeError.corruptFile(path: file.path, reason: "a stored document is malformed")
         }
     }
 
@@ -79,12 +81,14 @@ final class StoreReader: @unchecked Sendable {
         for (i, first) in blocksFirstDoc.enumerated() {
             let (bytes, _) = try block(for: Int(first))
             let end = i + 1 < blocksFirstDoc.count ? Int(blocksFirstDoc[i + 1]) : docCount
-            try bytes.withUnsafeBytes { raw in
-                var r = ByteReader(raw)
-                while doc < end {
-                    let n = try r.vintInt()
-                    try body(doc, try r.bytes(n))
-                    doc += 1
+            try ByteReader.decoding(file.path, "the records of a stored-documents block are malformed") {
+                try bytes.withUnsafeBytes { raw in
+                    var r = ByteReader(raw)
+                    while doc < end {
+                        let n = try r.vintInt()
+                        try body(doc, try r.bytes(n))
+                        doc += 1
+                    }
                 }
             }
             if i % 256 == 255 { file.releasePages(before: blocks[i].offset) }

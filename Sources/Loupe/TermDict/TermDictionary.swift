@@ -1,5 +1,10 @@
 /// Reads a segment's `.terms` file. The block index (every 32nd term) is held in memory;
 /// a lookup binary-searches it, then decodes one block: O(log(terms/32) + 32).
+///
+/// `@unchecked Sendable` because the mapped file is reached through a raw pointer: every
+/// property is a `let` set in `init` and only read afterwards (lookups and cursors keep their
+/// state in locals), so concurrent searches share one dictionary. `ConcurrencyTests`
+/// searches from many threads at once.
 final class TermDictionary: @unchecked Sendable {
     struct FieldSection {
         var hasPositions: Bool
@@ -24,7 +29,7 @@ final class TermDictionary: @unchecked Sendable {
 
     let file: MappedFile
     private let dataEnd: Int
-    fileprivate(set) var sections: [Int: FieldSection] = [:]
+    let sections: [Int: FieldSection]
 
     init(path: String, verify: Bool = true) throws {
         let (f, body) = try MappedFile.open(path, kind: .terms, verifyChecksum: verify)
@@ -35,6 +40,7 @@ final class TermDictionary: @unchecked Sendable {
             guard indexOffset >= body.lowerBound, indexOffset <= body.upperBound - 8 else { throw ByteReader.Overrun() }
             dataEnd = indexOffset
             var r = ByteReader(base: f.base, count: body.upperBound - 8, offset: indexOffset)
+            var sections: [Int: FieldSection] = [:]
             let count = Int(try r.u32())
             for _ in 0..<count {
                 let field = Int(try r.u8())
@@ -55,6 +61,7 @@ final class TermDictionary: @unchecked Sendable {
                 }
                 sections[field] = s
             }
+            self.sections = sections
         } catch let e as LoupeError { throw e } catch {
             throw LoupeError.corruptFile(path: path, reason: "term dictionary index is malformed")
         }

@@ -1,10 +1,14 @@
-/// What the term dictionary records for one term of one field.
-public struct TermInfo: Equatable, Sendable {
-    public var docFreq: UInt32
+/// What the term dictionary records for one term of one field: where its postings start.
+///
+/// Not part of the public API: visible only to `@_spi(Benchmarks) import Loupe` (the
+/// micro-benchmarks look terms up and decode their postings directly).
+@_spi(Benchmarks) public struct TermInfo: Equatable, Sendable {
+    /// Documents of the segment holding the term (deleted ones included).
+    var docFreq: UInt32
     /// Offset of the term's postings in the segment's `.post` file.
-    public var postingsOffset: UInt64
+    var postingsOffset: UInt64
     /// Offset of the term's positions in the `.pos` file (0 for fields without positions).
-    public var positionsOffset: UInt64
+    var positionsOffset: UInt64
 }
 
 /// Field number of the hidden exact-match field holding external document ids.

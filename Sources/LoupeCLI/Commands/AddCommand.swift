@@ -115,7 +115,7 @@ struct AddCommand: ParsableCommand {
         }
         progress.finish()
         let elapsed = now() - start
-        let live = writer.manifest.segments.reduce(0) { $0 + $1.liveCount }
+        let live = writer.documentCount
         let rate = elapsed > 0 ? Double(added) / elapsed : 0
         var summary = "Added \(Format.plural(added, "document")) (\(Format.megabytes(input.bytesRead)) from \(Format.plural(input.files.count, "input"))) in \(Format.elapsed(elapsed)), \(Format.count(Int(rate))) docs/s"
         if skipped > 0 { summary += "; skipped \(Format.plural(skipped, "invalid record"))" }

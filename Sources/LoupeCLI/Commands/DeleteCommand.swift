@@ -63,7 +63,7 @@ struct DeleteCommand: ParsableCommand {
         for id in targets { try writer.delete(id: id) }
         if !targets.isEmpty { try writer.commit() }
         for id in missing { Terminal.warn("no document with id '\(id)'") }
-        let live = writer.manifest.segments.reduce(0) { $0 + $1.liveCount }
+        let live = writer.documentCount
         Terminal.out("Deleted \(Format.plural(targets.count, "document")); the index has \(Format.plural(live, "document")).")
     }
 }

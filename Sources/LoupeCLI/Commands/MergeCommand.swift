@@ -26,12 +26,12 @@ struct MergeCommand: ParsableCommand {
         let start = now()
         let writer = try location.writer()
         defer { writer.close() }
-        let before = writer.manifest.segments.count
-        let deleted = writer.manifest.segments.reduce(0) { $0 + $1.deletedCount }
+        let before = writer.segmentCount
+        let deleted = writer.deletedDocumentCount
         try writer.forceMerge(maxSegments: segments)
-        let after = writer.manifest.segments.count
-        let size = writer.manifest.segments.reduce(0) { $0 + $1.sizeBytes }
-        let live = writer.manifest.segments.reduce(0) { $0 + $1.liveCount }
+        let after = writer.segmentCount
+        let size = writer.segmentBytes
+        let live = writer.documentCount
         if before == after && deleted == 0 {
             Terminal.out("Nothing to merge: \(Format.plural(after, "segment")), \(Format.plural(live, "document")).")
         } else {

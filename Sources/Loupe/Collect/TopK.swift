@@ -65,7 +65,7 @@ final class TopK {
             var i = n
             while i > 0 {
                 let p = (i - 1) / 2
-                if worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+                if worse(heap[i], heap[p]) { swap(&heap[i], &heap[p]); i = p } else { break }
             }
         } else {
             let heap = state.pointee.heap
@@ -78,7 +78,7 @@ final class TopK {
                 if l < n && worse(heap[l], heap[m]) { m = l }
                 if r < n && worse(heap[r], heap[m]) { m = r }
                 if m == i { break }
-                heap.swapAt(i, m); i = m
+                swap(&heap[i], &heap[m]); i = m
             }
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Sizes and counts of a snapshot, for `loupe stats` and monitoring.
-public struct IndexStats: Codable, Sendable {
-    public struct FieldStats: Codable, Sendable {
+public struct IndexStats: Sendable {
+    public struct FieldStats: Sendable {
         public var name: String
         /// Distinct terms summed over segments (a term in two segments counts twice).
         public var terms: Int

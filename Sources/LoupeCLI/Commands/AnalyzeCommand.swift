@@ -52,14 +52,9 @@ struct AnalyzeCommand: ParsableCommand {
         let bytes = Array(input.utf8)
         func original(_ t: Token) -> String { String(decoding: bytes[t.startOffset..<min(t.endOffset, bytes.count)], as: UTF8.self) }
         if json {
-            let v = JSONValue.object([
-                ("language", .optional(lang)),
-                ("tokens", .array(tokens.map { t in
-                    .object([("term", .string(t.term)), ("position", .int(t.position)), ("start", .int(t.startOffset)),
-                             ("end", .int(t.endOffset)), ("text", .string(original(t)))])
-                })),
-            ])
-            Terminal.out(v.rendered(pretty: true))
+            try Terminal.json(AnalysisJSON(language: lang, tokens: tokens.map {
+                AnalysisJSON.Token(term: $0.term, position: $0.position, start: $0.startOffset, end: $0.endOffset, text: original($0))
+            }))
             return
         }
         var out = "language \(lang ?? "none"): \(Format.plural(tokens.count, "token"))\n"
@@ -74,4 +69,26 @@ struct AnalyzeCommand: ParsableCommand {
         }
         Terminal.write(out, to: 1)
     }
+}
+
+/// `loupe analyze --json`: `{"language": ..., "tokens": [{"term", "position", "start", "end", "text"}]}`.
+private struct AnalysisJSON: Encodable {
+    struct Token: Encodable {
+        var term: String
+        var position: Int
+        var start: Int
+        var end: Int
+        var text: String
+    }
+
+    var language: String?
+    var tokens: [Token]
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(language, forKey: .language)  // null for none
+        try c.encode(tokens, forKey: .tokens)
+    }
+
+    enum CodingKeys: String, CodingKey { case language, tokens }
 }

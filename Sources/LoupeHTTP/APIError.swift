@@ -21,16 +21,16 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(message)" }
 
     /// The body: `{"error": ..., "status": N}`, plus `position` when known.
-    private struct Body: Encodable {
-        var error: String
-        var status: Int
-        var position: Int?
+    private var body: OrderedJSONObject {
+        var body = OrderedJSONObject(["error": message, "status": status.code])
+        if let position { body.members.append(("position", position)) }
+        return body
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
-        var r = jsonResponse(Body(error: message, status: status.code, position: position), status: status)
+        var r = jsonResponse(body, status: status)
         r.headers.append(contentsOf: headers)
         return r
     }

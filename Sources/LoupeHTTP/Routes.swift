@@ -88,8 +88,9 @@ struct LoupeRoutes: Sendable {
 
     func health() async -> Response {
         let reader = index.reader
-        return jsonResponse(Health(status: "ok", documents: reader.liveDocCount, generation: reader.manifest.generation,
-                                   writable: await service.isWritable))
+        let writable = await service.isWritable
+        return jsonResponse(OrderedJSONObject(["status": "ok", "documents": reader.liveDocCount,
+                                               "generation": reader.manifest.generation, "writable": writable]))
     }
 
     // MARK: Writing
@@ -133,7 +134,8 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return (existed, writer.manifest.generation)
         }
-        return jsonResponse(Written(id: id, replaced: replaced, generation: generation), status: replaced ? .ok : .created)
+        return jsonResponse(OrderedJSONObject(["id": id, "replaced": replaced, "generation": generation]),
+                            status: replaced ? .ok : .created)
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
@@ -148,7 +150,7 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return writer.manifest.generation
         }
-        return jsonResponse(Added(added: docs.count, generation: generation))
+        return jsonResponse(OrderedJSONObject(["added": docs.count, "generation": generation]))
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
@@ -160,7 +162,7 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return writer.manifest.generation
         }
-        return jsonResponse(Deleted(id: id, deleted: true, generation: generation))
+        return jsonResponse(OrderedJSONObject(["id": id, "deleted": true, "generation": generation]))
     }
 
     // MARK: Page
@@ -238,35 +240,4 @@ struct SearchParameters {
         r.snippetField = schema.snippetField
         return r
     }
-}
-
-// MARK: Answers of the routes other than search, documents and stats
-
-/// `GET /health`.
-private struct Health: Encodable {
-    var status: String
-    var documents: Int
-    var generation: Int
-    /// False once shutdown has begun.
-    var writable: Bool
-}
-
-/// `PUT /documents/{id}`.
-private struct Written: Encodable {
-    var id: String
-    var replaced: Bool
-    var generation: Int
-}
-
-/// `POST /documents`.
-private struct Added: Encodable {
-    var added: Int
-    var generation: Int
-}
-
-/// `DELETE /documents/{id}`.
-private struct Deleted: Encodable {
-    var id: String
-    var deleted: Bool
-    var generation: Int
 }

@@ -7,27 +7,16 @@
 extension Explanation: Encodable {
     /// Writes `score`, `doc_count`, BM25's `k1` and `b`, then the `entries`.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(score, forKey: "score")
-        try c.encode(docCount, forKey: "doc_count")
-        try c.encode(BM25.k1, forKey: "k1")
-        try c.encode(BM25.b, forKey: "b")
-        try c.encode(entries, forKey: "entries")
+        try OrderedJSONObject(["score": score, "doc_count": docCount, "k1": BM25.k1, "b": BM25.b, "entries": entries])
+            .encode(to: encoder)
     }
 }
 
 extension Explanation.Entry: Encodable {
     /// Writes `clause`, `field`, `tf`, `df`, `dl`, `avgdl`, `idf`, `boost` and `score`.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(clause, forKey: "clause")
-        try c.encode(field, forKey: "field")
-        try c.encode(tf, forKey: "tf")
-        try c.encode(df, forKey: "df")
-        try c.encode(dl, forKey: "dl")
-        try c.encode(avgdl, forKey: "avgdl")
-        try c.encode(idf, forKey: "idf")
-        try c.encode(boost, forKey: "boost")
-        try c.encode(score, forKey: "score")
+        try OrderedJSONObject(["clause": clause, "field": field, "tf": tf, "df": df, "dl": dl,
+                               "avgdl": avgdl, "idf": idf, "boost": boost, "score": score])
+            .encode(to: encoder)
     }
 }

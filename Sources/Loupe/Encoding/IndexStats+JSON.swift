@@ -3,35 +3,25 @@
 extension IndexStats: Encodable {
     /// Writes the statistics with snake_case keys.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(generation, forKey: "generation")
-        try c.encode(formatVersion, forKey: "format_version")
-        if let language { try c.encode(language, forKey: "language") } else { try c.encodeNil(forKey: "language") }
-        try c.encode(documents, forKey: "documents")
-        try c.encode(deletedDocuments, forKey: "deleted_documents")
-        try c.encode(segments, forKey: "segments")
-        try c.encode(fields, forKey: "fields")
-        try c.encode(fields.reduce(0) { $0 + $1.terms }, forKey: "terms")
-        try c.encode(fields.reduce(0) { $0 + $1.postings }, forKey: "postings")
-        try c.encode(fields.reduce(0) { $0 + $1.positions }, forKey: "positions")
-        var kinds = c.nestedContainer(keyedBy: JSONKey.self, forKey: "bytes_by_kind")
-        for (kind, bytes) in bytesByKind.sorted(by: { $0.key < $1.key }) { try kinds.encode(bytes, forKey: JSONKey(kind)) }
-        try c.encode(totalBytes, forKey: "total_bytes")
-        try c.encode(indexBytesWithoutStore, forKey: "index_bytes_without_store")
-        try c.encode(textBytes, forKey: "text_bytes")
-        try c.encode(sizeRatio, forKey: "size_ratio")
-        try c.encode(indexRatioWithoutStore, forKey: "index_ratio_without_store")
+        let bytes = OrderedJSONObject(members: bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        try OrderedJSONObject([
+            "generation": generation, "format_version": formatVersion, "language": language,
+            "documents": documents, "deleted_documents": deletedDocuments, "segments": segments,
+            "fields": fields,
+            "terms": fields.reduce(0) { $0 + $1.terms },
+            "postings": fields.reduce(0) { $0 + $1.postings },
+            "positions": fields.reduce(0) { $0 + $1.positions },
+            "bytes_by_kind": bytes, "total_bytes": totalBytes, "index_bytes_without_store": indexBytesWithoutStore,
+            "text_bytes": textBytes, "size_ratio": sizeRatio, "index_ratio_without_store": indexRatioWithoutStore,
+        ]).encode(to: encoder)
     }
 }
 
 extension IndexStats.FieldStats: Encodable {
     /// Writes `name`, `terms`, `postings`, `positions` and `average_length`.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
-        try c.encode(name, forKey: "name")
-        try c.encode(terms, forKey: "terms")
-        try c.encode(postings, forKey: "postings")
-        try c.encode(positions, forKey: "positions")
-        try c.encode(averageLength, forKey: "average_length")
+        try OrderedJSONObject(["name": name, "terms": terms, "postings": postings, "positions": positions,
+                               "average_length": averageLength])
+            .encode(to: encoder)
     }
 }

@@ -66,31 +66,15 @@ public struct SearchResultsJSON: Encodable, Sendable {
             try c.encode(request.sort.rawValue, forKey: "sort")
             var hits = c.nestedUnkeyedContainer(forKey: "hits")
             for (i, hit) in results.hits.enumerated() {
-                try hits.encode(SearchHitJSON(hit, rank: request.offset + i + 1, schema: schema))
+                var h = hits.nestedContainer(keyedBy: JSONKey.self)
+                try SearchResultsJSON.encode(hit, rank: request.offset + i + 1, schema: schema, into: &h)
             }
         }
     }
-}
 
-/// The JSON form of one hit (see `SearchResultsJSON` for the shape).
-public struct SearchHitJSON: Encodable, Sendable {
-    /// The hit to write.
-    public var hit: SearchHit
-    /// Its 1-based position in the whole result list (offset included).
-    public var rank: Int
-    /// The schema giving the stored fields' order.
-    public var schema: Schema
-
-    /// The JSON form of `hit`, ranked `rank`, its fields in the order of `schema`.
-    public init(_ hit: SearchHit, rank: Int, schema: Schema) {
-        self.hit = hit
-        self.rank = rank
-        self.schema = schema
-    }
-
-    /// Writes `rank`, `id`, `score`, the document, the snippet and the explanation.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: JSONKey.self)
+    /// One hit: `rank` (1-based, offset included), `id`, `score`, the document, the snippet
+    /// and the explanation.
+    static func encode(_ hit: SearchHit, rank: Int, schema: Schema, into c: inout KeyedEncodingContainer<JSONKey>) throws {
         try c.encode(rank, forKey: "rank")
         try c.encode(hit.id, forKey: "id")
         try c.encode(hit.score, forKey: "score")

@@ -52,9 +52,9 @@ struct AnalyzeCommand: ParsableCommand {
         let bytes = Array(input.utf8)
         func original(_ t: Token) -> String { String(decoding: bytes[t.startOffset..<min(t.endOffset, bytes.count)], as: UTF8.self) }
         if json {
-            try Terminal.json(AnalysisJSON(language: lang, tokens: tokens.map {
-                AnalysisJSON.Token(term: $0.term, position: $0.position, start: $0.startOffset, end: $0.endOffset, text: original($0))
-            }))
+            try Terminal.json(OrderedJSONObject(["language": lang, "tokens": tokens.map {
+                OrderedJSONObject(["term": $0.term, "position": $0.position, "start": $0.startOffset, "end": $0.endOffset, "text": original($0)])
+            }]))
             return
         }
         var out = "language \(lang ?? "none"): \(Format.plural(tokens.count, "token"))\n"
@@ -69,26 +69,4 @@ struct AnalyzeCommand: ParsableCommand {
         }
         Terminal.write(out, to: 1)
     }
-}
-
-/// `loupe analyze --json`: `{"language": ..., "tokens": [{"term", "position", "start", "end", "text"}]}`.
-private struct AnalysisJSON: Encodable {
-    struct Token: Encodable {
-        var term: String
-        var position: Int
-        var start: Int
-        var end: Int
-        var text: String
-    }
-
-    var language: String?
-    var tokens: [Token]
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(language, forKey: .language)  // null for none
-        try c.encode(tokens, forKey: .tokens)
-    }
-
-    enum CodingKeys: String, CodingKey { case language, tokens }
 }

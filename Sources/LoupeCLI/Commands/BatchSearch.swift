@@ -14,11 +14,11 @@ struct BatchSearch {
             let out: String
             switch line {
             case .tooLong(let n):
-                out = try encoder.encode(QueryError(query: "", error: "the query line is \(n) bytes long, over the limit of 1 MB"))
+                out = try encoder.encode(failure(query: "", "the query line is \(n) bytes long, over the limit of 1 MB"))
             case .bytes(let bytes):
                 let text = String(decoding: bytes, as: UTF8.self)
                 if firstInvalidUTF8(bytes) != nil {
-                    out = try encoder.encode(QueryError(query: text, error: "the query is not valid UTF-8"))
+                    out = try encoder.encode(failure(query: text, "the query is not valid UTF-8"))
                 } else {
                     out = try respond(to: text, encoder: encoder)
                 }
@@ -27,7 +27,7 @@ struct BatchSearch {
         }
     }
 
-    /// The line for one query: `SearchResultsJSON` with ids and scores, or a `QueryError`.
+    /// The line for one query: `SearchResultsJSON` with ids and scores, or `failure(query:_:)`.
     func respond(to text: String, encoder: OrderedJSONEncoder) throws -> String {
         var r = template
         r.query = text
@@ -35,13 +35,12 @@ struct BatchSearch {
             let results = try index.search(r)
             return try encoder.encode(SearchResultsJSON(query: text, results: results, detail: .idsAndScores))
         } catch {
-            return try encoder.encode(QueryError(query: text, error: describe(error).message))
+            return try encoder.encode(failure(query: text, describe(error).message))
         }
     }
-}
 
-/// The line for a query that could not run: `{"query": ..., "error": ...}`.
-private struct QueryError: Encodable {
-    var query: String
-    var error: String
+    /// The line for a query that could not run: `{"query": ..., "error": ...}`.
+    func failure(query: String, _ message: String) -> OrderedJSONObject {
+        OrderedJSONObject(["query": query, "error": message])
+    }
 }

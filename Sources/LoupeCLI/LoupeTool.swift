@@ -40,7 +40,8 @@ enum Main {
         } catch let e as ValidationError {
             Terminal.err("loupe: error: \(e.message)")
             exit(Exit.usage.rawValue)
-        } catch where error is CLIError || error is LoupeError || error is CocoaError || error is ByteReader.Overrun {
+        } catch where error is CLIError || error is LoupeError || error is SchemaFileError || error is CocoaError
+                    || error is ByteReader.Overrun {
             fail(error)
         } catch {
             commandLineError(error)

@@ -59,6 +59,7 @@ func describe(_ error: Error) -> (message: String, exit: Exit) {
     switch error {
     case let e as CLIError: return (e.message, e.exit)
     case let e as LoupeError: return (e.description + (e.advice.map { " (\($0))" } ?? ""), e.exit)
+    case let e as SchemaFileError: return (e.description, e.problem == .unreadable ? .io : .badInput)
     case let e as CocoaError where e.code == .fileReadNoSuchFile || e.code == .fileNoSuchFile:
         return ("\(e.filePath ?? "a file") does not exist", .io)
     case let e as CocoaError: return ("\(e.filePath.map { $0 + ": " } ?? "")\(e.localizedDescription)", .io)

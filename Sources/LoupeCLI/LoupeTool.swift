@@ -40,7 +40,7 @@ enum Main {
         } catch let e as ValidationError {
             Terminal.err("loupe: error: \(e.message)")
             exit(Exit.usage.rawValue)
-        } catch where error is CLIError || error is LoupeError || error is CocoaError {
+        } catch where error is CLIError || error is LoupeError || error is SchemaFileError || error is CocoaError {
             fail(error)
         } catch {
             commandLineError(error)

@@ -20,16 +20,17 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(message)" }
 
-    var json: JSON {
-        var members: [(String, JSON)] = [("error", .string(message)), ("status", .int(status.code))]
-        if let position { members.append(("position", .int(position))) }
-        return .object(members)
+    /// The body: `{"error": ..., "status": N}`, plus `position` when known.
+    private var body: OrderedJSONObject {
+        var body = OrderedJSONObject(["error": message, "status": status.code])
+        if let position { body.members.append(("position", position)) }
+        return body
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
-        var r = jsonResponse(json, status: status)
+        var r = jsonResponse(body, status: status)
         r.headers.append(contentsOf: headers)
         return r
     }
@@ -77,8 +78,13 @@ public struct LoupeErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-func jsonResponse(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
-    var text = value.rendered
+/// `value` as a JSON response, written by the library's encoder (the CLI prints the same text).
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    guard var text = try? OrderedJSONEncoder().encode(value) else {
+        // Loupe's answers encode without throwing; this is a guard, not a path.
+        return Response(status: .internalServerError, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: #"{"error":"internal error: the answer could not be encoded","status":500}"# + "\n")))
+    }
     text += "\n"
     return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: text)))

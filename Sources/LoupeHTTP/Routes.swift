@@ -68,56 +68,7 @@ struct LoupeRoutes: Sendable {
         let params = try SearchParameters(QueryString(request.uri.query), maxLimit: service.configuration.maxLimit, requireQuery: true)
         let searchRequest = params.request(schema: schema)
         let results = try await service.search(searchRequest)
-        var hits: [JSON] = []
-        hits.reserveCapacity(results.hits.count)
-        for hit in results.hits { hits.append(hitJSON(hit)) }
-        return jsonResponse(.object([
-            ("total", .int(results.total)),
-            ("total_is_lower_bound", .bool(results.totalIsLowerBound)),
-            ("took_ms", .double((Double(results.tookMicroseconds) / 1000 * 1000).rounded() / 1000)),
-            ("hits", .array(hits)),
-        ]))
-    }
-
-    func hitJSON(_ hit: SearchHit) -> JSON {
-        let doc = hit.document
-        var members: [(String, JSON)] = [
-            ("id", .string(hit.id)),
-            ("score", .double(hit.score)),
-            ("title", .optional(doc?.fields["title"])),
-            ("date", .optional(doc?.date.map(ISODate.format))),
-            ("url", .optional(doc?.fields["url"])),
-        ]
-        if let s = hit.snippet {
-            members.append(("snippet", .string(s.rendered(open: "<mark>", close: "</mark>", escape: HTML.escape))))
-            members.append(("snippet_text", .string(s.text)))
-            members.append(("highlights", .array(utf16Ranges(s).map { .array([.int($0.lowerBound), .int($0.upperBound)]) })))
-        } else {
-            members.append(("snippet", .null))
-        }
-        if let e = hit.explanation { members.append(("explanation", explanationJSON(e))) }
-        return .object(members)
-    }
-
-    /// The snippet's highlights as UTF-16 offsets (JavaScript string indices) into its text.
-    func utf16Ranges(_ s: Snippet) -> [Range<Int>] {
-        let bytes = Array(s.text.utf8)
-        func utf16(_ n: Int) -> Int { String(decoding: bytes[0..<min(n, bytes.count)], as: UTF8.self).utf16.count }
-        return s.highlights.map { utf16($0.lowerBound)..<utf16($0.upperBound) }
-    }
-
-    func explanationJSON(_ e: Explanation) -> JSON {
-        .object([
-            ("score", .double(e.score)),
-            ("doc_count", .int(e.docCount)),
-            ("entries", .array(e.entries.map { x in
-                .object([
-                    ("clause", .string(x.clause)), ("field", .string(x.field)), ("tf", .int(x.tf)),
-                    ("df", .array(x.df.map { .int($0) })), ("dl", .int(x.dl)), ("avgdl", .double(x.avgdl)),
-                    ("idf", .double(x.idf)), ("boost", .double(x.boost)), ("score", .double(x.score)),
-                ])
-            })),
-        ])
+        return jsonResponse(SearchResultsJSON(query: params.query, results: results, detail: .full(request: searchRequest, schema: schema)))
     }
 
     func documentID(_ context: some RequestContext) throws -> String {
@@ -128,44 +79,18 @@ struct LoupeRoutes: Sendable {
 
     func getDocument(_ id: String) throws -> Response {
         guard let doc = try index.document(id: id) else { throw APIError.notFound("no document with id '\(id)'") }
-        return jsonResponse(documentJSON(doc))
-    }
-
-    /// The same shape as a document sent to PUT: id, date, then the stored fields in schema order.
-    func documentJSON(_ doc: StoredDocument) -> JSON {
-        var members: [(String, JSON)] = [("id", .string(doc.id)), ("date", .optional(doc.date.map(ISODate.format)))]
-        for f in schema.fields { if let v = doc.fields[f.name] { members.append((f.name, .string(v))) } }
-        return .object(members)
+        return jsonResponse(StoredDocumentJSON(doc, schema: schema))
     }
 
     func stats() -> Response {
-        let s = IndexStats(reader: index.reader)
-        return jsonResponse(.object([
-            ("generation", .int(s.generation)),
-            ("format_version", .int(s.formatVersion)),
-            ("language", .optional(s.language)),
-            ("documents", .int(s.documents)),
-            ("deleted_documents", .int(s.deletedDocuments)),
-            ("segments", .int(s.segments)),
-            ("fields", .array(s.fields.map { f in
-                .object([("name", .string(f.name)), ("terms", .int(f.terms)), ("postings", .int(f.postings)),
-                         ("positions", .int(f.positions)), ("average_length", .double(f.averageLength))])
-            })),
-            ("bytes_by_kind", .object(s.bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-            ("total_bytes", .int(s.totalBytes)),
-            ("text_bytes", .int(s.textBytes)),
-            ("size_ratio", .double(s.sizeRatio)),
-        ]))
+        jsonResponse(IndexStats(reader: index.reader))
     }
 
     func health() async -> Response {
         let reader = index.reader
-        return jsonResponse(.object([
-            ("status", .string("ok")),
-            ("documents", .int(reader.liveDocCount)),
-            ("generation", .int(reader.generation)),
-            ("writable", .bool(await service.isWritable)),
-        ]))
+        let writable = await service.isWritable
+        return jsonResponse(OrderedJSONObject(["status": "ok", "documents": reader.liveDocCount,
+                                               "generation": reader.generation, "writable": writable]))
     }
 
     // MARK: Writing
@@ -200,9 +125,7 @@ struct LoupeRoutes: Sendable {
     func putDocument(_ request: Request, id: String) async throws -> Response {
         try authorize(request)
         let bytes = try await body(request)
-        let value: JSON
-        do { value = try JSON.parse(bytes) } catch let e as JSON.ParseError { throw APIError.badRequest("invalid document: \(e.reason)") }
-        let doc = try service.mapping.document(from: value, source: "", pathID: id)
+        let doc = try service.mapping.document(fromBody: bytes, pathID: id)
         let index = self.index
         let (replaced, generation) = try await service.write { writer -> (Bool, Int) in
             try writer.validate(doc)
@@ -211,7 +134,7 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return (existed, writer.generation)
         }
-        return jsonResponse(.object([("id", .string(id)), ("replaced", .bool(replaced)), ("generation", .int(generation))]),
+        return jsonResponse(OrderedJSONObject(["id": id, "replaced": replaced, "generation": generation]),
                             status: replaced ? .ok : .created)
     }
 
@@ -227,7 +150,7 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return writer.generation
         }
-        return jsonResponse(.object([("added", .int(docs.count)), ("generation", .int(generation))]))
+        return jsonResponse(OrderedJSONObject(["added": docs.count, "generation": generation]))
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
@@ -239,7 +162,7 @@ struct LoupeRoutes: Sendable {
             try writer.commit()
             return writer.generation
         }
-        return jsonResponse(.object([("id", .string(id)), ("deleted", .bool(true)), ("generation", .int(generation))]))
+        return jsonResponse(OrderedJSONObject(["id": id, "deleted": true, "generation": generation]))
     }
 
     // MARK: Page
@@ -314,14 +237,7 @@ struct SearchParameters {
         r.after = after
         r.before = before
         r.explain = explain
-        r.snippetField = SearchParameters.snippetField(schema)
+        r.snippetField = schema.snippetField
         return r
-    }
-
-    /// `body` when the schema stores it, else the first stored and indexed field other than the title.
-    static func snippetField(_ schema: Schema) -> String? {
-        if schema.fields.contains(where: { $0.name == "body" && $0.stored && $0.indexed }) { return "body" }
-        return schema.fields.first { $0.stored && $0.indexed && $0.name != "title" }?.name
-            ?? schema.fields.first { $0.stored && $0.indexed }?.name
     }
 }

@@ -3,25 +3,6 @@ import Hummingbird
 import Loupe
 import NIOCore
 
-enum HTML {
-    /// Escapes text for HTML element content and quoted attribute values.
-    static func escape<S: StringProtocol>(_ s: S) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-}
-
 /// The server-rendered search page: a form (query, date range, order), the results with
 /// highlighted snippets, and paging. Every piece of text from the query or the index is escaped.
 struct SearchPage {
@@ -47,17 +28,17 @@ struct SearchPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(q.isEmpty ? "" : HTML.escape(q) + " – ")Loupe</title>
+            <title>\(q.isEmpty ? "" : HTMLText.escape(q) + " – ")Loupe</title>
             <style>\(SearchPage.css)</style>
             </head>
             <body>
-            <header><a class="brand" href="\(HTML.escape(base))/">Loupe</a><span class="muted">\(SearchPage.format(docCount)) documents</span></header>
-            <form method="get" action="\(HTML.escape(base))/" role="search">
-            <div class="row"><input type="search" name="q" value="\(HTML.escape(q))" placeholder="Search the archive: words, &quot;a phrase&quot;, title:word, -exclude" aria-label="Query" autofocus>
+            <header><a class="brand" href="\(HTMLText.escape(base))/">Loupe</a><span class="muted">\(SearchPage.format(docCount)) documents</span></header>
+            <form method="get" action="\(HTMLText.escape(base))/" role="search">
+            <div class="row"><input type="search" name="q" value="\(HTMLText.escape(q))" placeholder="Search the archive: words, &quot;a phrase&quot;, title:word, -exclude" aria-label="Query" autofocus>
             <button type="submit">Search</button></div>
             <div class="row filters">
-            <label>From <input type="date" name="after" value="\(HTML.escape(afterText))"></label>
-            <label>to <input type="date" name="before" value="\(HTML.escape(beforeText))"></label>
+            <label>From <input type="date" name="after" value="\(HTMLText.escape(afterText))"></label>
+            <label>to <input type="date" name="before" value="\(HTMLText.escape(beforeText))"></label>
             <label>Order <select name="sort">\(["relevance", "newest", "oldest"].map { "<option\($0 == sortText ? " selected" : "")>\($0)</option>" }.joined())</select></label>
             </div>
             </form>
@@ -79,11 +60,11 @@ struct SearchPage {
             } catch {
                 let e = APIError.from(error, maxBodyBytes: 0)
                 status = e.status
-                html += "<div class=\"error\"><p>\(HTML.escape(e.message))</p>"
+                html += "<div class=\"error\"><p>\(HTMLText.escape(e.message))</p>"
                 if let p = e.position {
                     let chars = Array(q)
                     let at = max(0, min(p, chars.count))
-                    html += "<pre>\(HTML.escape(String(chars[..<at])))<span class=\"caret\">\(at < chars.count ? HTML.escape(String(chars[at])) : "&nbsp;")</span>\(at + 1 < chars.count ? HTML.escape(String(chars[(at + 1)...])) : "")</pre>"
+                    html += "<pre>\(HTMLText.escape(String(chars[..<at])))<span class=\"caret\">\(at < chars.count ? HTMLText.escape(String(chars[at])) : "&nbsp;")</span>\(at + 1 < chars.count ? HTMLText.escape(String(chars[(at + 1)...])) : "")</pre>"
                 }
                 html += "</div>\n"
             }
@@ -102,24 +83,24 @@ struct SearchPage {
         let totalText = (r.totalIsLowerBound ? "at least " : "") + SearchPage.format(r.total)
         let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
         if r.hits.isEmpty {
-            html += "<p class=\"summary\">No results\(page > 1 ? " on this page" : "") for <b>\(HTML.escape(q))</b>\(r.total > 0 ? " (\(totalText) in all)" : "") <span class=\"muted\">(\(took) ms)</span></p>\n"
+            html += "<p class=\"summary\">No results\(page > 1 ? " on this page" : "") for <b>\(HTMLText.escape(q))</b>\(r.total > 0 ? " (\(totalText) in all)" : "") <span class=\"muted\">(\(took) ms)</span></p>\n"
         } else {
-            html += "<p class=\"summary\">Results \(first)–\(last) of \(totalText) for <b>\(HTML.escape(q))</b> <span class=\"muted\">(\(took) ms)</span></p>\n"
+            html += "<p class=\"summary\">Results \(first)–\(last) of \(totalText) for <b>\(HTMLText.escape(q))</b> <span class=\"muted\">(\(took) ms)</span></p>\n"
             html += "<ol class=\"results\" start=\"\(first)\">\n"
             for hit in r.hits {
                 let doc = hit.document
-                let title = doc?.fields["title"].flatMap { $0.isEmpty ? nil : $0 } ?? hit.id
+                let title = doc.flatMap(routes.schema.title(of:)) ?? hit.id
                 var link = "\(routes.basePath)/documents/\(QueryString.encode(hit.id))"
-                if let url = doc?.fields["url"], url.hasPrefix("http://") || url.hasPrefix("https://") { link = url }
-                html += "<li><h2><a href=\"\(HTML.escape(link))\">\(HTML.escape(title))</a></h2>"
+                if let url = doc.flatMap(routes.schema.link(of:)) { link = url }
+                html += "<li><h2><a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(title))</a></h2>"
                 html += "<div class=\"meta\">"
                 if let d = doc?.date {
                     let text = ISODate.format(d)
-                    html += "<time datetime=\"\(HTML.escape(text))\">\(HTML.escape(String(text.prefix(10))))</time> · "
+                    html += "<time datetime=\"\(HTMLText.escape(text))\">\(HTMLText.escape(String(text.prefix(10))))</time> · "
                 }
-                html += "<span class=\"id\">\(HTML.escape(hit.id))</span></div>"
+                html += "<span class=\"id\">\(HTMLText.escape(hit.id))</span></div>"
                 if let s = hit.snippet {
-                    html += "<p class=\"snippet\">\(s.rendered(open: "<mark>", close: "</mark>", escape: HTML.escape))</p>"
+                    html += "<p class=\"snippet\">\(s.html)</p>"
                 }
                 html += "</li>\n"
             }
@@ -134,10 +115,10 @@ struct SearchPage {
                                          ("sort", sort == "relevance" ? nil : sort), ("page", p == 1 ? nil : String(p))])
             }
             html += "<nav class=\"pager\">"
-            html += hasPrevious ? "<a rel=\"prev\" href=\"\(HTML.escape(link(page - 1)))\">← Previous</a>" : "<span></span>"
+            html += hasPrevious ? "<a rel=\"prev\" href=\"\(HTMLText.escape(link(page - 1)))\">← Previous</a>" : "<span></span>"
             let pages = r.totalIsLowerBound ? "" : " of \((r.total + SearchPage.pageSize - 1) / SearchPage.pageSize)"
             html += "<span class=\"muted\">Page \(page)\(pages)</span>"
-            html += hasNext ? "<a rel=\"next\" href=\"\(HTML.escape(link(page + 1)))\">Next →</a>" : "<span></span>"
+            html += hasNext ? "<a rel=\"next\" href=\"\(HTMLText.escape(link(page + 1)))\">Next →</a>" : "<span></span>"
             html += "</nav>\n"
         }
         return html

@@ -114,7 +114,7 @@ final class CommandTests: CLITestCase {
         let scores = hits.compactMap { $0["score"] as? Double }
         XCTAssertEqual(scores, scores.sorted(by: >))
         XCTAssertNotNil((hits[0]["fields"] as? [String: Any])?["title"])
-        XCTAssertNotNil((hits[0]["snippet"] as? [String: Any])?["highlights"])
+        XCTAssertNotNil(hits[0]["highlights"] as? [[Int]])
 
         let newest = try json(expect(0, ["search", "--json", "--sort", "newest", "--limit", "20", "oil"]).stdout)
         let dates = (newest["hits"] as? [[String: Any]] ?? []).compactMap { $0["date"] as? String }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Sizes and counts of a snapshot, for `loupe stats` and monitoring.
-public struct IndexStats: Codable, Sendable {
+public struct IndexStats: Sendable {
     /// Counts for one indexed field.
-    public struct FieldStats: Codable, Sendable {
+    public struct FieldStats: Sendable {
         /// The field's name.
         public var name: String
         /// Distinct terms summed over segments (a term in two segments counts twice).

@@ -52,14 +52,9 @@ struct AnalyzeCommand: ParsableCommand {
         let bytes = Array(input.utf8)
         func original(_ t: Token) -> String { String(decoding: bytes[t.startOffset..<min(t.endOffset, bytes.count)], as: UTF8.self) }
         if json {
-            let v = JSONValue.object([
-                ("language", .optional(lang)),
-                ("tokens", .array(tokens.map { t in
-                    .object([("term", .string(t.term)), ("position", .int(t.position)), ("start", .int(t.startOffset)),
-                             ("end", .int(t.endOffset)), ("text", .string(original(t)))])
-                })),
-            ])
-            Terminal.out(v.rendered(pretty: true))
+            try Terminal.json(OrderedJSONObject(["language": lang, "tokens": tokens.map {
+                OrderedJSONObject(["term": $0.term, "position": $0.position, "start": $0.startOffset, "end": $0.endOffset, "text": original($0)])
+            }]))
             return
         }
         var out = "language \(lang ?? "none"): \(Format.plural(tokens.count, "token"))\n"

@@ -9,36 +9,38 @@ struct BatchSearch {
 
     func run() throws {
         let lines = LineReader(source: ByteSource(interactiveStandardInput: ()), maxLineBytes: 1 << 20)
+        let encoder = OrderedJSONEncoder(formatting: .compact)
         while let line = try lines.next() {
-            let out: JSONValue
+            let out: String
             switch line {
             case .tooLong(let n):
-                out = .object([("query", .string("")), ("error", .string("the query line is \(n) bytes long, over the limit of 1 MB"))])
+                out = try encoder.encode(failure(query: "", "the query line is \(n) bytes long, over the limit of 1 MB"))
             case .bytes(let bytes):
                 let text = String(decoding: bytes, as: UTF8.self)
                 if firstInvalidUTF8(bytes) != nil {
-                    out = .object([("query", .string(text)), ("error", .string("the query is not valid UTF-8"))])
+                    out = try encoder.encode(failure(query: text, "the query is not valid UTF-8"))
                 } else {
-                    out = respond(to: text)
+                    out = try respond(to: text, encoder: encoder)
                 }
             }
-            Terminal.write(out.rendered() + "\n", to: 1)
+            Terminal.write(out + "\n", to: 1)
         }
     }
 
-    func respond(to text: String) -> JSONValue {
+    /// The line for one query: `SearchResultsJSON` with ids and scores, or `failure(query:_:)`.
+    func respond(to text: String, encoder: OrderedJSONEncoder) throws -> String {
         var r = template
         r.query = text
         do {
             let results = try index.search(r)
-            return .object([
-                ("query", .string(text)),
-                ("total", .int(results.total)),
-                ("took_us", .int(results.tookMicroseconds)),
-                ("hits", .array(results.hits.map { .object([("id", .string($0.id)), ("score", .double($0.score))]) })),
-            ])
+            return try encoder.encode(SearchResultsJSON(query: text, results: results, detail: .idsAndScores))
         } catch {
-            return .object([("query", .string(text)), ("error", .string(describe(error).message))])
+            return try encoder.encode(failure(query: text, describe(error).message))
         }
+    }
+
+    /// The line for a query that could not run: `{"query": ..., "error": ...}`.
+    func failure(query: String, _ message: String) -> OrderedJSONObject {
+        OrderedJSONObject(["query": query, "error": message])
     }
 }

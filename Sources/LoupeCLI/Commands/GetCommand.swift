@@ -29,13 +29,6 @@ struct GetCommand: ParsableCommand {
         guard let doc = try index.document(id: id) else {
             throw CLIError.badInput("no document with id '\(id)' in \(location.path)")
         }
-        Terminal.out(GetCommand.json(doc, schema: index.schema).rendered(pretty: !compact))
-    }
-
-    static func json(_ doc: StoredDocument, schema: Schema) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("id", .string(doc.id))]
-        if let d = doc.date { pairs.append(("date", .string(ISODate.format(d)))) }
-        if case let .object(fields) = SearchOutput.documentFields(doc, schema: schema) { pairs += fields }
-        return .object(pairs)
+        try Terminal.json(StoredDocumentJSON(doc, schema: index.schema), pretty: !compact)
     }
 }

@@ -76,8 +76,9 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
     }
 
-    func request(_ text: String) throws -> SearchRequest {
+    func request(_ text: String, schema: Schema) throws -> SearchRequest {
         var r = SearchRequest(query: text, limit: limit)
+        r.snippetField = schema.snippetField
         r.offset = offset
         r.sort = sort
         r.after = try parseDateOption(after, name: "after", endOfDay: false)
@@ -91,16 +92,17 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let index = try location.open()
         if batch {
-            var template = try request("")
+            var template = try request("", schema: index.schema)
             template.loadDocuments = false
             template.snippetField = nil
             try BatchSearch(index: index, template: template).run()
             return
         }
         let text = query.joined(separator: " ")
-        let results = try index.search(request(text))
+        let request = try request(text, schema: index.schema)
+        let results = try index.search(request)
         if json {
-            Terminal.out(SearchOutput.json(query: text, results: results, request: try request(text), schema: index.schema).rendered(pretty: true))
+            try Terminal.json(SearchResultsJSON(query: text, results: results, detail: .full(request: request, schema: index.schema)))
         } else {
             let style = Style(enabled: Terminal.colorEnabled(color))
             Terminal.write(SearchOutput.text(query: text, results: results, offset: offset, schema: index.schema, style: style), to: 1)

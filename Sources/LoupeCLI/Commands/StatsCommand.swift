@@ -24,35 +24,10 @@ struct StatsCommand: ParsableCommand {
         let index = try location.open()
         let s = IndexStats(reader: index.reader)
         if json {
-            Terminal.out(StatsCommand.json(s, directory: location.path).rendered(pretty: true))
+            try Terminal.json(s)
         } else {
             Terminal.write(StatsCommand.text(s, directory: location.path), to: 1)
         }
-    }
-
-    static func json(_ s: IndexStats, directory: String) -> JSONValue {
-        .object([
-            ("index", .string(directory)),
-            ("generation", .int(s.generation)),
-            ("format_version", .int(s.formatVersion)),
-            ("language", .optional(s.language)),
-            ("documents", .int(s.documents)),
-            ("deleted_documents", .int(s.deletedDocuments)),
-            ("segments", .int(s.segments)),
-            ("fields", .array(s.fields.map { f in
-                .object([("name", .string(f.name)), ("terms", .int(f.terms)), ("postings", .int(f.postings)),
-                         ("positions", .int(f.positions)), ("average_length", .double(f.averageLength))])
-            })),
-            ("terms", .int(s.fields.reduce(0) { $0 + $1.terms })),
-            ("postings", .int(s.fields.reduce(0) { $0 + $1.postings })),
-            ("positions", .int(s.fields.reduce(0) { $0 + $1.positions })),
-            ("bytes_by_kind", .object(s.bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-            ("total_bytes", .int(s.totalBytes)),
-            ("index_bytes_without_store", .int(s.indexBytesWithoutStore)),
-            ("text_bytes", .int(s.textBytes)),
-            ("size_ratio", .double(s.sizeRatio)),
-            ("index_ratio_without_store", .double(s.indexRatioWithoutStore)),
-        ])
     }
 
     static func text(_ s: IndexStats, directory: String) -> String {

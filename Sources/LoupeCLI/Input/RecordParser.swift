@@ -15,68 +15,14 @@ struct RecordParser {
         self.ignoreUnknown = ignoreUnknown
     }
 
-
     func document(from bytes: [UInt8], source: String) throws -> Document {
         func bad(_ reason: String) -> LoupeError { .invalidDocument(source: source, reason: reason) }
         if let offset = firstInvalidUTF8(bytes) {
             throw bad("invalid UTF-8 (byte \(offset + 1) of the record)")
         }
-        let record: RawRecord
-        do {
-            record = try decoder.decode(RawRecord.self, from: Data(bytes))
-        } catch let e as DecodingError {
-            throw bad(RecordParser.explain(e))
-        }
-        return try schema.document(members: record.values, source: source, ignoreUnknown: ignoreUnknown,
+        let object = try DocumentObject(json: bytes, source: source)
+        return try schema.document(object, source: source, ignoreUnknown: ignoreUnknown,
                                    unknownHint: "; use --ignore-unknown to drop other keys")
-    }
-
-    private let decoder = JSONDecoder()
-
-    private func quoted(_ s: String) -> String {
-        "'" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "'"
-    }
-
-    static func explain(_ e: DecodingError) -> String {
-        switch e {
-        case let .typeMismatch(_, ctx) where ctx.codingPath.isEmpty:
-            return "expected a JSON object"
-        case let .dataCorrupted(ctx):
-            var detail = ctx.debugDescription
-            if let underlying = ctx.underlyingError as NSError?,
-               let d = underlying.userInfo[NSDebugDescriptionErrorKey] as? String { detail = d }
-            detail = detail.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
-            return "malformed JSON" + (detail.isEmpty || detail.hasPrefix("The given data was not valid JSON") ? "" : " (\(detail))")
-        default:
-            return "malformed JSON"
-        }
-    }
-}
-
-/// A JSON object's members, in any order, with their values classified.
-struct RawRecord: Decodable {
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    var values: [(String, DocumentValue)] = []
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        values.reserveCapacity(c.allKeys.count)
-        for key in c.allKeys {
-            let v: DocumentValue
-            if let s = try? c.decode(String.self, forKey: key) { v = .string(s) }
-            else if try c.decodeNil(forKey: key) { v = .null }
-            else if let i = try? c.decode(Int64.self, forKey: key) { v = .integer(i) }
-            else if let d = try? c.decode(Double.self, forKey: key) { v = .number(d) }
-            else if let b = try? c.decode(Bool.self, forKey: key) { v = .bool(b) }
-            else { v = .other }
-            values.append((key.stringValue, v))
-        }
     }
 }
 

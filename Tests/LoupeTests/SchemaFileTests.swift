@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+@testable import Loupe
+
+/// `SchemaFile` reads `loupe init --schema` files and names the file and the problem.
+final class SchemaFileTests: XCTestCase {
+    private func decode(_ text: String) throws(SchemaFileError) -> Schema {
+        try SchemaFile.decode(Data(text.utf8), path: "my-schema.json")
+    }
+
+    private func problem(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> SchemaFileError? {
+        do {
+            _ = try decode(text)
+            XCTFail("accepted \(text)", file: file, line: line)
+            return nil
+        } catch {
+            XCTAssertEqual(error.path, "my-schema.json", file: file, line: line)
+            XCTAssertTrue(error.description.contains("my-schema.json"), error.description, file: file, line: line)
+            return error
+        }
+    }
+
+    func testDefaults() throws {
+        let s = try decode(#"{"fields": [{"name": "headline", "boost": 3}, {"name": "source", "indexed": false}]}"#)
+        XCTAssertEqual(s.fields, [FieldDefinition(name: "headline", indexed: true, stored: true, boost: 3),
+                                  FieldDefinition(name: "source", indexed: false, stored: true, boost: 1)])
+        XCTAssertEqual(s.language, "english")
+        XCTAssertNil(s.defaultFields)
+        XCTAssertNil(try decode(#"{"fields": [{"name": "a"}], "language": "None"}"#).language)
+        XCTAssertNil(try decode(#"{"fields": [{"name": "a"}], "language": null}"#).language)
+        XCTAssertEqual(try decode(#"{"fields": [{"name": "a"}, {"name": "b"}], "default_fields": ["b"]}"#).defaultFields, ["b"])
+    }
+
+    func testAMissingFileIsUnreadable() {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-schema-\(UUID().uuidString).json").path
+        XCTAssertThrowsError(try SchemaFile.load(path: path)) { error in
+            let e = error as? SchemaFileError
+            XCTAssertEqual(e, SchemaFileError(path: path, problem: .unreadable))
+            XCTAssertEqual(e?.description, "cannot read the schema file \(path)")
+        }
+    }
+
+    func testMalformedFilesSayWhere() {
+        XCTAssertEqual(problem(#"{"fields": [{"name": "a"}"#)?.problem.isMalformed(containing: "malformed JSON"), true)
+        XCTAssertEqual(problem(#"{"language": "english"}"#)?.problem, .malformed(#"missing "fields""#))
+        XCTAssertEqual(problem(#"{"fields": [{"boost": 2}]}"#)?.problem, .malformed(#"missing "name" in .fields[0]"#))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "a", "boost": "high"}]}"#)?.problem, .malformed(".fields[0].boost should be a number"))
+        XCTAssertEqual(problem(#"{"fields": {"name": "a"}}"#)?.problem, .malformed(".fields should be an array"))
+        XCTAssertEqual(problem(#"["a"]"#)?.problem, .malformed("expected a JSON object"))
+    }
+
+    func testSchemasBreakingARuleAreInvalid() {
+        XCTAssertEqual(problem(#"{"fields": [{"name": "id"}]}"#)?.problem, .invalid("'id' is reserved"))
+        XCTAssertEqual(problem(#"{"fields": []}"#)?.problem, .invalid("a schema needs at least one field"))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "a"}, {"name": "a"}]}"#)?.problem, .invalid("field 'a' is defined twice"))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "a"}], "defaultFields": ["b"]}"#)?.problem,
+                       .invalid("default field 'b' is not an indexed field"))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "a"}, {"name": "a"}]}"#)?.description,
+                       "my-schema.json describes an invalid schema: field 'a' is defined twice")
+    }
+}
+
+private extension SchemaFileError.Problem {
+    func isMalformed(containing text: String) -> Bool {
+        if case let .malformed(reason) = self { return reason.contains(text) }
+        return false
+    }
+}

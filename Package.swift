@@ -35,7 +35,10 @@ let package = Package(
         .target(name: "CLoupeSupport"),
         .target(
             name: "Loupe",
-            dependencies: ["CLZ4", "CStemmer", "CLoupeSupport"]
+            dependencies: ["CLZ4", "CStemmer", "CLoupeSupport"],
+            // The library is checked in Swift 6 mode (data-race safety); the CLI, the HTTP
+            // service and the tests are still Swift 5 code.
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "LoupeHTTP",

@@ -32,6 +32,10 @@ static inline int64_t loupe_fixed_score(double score) {
 /// below may be called (set once when the program loads; always 0 off x86-64).
 extern int loupe_has_avx2;
 
+/// `loupe_has_avx2`, read through a function: Swift 6 does not let Swift code read a mutable
+/// C global (it cannot know it is written only once, before `main`), but inlines this.
+static inline int loupe_avx2_available(void) { return loupe_has_avx2; }
+
 /// What a `loupe_unpack128_*` kernel does with the 128 unpacked values `v`.
 enum {
     /// `out[i] = v[i]`.

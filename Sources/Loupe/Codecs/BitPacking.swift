@@ -62,7 +62,7 @@ enum BitPacking {
     /// Whether the AVX2 kernels of `CLoupeSupport` decode blocks (x86-64 processors since
     /// 2013), for widths up to `simdMaxBits`; otherwise the scalar loops below do, which are
     /// also the reference the tests hold the kernels to.
-    @inline(__always) static var simd: Bool { loupe_has_avx2 != 0 }
+    @inline(__always) static var simd: Bool { loupe_avx2_available() != 0 }
     static let simdMaxBits = 24
 
     /// Decodes a block of doc-id gaps (each stored minus one) into ascending doc ids after

@@ -13,7 +13,7 @@ public enum ScoreMode: Sendable, Equatable {
 }
 
 /// One segment of the snapshot being searched, as collectors see it.
-public struct SegmentContext {
+public struct SegmentContext: Sendable {
     /// The segment's position in the snapshot (`DocAddress.segment`).
     public let ordinal: Int
     /// The segment.

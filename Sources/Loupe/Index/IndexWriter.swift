@@ -169,24 +169,24 @@ public final class IndexWriter {
         }
         var results = [[Int]](repeating: [], count: threads)
         var errors = [Error?](repeating: nil, count: threads)
-        let builders = self.builders
+        let builders = DisjointSlots(self.builders)
         results.withUnsafeMutableBufferPointer { r in
             errors.withUnsafeMutableBufferPointer { e in
-                let rp = r, ep = e
+                let rp = DisjointSlots(r), ep = DisjointSlots(e)
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
                     let lo = t * per, hi = min(docs.count, lo + per)
-                    guard lo < hi, let b = builders[t] else { return }
+                    guard lo < hi, let b = builders.value[t] else { return }
                     do {
                         var local: [Int] = []
                         local.reserveCapacity(hi - lo)
                         for i in lo..<hi { local.append(try b.add(docs[i], sequence: firstSeq + UInt32(i))) }
-                        rp[t] = local
-                    } catch { ep[t] = error }
+                        rp.value[t] = local
+                    } catch { ep.value[t] = error }
                 }
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let used = builders.reduce(0) { $0 + ($1?.memoryBytes ?? 0) }
+        let used = builders.value.reduce(0) { $0 + ($1?.memoryBytes ?? 0) }
         if used >= options.memoryBudgetBytes { try flushBuilders() }
     }
 
@@ -391,4 +391,12 @@ enum IdMerge {
             body(id, holders)
         }
     }
+}
+
+/// Per-thread slots handed to `DispatchQueue.concurrentPerform`: iteration `t` touches only
+/// element `t` (its own segment builder, result and error), and the caller reads them only
+/// after every iteration has returned, so no two threads ever share an element.
+private struct DisjointSlots<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -16,7 +16,12 @@ struct ScorerBulkScorer: BulkScorer {
     let scorer: Scorer
 
     func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int {
-        mode == .topScores ? scorePruned(into: collector, accept: accept) : scoreAll(into: collector, accept: accept, scores: mode.needsScores)
+        if mode == .topScores {
+            // The common collector gets loops specialized for it (direct, inlined collects).
+            if let top = collector as? TopScoreCollector { return scorePruned(into: top, accept: accept) }
+            return scorePruned(into: collector, accept: accept)
+        }
+        return scoreAll(into: collector, accept: accept, scores: mode.needsScores)
     }
 
     private func scoreAll(into collector: any LeafCollector, accept: DocFilter, scores: Bool) -> Int {
@@ -30,7 +35,7 @@ struct ScorerBulkScorer: BulkScorer {
         return matched
     }
 
-    private func scorePruned(into collector: any LeafCollector, accept: DocFilter) -> Int {
+    private func scorePruned<C: LeafCollector>(into collector: C, accept: DocFilter) -> Int {
         var scored = 0
         var target: UInt32 = 0
         // The collector's bar changes only when it collects: read it then, not per document.
@@ -83,6 +88,7 @@ struct MaxScoreBulkScorer: BulkScorer {
     }
 
     func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int {
-        BlockMaxScore.run(lists: lists, filter: accept, collector: collector)
+        if let top = collector as? TopScoreCollector { return BlockMaxScore.run(lists: lists, filter: accept, collector: top) }
+        return BlockMaxScore.run(lists: lists, filter: accept, collector: collector)
     }
 }

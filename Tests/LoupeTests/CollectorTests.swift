@@ -74,6 +74,21 @@ final class CollectorTests: XCTestCase {
         XCTAssertEqual(TopSortedCollector(k: 3, order: .newest).scoreMode, .complete)
     }
 
+    func testTopCollectorsInAMultiCollectorPruneLikeOne() throws {
+        // A disjunction under `.topScores` into something other than one TopScoreCollector
+        // takes the scorer tree instead of the MaxScore loop: the same top hits.
+        for text in ["oil OR grain OR market", "crude OR wheat", "oil"] {
+            let query = try index.searcher.parse(text)
+            let a = TopScoreCollector(k: 3), b = TopScoreCollector(k: 7)
+            try index.searcher.search(query, collector: MultiCollector([a, b]))
+            let expected = try index.search(SearchRequest(query: text, limit: 7)).hits
+            XCTAssertEqual(b.topDocuments.map(\.address), expected.map(\.address), text)
+            XCTAssertEqual(a.topDocuments.map(\.address), Array(expected.prefix(3)).map(\.address), text)
+            // The MaxScore loop sums in fixed point (units of 2⁻⁴⁰), the scorer tree in doubles.
+            for (x, y) in zip(b.topDocuments, expected) { XCTAssertEqual(x.score, y.score, accuracy: 1e-9, text) }
+        }
+    }
+
     func testQueriesBuiltInCodeEqualParsedOnes() throws {
         let built = BooleanQuery([.init(.must, PhraseQuery("crude oil")), .init(.mustNot, TermQuery("grain", field: "body"))])
         let parsed = try index.searcher.parse("\"crude oil\" -body:grain")

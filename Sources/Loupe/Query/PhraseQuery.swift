@@ -53,8 +53,8 @@ final class PhraseWeight: Weight {
     let offsets: [UInt32]
     let slop: Int
     let highlightTerms: [[String]]
-    private let fieldNames: [String]
-    private let averageLengths: [Double]
+    /// For explanations only (field names and lengths are looked up when one is asked for).
+    private let reader: IndexReader
 
     init(tokens: [(term: [UInt8], position: Int)], field: String?, slop: Int, context: WeightContext) throws {
         let base = tokens[0].position
@@ -69,8 +69,7 @@ final class PhraseWeight: Weight {
             return Leaf(field: f, terms: terms, idf: idf, boost: boost,
                         bm25: BM25Weight(boost: boost, idf: idf, averageLength: reader.averageLengths[f]))
         }
-        fieldNames = reader.schema.indexedFields.map(\.name)
-        averageLengths = reader.averageLengths
+        self.reader = reader
     }
 
     /// Cursors over the leaf's terms in `segment`, or nil when one of them is absent there.
@@ -101,10 +100,10 @@ final class PhraseWeight: Weight {
             let tf = PhraseMatcher(offsets: offsets, slop: slop).count(cs)
             guard tf > 0 else { continue }
             let dl = segment.lengths(leaf.field)[Int(doc)]
-            let name = fieldNames[leaf.field]
+            let name = reader.schema.indexedFields[leaf.field].name
             let text = leaf.terms.map(\.text).joined(separator: " ")
             entries.append(Explanation.Entry(clause: "\(name):\"\(text)\"" + (slop > 0 ? "~\(slop)" : ""), field: name,
-                                             tf: Int(tf), df: leaf.terms.map(\.docFreq), dl: Int(dl), avgdl: averageLengths[leaf.field],
+                                             tf: Int(tf), df: leaf.terms.map(\.docFreq), dl: Int(dl), avgdl: reader.averageLengths[leaf.field],
                                              idf: leaf.idf, boost: leaf.boost, score: leaf.bm25.score(tf: tf, length: dl)))
         }
         return entries.isEmpty ? nil : entries

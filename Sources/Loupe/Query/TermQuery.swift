@@ -31,14 +31,13 @@ extension TermQuery: WeightBuilding {
 final class TermsWeight: Weight {
     let leaves: [WeightedTerm]
     let highlightTerms: [[String]]
-    private let fieldNames: [String]
-    private let averageLengths: [Double]
+    /// For explanations only (field names and lengths are looked up when one is asked for).
+    private let reader: IndexReader
 
     init(_ leaves: [WeightedTerm], context: WeightContext, highlight: [[String]]) {
         self.leaves = leaves
         self.highlightTerms = highlight
-        fieldNames = context.reader.schema.indexedFields.map(\.name)
-        averageLengths = context.reader.averageLengths
+        reader = context.reader
     }
 
     var termDisjunction: [WeightedTerm]? { leaves }
@@ -62,9 +61,9 @@ final class TermsWeight: Weight {
         for leaf in leaves {
             guard let c = leaf.states.cursor(segment), c.advance(doc) == doc else { continue }
             let dl = segment.lengths(leaf.field)[Int(doc)]
-            let name = fieldNames[leaf.field]
+            let name = reader.schema.indexedFields[leaf.field].name
             entries.append(Explanation.Entry(clause: "\(name):\(leaf.states.text)", field: name, tf: Int(c.freq),
-                                             df: [leaf.states.docFreq], dl: Int(dl), avgdl: averageLengths[leaf.field],
+                                             df: [leaf.states.docFreq], dl: Int(dl), avgdl: reader.averageLengths[leaf.field],
                                              idf: leaf.idf, boost: leaf.boost, score: leaf.bm25.score(tf: c.freq, length: dl)))
         }
         return entries.isEmpty ? nil : entries

@@ -33,7 +33,7 @@ protocol Weight: AnyObject {
 extension Weight {
     func bulkScorer(_ segment: SegmentContext, mode: ScoreMode) -> BulkScorer? {
         if mode == .topScores, let terms = termDisjunction {
-            return MaxScoreBulkScorer(terms: terms, segment: segment)
+            return MaxScoreBulkScorer(terms: terms, segment: segment, fallback: { self.scorer(segment) })
         }
         return scorer(segment).map { ScorerBulkScorer(scorer: $0) }
     }

@@ -89,8 +89,10 @@ enum BlockMaxScore {
     }
 
     /// Runs the query over one segment, feeding `collector` the documents that beat its
-    /// `minCompetitiveScore`; returns the number of documents scored.
-    static func run<C: LeafCollector>(lists: [List], filter: DocFilter, collector: C) -> Int {
+    /// `minCompetitiveScore`; returns the number of documents scored. The collector is the
+    /// concrete top-k one: its collect inlines into the window loop, which an existential or a
+    /// generic collector did not (medium disjunctions ran 20 % slower through them).
+    static func run(lists: [List], filter: DocFilter, collector: TopScoreCollector) -> Int {
         if lists.count == 1 { return runSingle(lists[0], filter: filter, collector: collector) }
         return withExtendedLifetime(lists) { runWindows(lists, filter: filter, collector: collector) }
     }
@@ -112,7 +114,7 @@ enum BlockMaxScore {
         @inline(__always) func with<R>(_ body: (PostingsCursor) -> R) -> R { cursor._withUnsafeGuaranteedRef(body) }
     }
 
-    private static func runWindows<C: LeafCollector>(_ lists: [List], filter: DocFilter, collector: C) -> Int {
+    private static func runWindows(_ lists: [List], filter: DocFilter, collector: TopScoreCollector) -> Int {
         let n = lists.count
         let simd = BitPacking.simd
         let slots = UnsafeMutablePointer<Slot>.allocate(capacity: n)
@@ -338,7 +340,7 @@ enum BlockMaxScore {
     /// the others are scored document by document straight from the decoded block. Scores are
     /// rounded to the same fixed point as `runWindows`, so a document matching one list scores
     /// the same whichever path its segment took.
-    static func runSingle<C: LeafCollector>(_ list: List, filter: DocFilter, collector: C) -> Int {
+    static func runSingle(_ list: List, filter: DocFilter, collector: TopScoreCollector) -> Int {
         let c = list.cursor
         let bm25 = list.bm25
         let lengths = list.lengths

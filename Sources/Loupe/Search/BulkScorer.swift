@@ -35,6 +35,7 @@ struct ScorerBulkScorer: BulkScorer {
         return matched
     }
 
+    @_specialize(where C == TopScoreCollector)
     private func scorePruned<C: LeafCollector>(into collector: C, accept: DocFilter) -> Int {
         var scored = 0
         var target: UInt32 = 0
@@ -75,20 +76,26 @@ struct ScorerBulkScorer: BulkScorer {
     }
 }
 
-/// A pure disjunction of term lists under `.topScores`: block-max MaxScore (`BlockMaxScore`).
+/// A pure disjunction of term lists under `.topScores`: block-max MaxScore (`BlockMaxScore`)
+/// into a ``TopScoreCollector``. Another collector that only wants competitive hits (a
+/// ``MultiCollector`` of top-k collectors, one of the embedder's) gets the disjunction's scorer
+/// tree with block-max skipping instead.
 struct MaxScoreBulkScorer: BulkScorer {
     let lists: [BlockMaxScore.List]
+    let fallback: () -> Scorer?
 
     /// Nil when none of the terms is in the segment.
-    init?(terms: [WeightedTerm], segment: SegmentContext) {
+    init?(terms: [WeightedTerm], segment: SegmentContext, fallback: @escaping () -> Scorer?) {
         lists = terms.compactMap { t in
             t.states.cursor(segment).map { BlockMaxScore.List(cursor: $0, bm25: t.bm25, lengths: segment.lengths(t.field)) }
         }
         if lists.isEmpty { return nil }
+        self.fallback = fallback
     }
 
     func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int {
         if let top = collector as? TopScoreCollector { return BlockMaxScore.run(lists: lists, filter: accept, collector: top) }
-        return BlockMaxScore.run(lists: lists, filter: accept, collector: collector)
+        guard let scorer = fallback() else { return 0 }
+        return ScorerBulkScorer(scorer: scorer).score(into: collector, accept: accept, mode: mode)
     }
 }

@@ -34,6 +34,8 @@ demo: build
 	$(LOUPE) add --index $(INDEX) --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
 	$(LOUPE) search --index $(INDEX) '"war legacy"'
 	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
+	$(LOUPE) search --index $(INDEX) '+"crude oil" -opec' --explain --limit 1
+	$(LOUPE) search --index $(INDEX) 'oil' --count --limit 0
 
 # Builds the debug `loupe` first: the CLI tests run that binary.
 test: deps

@@ -187,6 +187,9 @@ final class ConjunctionScorer: Scorer {
         let costs = sorted.map(\.cost)
         prefetchFrom = ConjunctionScorer.prefetchFrom(costs: costs)
         twoPhase = sorted.indices.filter { sorted[$0].isTwoPhase }
+        anyTwoPhase = !twoPhase.isEmpty
+        twoPhaseSubs = .allocate(capacity: sorted.count)
+        for (k, sub) in sorted.enumerated() { (twoPhaseSubs + k).initialize(to: sub.isTwoPhase) }
         // Candidate pruning scores subs before all of them agree: not with two-phase subs,
         // whose scores exist only once confirmed.
         prunesCandidates = twoPhase.isEmpty && ConjunctionScorer.prunesCandidates(costs: costs, docCount: docCount)
@@ -195,7 +198,7 @@ final class ConjunctionScorer: Scorer {
         remaining[subs.count] = 0
         super.init()
     }
-    deinit { byCost.deallocate(); ordered.deallocate(); remaining.deallocate() }
+    deinit { byCost.deallocate(); ordered.deallocate(); remaining.deallocate(); twoPhaseSubs.deallocate() }
     override var cost: Int { subs[0].cost }
 
     /// The subs' bounds over the window holding `target` (where all of them hold).
@@ -213,20 +216,29 @@ final class ConjunctionScorer: Scorer {
         if upTo < target { for k in 1..<byCost.count { remaining[k] = .infinity } }
     }
 
-    /// Moves sub `k` (by cost) to its first document (or candidate) ≥ `target`, unless it is there already.
+    /// Moves sub `k` (by cost) to its first document (or candidate) ≥ `target`, unless it is
+    /// there already. Which subs iterate in two phases is known from the start: no virtual
+    /// call asks it on the intersection's hot path.
     @inline(__always) private func reach(_ k: Int, _ target: UInt32) -> UInt32 {
-        byCost.with(k) { $0.reach(target) }
+        byCost.with(k) { s in
+            if s.doc >= target && s.doc != Scorer.unstarted { return s.doc }
+            return anyTwoPhase && twoPhaseSubs[k] ? s.approximate(target) : s.advance(target)
+        }
     }
 
     /// Moves the lead to its next document (or candidate) after `doc`.
     @inline(__always) private func leadNext() -> UInt32 {
-        byCost.with(0) { $0.isTwoPhase ? $0.approximate($0.doc == Scorer.unstarted ? 0 : $0.doc &+ 1) : $0.next() }
+        byCost.with(0) { anyTwoPhase && twoPhaseSubs[0] ? $0.approximate($0.doc == Scorer.unstarted ? 0 : $0.doc &+ 1) : $0.next() }
     }
 
     /// Moves the lead to its first document (or candidate) ≥ `target`.
     @inline(__always) private func leadAdvance(_ target: UInt32) -> UInt32 {
-        byCost.with(0) { $0.isTwoPhase ? $0.approximate(target) : $0.advance(target) }
+        byCost.with(0) { anyTwoPhase && twoPhaseSubs[0] ? $0.approximate(target) : $0.advance(target) }
     }
+
+    /// Whether sub `k` (by cost) iterates in two phases, and whether any does.
+    private let twoPhaseSubs: UnsafeMutablePointer<Bool>
+    private let anyTwoPhase: Bool
 
     /// The subs (by cost) that iterate in two phases: confirmed, cheapest first, only once every
     /// sub holds the candidate.
@@ -268,9 +280,11 @@ final class ConjunctionScorer: Scorer {
                 }
                 k += 1
             }
-            for k in twoPhase where !byCost.with(k, { $0.confirm() }) {
-                target = leadNext()
-                continue outer
+            if anyTwoPhase {
+                for k in twoPhase where !byCost.with(k, { $0.confirm() }) {
+                    target = leadNext()
+                    continue outer
+                }
             }
             // The lead's next document is the likely next candidate: the others start
             // fetching its blocks while this one is scored.

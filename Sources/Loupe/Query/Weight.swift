@@ -110,9 +110,6 @@ struct WeightContext {
         return WeightedTerm(states: states, idf: idf, boost: boost,
                             bm25: BM25Weight(boost: boost, idf: idf, averageLength: reader.averageLengths[field]))
     }
-
-    /// `field`'s name, for explanations.
-    func fieldName(_ field: Int) -> String { reader.schema.indexedFields[field].name }
 }
 
 /// One term of one field looked up in every segment of a snapshot (Lucene's `TermStates`).

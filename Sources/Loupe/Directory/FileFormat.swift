@@ -26,6 +26,7 @@ enum FileFormat {
         case store = "STOR"
         case ids = "IDSC"
         case deletes = "DELS"
+        case columns = "COLS"
     }
 
     static func header(_ kind: Kind) -> ByteWriter {

@@ -115,12 +115,39 @@ public final class IndexWriter {
     public func validate(_ doc: Document, source: String = "") throws {
         guard !doc.id.isEmpty else { throw LoupeError.invalidDocument(source: source, reason: "the document has no id") }
         guard doc.id.utf8.count <= 512 else { throw LoupeError.invalidDocument(source: source, reason: "the id is longer than 512 bytes") }
+        func bad(_ reason: String) -> LoupeError { .invalidDocument(source: source, reason: reason) }
         var size = 0
         for (name, value) in doc.fields {
-            guard schema.fields.contains(where: { $0.name == name }) else {
-                throw LoupeError.invalidDocument(source: source, reason: "unknown field '\(name)' (the schema has \(schema.fields.map(\.name).joined(separator: ", ")))")
+            guard let f = schema.field(name) else {
+                throw bad("unknown field '\(name)' (the schema has \(schema.fields.map(\.name).joined(separator: ", ")))")
             }
+            guard f.type == .text else { throw bad("field '\(name)' is a \(f.type.rawValue) field: give its value in `values`") }
             size += value.utf8.count
+        }
+        if let date = doc.date, !ISODate.validRange.contains(date) {
+            throw bad("the date is outside the years 0001 to 9999")
+        }
+        for (name, list) in doc.values {
+            guard let f = schema.field(name) else {
+                throw bad("unknown field '\(name)' (the schema has \(schema.fields.map(\.name).joined(separator: ", ")))")
+            }
+            guard f.type != .text else { throw bad("field '\(name)' is a text field: give its value in `fields`") }
+            guard f.multiValued || list.count <= 1 else { throw bad("field '\(name)' holds one value, not \(list.count)") }
+            for v in list {
+                switch (f.type, v) {
+                case let (.keyword, .keyword(s)):
+                    guard s.utf8.count <= FieldValue.maxKeywordBytes else {
+                        throw bad("a value of field '\(name)' is longer than \(FieldValue.maxKeywordBytes) bytes")
+                    }
+                    size += s.utf8.count
+                case let (.number, .number(d)):
+                    guard d.isFinite else { throw bad("field '\(name)' holds \(d), not a finite number") }
+                case let (.date, .date(t)):
+                    guard ISODate.validRange.contains(t) else { throw bad("a date of field '\(name)' is outside the years 0001 to 9999") }
+                default:
+                    throw bad("field '\(name)' is a \(f.type.rawValue) field and cannot hold \(v)")
+                }
+            }
         }
         guard size <= options.maxDocumentBytes else {
             throw LoupeError.invalidDocument(source: source, reason: "document '\(doc.id)' is \(size) bytes, over the limit of \(options.maxDocumentBytes)")

@@ -19,6 +19,9 @@ struct SegmentMeta: Codable, Equatable, Sendable {
     var positionCounts: [Int]
     /// UTF-8 bytes of indexed text in the segment's documents (deleted ones included).
     var textBytes: Int
+    /// Whether the segment has a `.cols` file (every segment written by format version 4;
+    /// absent in version 3 manifests).
+    var hasColumns: Bool? = nil
 
     var liveCount: Int { docCount - deletedCount }
 }
@@ -74,7 +77,7 @@ struct Manifest: Codable, Equatable, Sendable {
     /// All file names this commit references.
     var referencedFiles: Set<String> {
         var s: Set<String> = [Manifest.fileName, "write.lock"]
-        for seg in segments { s.formUnion(SegmentFiles.fileNames(seg.name, deleteGeneration: seg.deleteGeneration)) }
+        for seg in segments { s.formUnion(SegmentFiles.fileNames(seg.name, deleteGeneration: seg.deleteGeneration, hasColumns: seg.hasColumns == true)) }
         return s
     }
 }

@@ -21,6 +21,7 @@ final class SegmentBuilder {
     }
 
     private var fields: [FieldState]
+    private let columns: [ColumnBuilder]
     private var ids = FieldState(hasPositions: false)
     private let batch = TokenBatch()
     private(set) var docCount = 0
@@ -38,13 +39,14 @@ final class SegmentBuilder {
         indexed = schema.indexedFields
         storedNames = schema.storedFields.map(\.name)
         fields = indexed.map { _ in FieldState(hasPositions: true) }
+        columns = schema.columnFields.enumerated().map { ColumnBuilder(number: $0.offset, field: $0.element) }
         files = try SegmentFilesWriter(directory: directory, name: name)
     }
 
     /// Approximate memory held, compared against the writer's budget: the term tables, the
     /// posting streams' allocations (capacity, slack included) and per-term bookkeeping.
     var memoryBytes: Int {
-        var total = dates.count * 12 + externalIds.count * 48
+        var total = dates.count * 12 + externalIds.count * 48 + columns.reduce(0) { $0 + $1.memoryBytes }
         for f in fields + [ids] {
             total += f.postings.memoryBytes + f.lengths.count * 4
         }
@@ -68,6 +70,7 @@ final class SegmentBuilder {
         var id = doc.id
         id.withUTF8 { ids.postings.add($0, doc: Int32(d), position: 0) }
         dates.append(doc.date ?? DatesFile.missing)
+        for c in columns { c.add(doc.values[c.field.name]) }
         externalIds.append(doc.id)
         record.bytes.removeAll(keepingCapacity: true)
         StoredRecord.encode(id: doc.id, date: doc.date, values: storedNames.map { doc.fields[$0] }, into: &record)
@@ -132,7 +135,7 @@ final class SegmentBuilder {
             }
             files.finishField()
         }
-        let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds, docCount: docCount)
+        let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds, columns: columns, docCount: docCount)
         return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: rawBytes, sizeBytes: bytes)
     }
 

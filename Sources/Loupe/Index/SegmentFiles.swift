@@ -1,7 +1,7 @@
 /// Names of a segment's files. A segment is immutable once written; only its deletions
 /// change, each generation in a new `.del` file.
 enum SegmentFiles {
-    static let extensions = ["terms", "post", "pos", "norms", "dates", "ids", "store"]
+    static let extensions = ["terms", "post", "pos", "norms", "dates", "ids", "store", "cols"]
 
     static func path(_ dir: String, _ segment: String, _ ext: String) -> String { "\(dir)/\(segment).\(ext)" }
 
@@ -9,9 +9,10 @@ enum SegmentFiles {
         "\(dir)/\(segment)_\(generation).del"
     }
 
-    /// Every file name a segment with this deletion generation consists of.
-    static func fileNames(_ segment: String, deleteGeneration: Int) -> [String] {
-        var names = extensions.map { "\(segment).\($0)" }
+    /// Every file name a segment with this deletion generation consists of (segments written
+    /// by format version 3 have no `.cols`).
+    static func fileNames(_ segment: String, deleteGeneration: Int, hasColumns: Bool = true) -> [String] {
+        var names = extensions.filter { hasColumns || $0 != "cols" }.map { "\(segment).\($0)" }
         if deleteGeneration > 0 { names.append("\(segment)_\(deleteGeneration).del") }
         return names
     }
@@ -61,6 +62,12 @@ final class SegmentFilesWriter {
 
     /// The description of the finished segment, for the manifest.
     func meta(docCount: Int, lengths: [[UInt32]], textBytes: Int, sizeBytes: Int) -> SegmentMeta {
+        var m = metaWithoutColumns(docCount: docCount, lengths: lengths, textBytes: textBytes, sizeBytes: sizeBytes)
+        m.hasColumns = true
+        return m
+    }
+
+    private func metaWithoutColumns(docCount: Int, lengths: [[UInt32]], textBytes: Int, sizeBytes: Int) -> SegmentMeta {
         let sums = lengths.map { $0.reduce(UInt64(0)) { $0 + UInt64($1) } }
         let fields = 0..<lengths.count
         return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
@@ -71,8 +78,9 @@ final class SegmentFilesWriter {
                            textBytes: textBytes)
     }
 
-    /// Writes norms and dates, closes every file durably. Returns the total bytes written.
-    func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], ids: [String], docCount: Int) throws -> Int {
+    /// Writes norms, dates, ids and columns, closes every file durably. Returns the total bytes written.
+    func finish(norms: [(field: Int, lengths: [UInt32])], dates: [Int64], ids: [String], columns: [ColumnBuilder],
+                docCount: Int) throws -> Int {
         var total = try terms.finish()
         total += try postings.finish()
         total += try positions.finish()
@@ -80,11 +88,12 @@ final class SegmentFilesWriter {
         total += try NormsFile.write(path: SegmentFiles.path(directory, name, "norms"), norms: norms, docCount: docCount)
         total += try DatesFile.write(path: SegmentFiles.path(directory, name, "dates"), dates: dates)
         total += try IdsFile.write(path: SegmentFiles.path(directory, name, "ids"), ids: ids)
+        total += try ColumnsFile.write(path: SegmentFiles.path(directory, name, "cols"), columns: columns, docCount: docCount)
         return total
     }
 
     func abandon() {
         terms.abandon(); postings.abandon(); positions.abandon(); store.abandon()
-        for ext in ["norms", "dates", "ids"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
+        for ext in ["norms", "dates", "ids", "cols"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
     }
 }

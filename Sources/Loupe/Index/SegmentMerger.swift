@@ -35,6 +35,15 @@ struct SegmentMerger {
                     ids[Int(docMaps[s][d])] = src.ids.id(d)
                 }
             }
+            let columns = schema.columnFields.enumerated().map { ColumnBuilder(number: $0.offset, field: $0.element) }
+            for (s, src) in sources.enumerated() {
+                for d in 0..<src.docCount where docMaps[s][d] >= 0 {
+                    for c in columns {
+                        let values = src.columns.columns[c.number].fieldValues(d)
+                        c.add(values.isEmpty ? nil : values)
+                    }
+                }
+            }
             for f in Array(0..<nIndexed) + [idFieldNumber] {
                 let positions = f != idFieldNumber
                 try mergeField(f, hasPositions: positions, sources: sources, docMaps: docMaps,
@@ -45,7 +54,7 @@ struct SegmentMerger {
                     if docMaps[s][d] >= 0 { try files.store.add(record: record) }
                 }
             }
-            let bytes = try files.finish(norms: norms, dates: dates, ids: ids, docCount: docCount)
+            let bytes = try files.finish(norms: norms, dates: dates, ids: ids, columns: columns, docCount: docCount)
             // Text bytes of deleted documents are not recorded per document; scale by the live share.
             let text = sources.reduce(0) { acc, s in
                 acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))

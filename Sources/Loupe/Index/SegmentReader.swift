@@ -21,6 +21,8 @@ public final class SegmentReader: @unchecked Sendable {
     let deletedBits: UnsafePointer<UInt8>?
     let ids: IdsReader
     let deletions: DeletionSet?
+    /// Keyword, number and date columns, by column number (the schema's column fields).
+    let columns: ColumnsReader
 
     init(directory: String, meta: SegmentMeta, schema: Schema, verify: Bool = true) throws {
         self.meta = meta
@@ -41,6 +43,9 @@ public final class SegmentReader: @unchecked Sendable {
         }
         (datesFile, dates) = try DatesFile.map(path: p("dates"), docCount: meta.docCount, verify: verify)
         ids = try IdsReader(path: p("ids"), docCount: meta.docCount, verify: verify)
+        columns = meta.hasColumns == true
+            ? try ColumnsReader(path: p("cols"), fields: schema.columnFields, docCount: meta.docCount, verify: verify)
+            : ColumnsReader(emptyFor: schema.columnFields)
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
             let d = try DeletionSet.read(path: path, docCount: meta.docCount, verify: verify)
@@ -91,7 +96,17 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The stored fields of document `doc` (deleted or not). Decompresses its store block;
     /// throws `LoupeError.corruptFile` when the store is damaged.
-    public func storedDocument(_ doc: Int) throws -> StoredDocument { try store.document(doc) }
+    public func storedDocument(_ doc: Int) throws -> StoredDocument {
+        var d = try store.document(doc)
+        for c in columns.columns {
+            let v = c.fieldValues(doc)
+            if !v.isEmpty { d.values[c.field.name] = v }
+        }
+        return d
+    }
+
+    /// The column of field `name`, nil when it is not a keyword, number or date field.
+    func column(_ name: String) -> ColumnReader? { columns.columns.first { $0.field.name == name } }
 
     /// Whether document `doc` is deleted (it then matches no query).
     @inline(__always) public func isDeleted(_ doc: Int) -> Bool { deletions?.isDeleted(doc) ?? false }

@@ -1,6 +1,6 @@
-/// A boolean combination of clauses: every `must` clause matches, no `mustNot` clause does,
-/// and, without `must` clauses, at least one `should` clause does. The score is the sum of
-/// the matching `must` and `should` clauses' scores.
+/// A boolean combination of clauses: every `must` and `filter` clause matches, no `mustNot`
+/// clause does, and, without `must` or `filter` clauses, at least one `should` clause does.
+/// The score is the sum of the matching `must` and `should` clauses' scores.
 public struct BooleanQuery: Query, Equatable {
     /// One clause: a query and how it takes part.
     public struct Clause: Equatable, Sendable {
@@ -30,6 +30,7 @@ public struct BooleanQuery: Query, Equatable {
             case .must: sign = "+"
             case .should: sign = ""
             case .mustNot: sign = "-"
+            case .filter: sign = "#"
             }
             if let b = clause.query as? BooleanQuery { return sign + b.render(nested: true) }
             return sign + clause.query.description
@@ -40,30 +41,33 @@ public struct BooleanQuery: Query, Equatable {
 
 extension BooleanQuery: WeightBuilding {
     func weight(_ context: WeightContext) throws -> Weight {
-        var must: [Weight] = [], should: [Weight] = [], mustNot: [Weight] = [], positive: [Weight] = []
+        var must: [Weight] = [], should: [Weight] = [], mustNot: [Weight] = [], filter: [Weight] = [], positive: [Weight] = []
         for c in clauses {
             let w = try context.weight(c.query)
             switch c.occur {
             case .must: must.append(w); positive.append(w)
             case .should: should.append(w); positive.append(w)
             case .mustNot: mustNot.append(w)
+            case .filter: filter.append(w)
             }
         }
-        return BooleanWeight(must: must, should: should, mustNot: mustNot, highlightTerms: positive.flatMap(\.highlightTerms))
+        return BooleanWeight(must: must, should: should, mustNot: mustNot, filter: filter,
+                             highlightTerms: positive.flatMap(\.highlightTerms))
     }
 }
 
 final class BooleanWeight: Weight {
-    let must: [Weight], should: [Weight], mustNot: [Weight]
+    let must: [Weight], should: [Weight], mustNot: [Weight], filter: [Weight]
     /// The `must` and `should` clauses' terms, in query order (what a matching document can show).
     let highlightTerms: [[String]]
 
-    init(must: [Weight], should: [Weight], mustNot: [Weight], highlightTerms: [[String]]) {
-        self.must = must; self.should = should; self.mustNot = mustNot
+    init(must: [Weight], should: [Weight], mustNot: [Weight], filter: [Weight] = [], highlightTerms: [[String]]) {
+        self.must = must; self.should = should; self.mustNot = mustNot; self.filter = filter
         self.highlightTerms = highlightTerms
     }
 
     var termDisjunction: [WeightedTerm]? {
+        guard filter.isEmpty else { return nil }
         if must.isEmpty && mustNot.isEmpty && !should.isEmpty {
             var out: [WeightedTerm] = []
             for s in should {
@@ -81,6 +85,10 @@ final class BooleanWeight: Weight {
         for m in must {
             guard let s = m.scorer(segment) else { return nil }
             required.append(s)
+        }
+        for f in filter {
+            guard let s = f.scorer(segment) else { return nil }
+            required.append(ZeroScorer(s))
         }
         let optional = should.compactMap { $0.scorer(segment) }
         var positive: Scorer
@@ -108,20 +116,41 @@ final class BooleanWeight: Weight {
             guard let e = m.explain(segment, doc: doc) else { return nil }
             entries += e
         }
+        for f in filter where f.explain(segment, doc: doc) == nil { return nil }
         for n in mustNot where n.explain(segment, doc: doc) != nil { return nil }
         var anyShould = false
         for s in should {
             if let e = s.explain(segment, doc: doc) { entries += e; anyShould = true }
         }
-        guard !must.isEmpty || anyShould else { return nil }
+        guard !must.isEmpty || !filter.isEmpty || anyShould else { return nil }
         return entries
     }
 
     /// A lone required clause counts as itself; a query of only negations, or of nothing,
     /// matches nothing.
     func count(_ segment: SegmentContext) -> Int? {
-        if must.count == 1 && should.isEmpty && mustNot.isEmpty { return must[0].count(segment) }
-        if must.isEmpty && should.isEmpty { return 0 }
+        if must.count + filter.count == 1 && should.isEmpty && mustNot.isEmpty { return (must + filter)[0].count(segment) }
+        if must.isEmpty && filter.isEmpty && should.isEmpty { return 0 }
         return nil
     }
+}
+
+/// A required clause whose score does not count (a `filter` clause): it moves and confirms as
+/// the wrapped scorer does and scores 0.
+final class ZeroScorer: Scorer {
+    let inner: Scorer
+    init(_ inner: Scorer) {
+        self.inner = inner
+        super.init()
+    }
+    override var cost: Int { inner.cost }
+    override func next() -> UInt32 { doc = inner.next(); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
+    override func score() -> Double { 0 }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
+    override var peekNext: UInt32 { inner.peekNext }
+    override func prefetch(for target: UInt32) { inner.prefetch(for: target) }
+    override var isTwoPhase: Bool { inner.isTwoPhase }
+    override func approximate(_ target: UInt32) -> UInt32 { doc = inner.approximate(target); return doc }
+    override func confirm() -> Bool { inner.confirm() }
 }

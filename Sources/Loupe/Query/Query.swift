@@ -32,6 +32,9 @@ public enum Occur: Equatable, Sendable {
     case should
     /// The clause must not match.
     case mustNot
+    /// The clause must match, and its score is not added (Lucene's `FILTER`): how keyword,
+    /// number and date restrictions and `SearchRequest.filters` take part. Written `#x`.
+    case filter
 }
 
 /// How bare terms of parsed query text combine.

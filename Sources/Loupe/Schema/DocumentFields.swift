@@ -11,7 +11,9 @@ public enum DocumentValue: Sendable, Equatable {
     case bool(Bool)
     /// `null`.
     case null
-    /// An array or an object.
+    /// An array of scalar values (strings, numbers, booleans, nulls).
+    case array([DocumentValue])
+    /// An object, or an array holding arrays or objects.
     case other
 
     /// "a string", "a number", ... for error messages.
@@ -21,7 +23,8 @@ public enum DocumentValue: Sendable, Equatable {
         case .integer, .number: return "a number"
         case .bool: return "a boolean"
         case .null: return "null"
-        case .other: return "an array or object"
+        case .array: return "an array"
+        case .other: return "an object"
         }
     }
 }
@@ -29,18 +32,20 @@ public enum DocumentValue: Sendable, Equatable {
 extension Schema {
     /// Builds a document from a JSON object's members with the rules every front end shares:
     /// `id` is a string (or an integer) and required; `date` is an ISO-8601 string, or seconds
-    /// since 1970 as a number, or null; every other key must be a field of this schema with a
-    /// string (or null) value. Unknown keys are an error naming them (append `unknownHint`, e.g.
-    /// how to drop them) unless `ignoreUnknown`. Errors are `LoupeError.invalidDocument` with
-    /// `source` (such as "news.jsonl:12" or "document 3").
+    /// since 1970 as a number, or null; every other key must be a field of this schema: a text
+    /// field takes a string, a keyword field a string, a number field a number, a date field
+    /// an ISO-8601 string or seconds since 1970; a multi-valued field also takes an array of
+    /// those; null (or an empty array) means no value. Unknown keys are an error naming them
+    /// (append `unknownHint`, e.g. how to drop them) unless `ignoreUnknown`. Errors are
+    /// `LoupeError.invalidDocument` with `source` (such as "news.jsonl:12" or "document 3").
     public func document<Members: Sequence>(members: Members, source: String, ignoreUnknown: Bool = false,
                                             unknownHint: String = "") throws -> Document
     where Members.Element == (String, DocumentValue) {
         func bad(_ reason: String) -> LoupeError { .invalidDocument(source: source, reason: reason) }
-        let names = Set(fields.map(\.name))
         var id: String?
         var date: Int64?
         var values: [String: String] = [:]
+        var typed: [String: [FieldValue]] = [:]
         var unknown: [String] = []
         for (key, value) in members {
             switch key {
@@ -52,24 +57,35 @@ extension Schema {
                 default: throw bad("\"id\" must be a string, not \(value.kind)")
                 }
             case "date":
-                switch value {
-                case let .string(s):
-                    guard let d = ISODate.parse(s) else {
-                        let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
-                        throw bad("bad date '\(shown)' (expected ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
-                    }
-                    date = d
-                case let .integer(i): date = i
-                case let .number(d) where d.isFinite && abs(d) < 1e15: date = Int64(d)
-                case .null: date = nil
-                default: throw bad("\"date\" must be an ISO-8601 string, not \(value.kind)")
-                }
+                if case .null = value { date = nil; continue }
+                date = try Schema.dateValue(value, field: "date", bad: bad)
             default:
-                guard names.contains(key) else { unknown.append(key); continue }
-                switch value {
-                case let .string(s): values[key] = s
-                case .null: continue
-                default: throw bad("field \"\(key)\" must be a string, not \(value.kind)")
+                guard let field = field(key) else { unknown.append(key); continue }
+                switch field.type {
+                case .text:
+                    switch value {
+                    case let .string(s): values[key] = s
+                    case .null: continue
+                    default: throw bad("field \"\(key)\" must be a string, not \(value.kind)")
+                    }
+                case .keyword, .number, .date:
+                    let items: [DocumentValue]
+                    switch value {
+                    case .null: continue
+                    case let .array(a):
+                        guard field.multiValued else {
+                            throw bad("field \"\(key)\" holds one value, not an array (make it \"multiValued\" in the schema)")
+                        }
+                        items = a
+                    default: items = [value]
+                    }
+                    var out: [FieldValue] = []
+                    out.reserveCapacity(items.count)
+                    for item in items {
+                        if case .null = item { continue }
+                        out.append(try Schema.typedValue(item, field: field, bad: bad))
+                    }
+                    if !out.isEmpty { typed[key] = out }
                 }
             }
         }
@@ -79,6 +95,55 @@ extension Schema {
         }
         guard let id else { throw bad("the document has no \"id\"") }
         guard !id.isEmpty else { throw bad("the document's \"id\" is empty") }
-        return Document(id: id, fields: values, date: date)
+        return Document(id: id, fields: values, date: date, values: typed)
     }
+
+    /// One value of a keyword, number or date field.
+    static func typedValue(_ value: DocumentValue, field: FieldDefinition, bad: (String) -> LoupeError) throws -> FieldValue {
+        switch field.type {
+        case .keyword:
+            guard case let .string(s) = value else { throw bad("field \"\(field.name)\" must hold strings, not \(value.kind)") }
+            guard s.utf8.count <= FieldValue.maxKeywordBytes else {
+                throw bad("a value of field \"\(field.name)\" is longer than \(FieldValue.maxKeywordBytes) bytes")
+            }
+            return .keyword(s)
+        case .number:
+            switch value {
+            case let .integer(i): return .number(Double(i))
+            case let .number(d) where d.isFinite: return .number(d)
+            case let .string(s):
+                throw bad("field \"\(field.name)\" must hold numbers, not a string ('\(s.count > 40 ? String(s.prefix(40)) + "…" : s)')")
+            default: throw bad("field \"\(field.name)\" must hold numbers, not \(value.kind)")
+            }
+        case .date:
+            return .date(try dateValue(value, field: field.name, bad: bad))
+        case .text:
+            throw bad("field \"\(field.name)\" is a text field")
+        }
+    }
+
+    /// A date from an ISO-8601 string or seconds since 1970, within `ISODate.validRange`.
+    static func dateValue(_ value: DocumentValue, field: String, bad: (String) -> LoupeError) throws -> Int64 {
+        let seconds: Int64
+        switch value {
+        case let .string(s):
+            guard let d = ISODate.parse(s) else {
+                let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
+                throw bad("bad date '\(shown)' in \"\(field)\" (expected ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
+            }
+            seconds = d
+        case let .integer(i): seconds = i
+        case let .number(d) where d.isFinite && abs(d) < 1e15: seconds = Int64(d)
+        default: throw bad("\"\(field)\" must be an ISO-8601 string or seconds since 1970, not \(value.kind)")
+        }
+        guard ISODate.validRange.contains(seconds) else {
+            throw bad("the date in \"\(field)\" is outside the years 0001 to 9999")
+        }
+        return seconds
+    }
+}
+
+extension FieldValue {
+    /// The longest keyword value, in UTF-8 bytes.
+    public static let maxKeywordBytes = 4096
 }

@@ -55,6 +55,7 @@ public struct DocumentObject: Decodable, Sendable {
             else if let i = try? c.decode(Int64.self, forKey: key) { v = .integer(i) }
             else if let d = try? c.decode(Double.self, forKey: key) { v = .number(d) }
             else if let b = try? c.decode(Bool.self, forKey: key) { v = .bool(b) }
+            else if let a = try? c.decode([Scalar].self, forKey: key) { v = .array(a.map(\.value)) }
             else { v = .other }
             members.append((key.stringValue, v))
         }
@@ -67,6 +68,19 @@ public struct DocumentObject: Decodable, Sendable {
         if let b = try? c.decode(Bool.self) { return .bool(b) }
         if let d = try? c.decode(Double.self) { return .number(d) }
         return .other
+    }
+
+    /// An array element: a string, number, boolean or null (anything else fails the array).
+    private struct Scalar: Decodable {
+        var value: DocumentValue
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { value = .null }
+            else if let s = try? c.decode(String.self) { value = .string(s) }
+            else if let i = try? c.decode(Int64.self) { value = .integer(i) }
+            else if let d = try? c.decode(Double.self) { value = .number(d) }
+            else { value = .bool(try c.decode(Bool.self)) }
+        }
     }
 
     private struct MemberKey: CodingKey {

@@ -13,6 +13,10 @@
 /// Every component is validated: month 1-12, day within the month (leap years included),
 /// hour < 24, minute < 60, second < 60, zone offset hour < 24 and minute < 60.
 public enum ISODate {
+    /// The instants a document's dates may take: 0001-01-01T00:00:00Z through
+    /// 9999-12-31T23:59:59Z. Values outside are rejected on input.
+    public static let validRange: ClosedRange<Int64> = -62_135_596_800 ... 253_402_300_799
+
     /// Seconds since 1970 UTC, or nil if `s` is not a valid date or date-time.
     public static func parse(_ s: String) -> Int64? {
         parseDetailed(s)?.seconds

@@ -1,17 +1,110 @@
+/// What a field holds, and so how it is indexed and what it can do.
+public enum FieldType: String, Codable, Sendable, CaseIterable {
+    /// Analyzed text: tokenized, stemmed, searched with BM25 and phrases, stored for display.
+    case text
+    /// Exact values (a source, a section, tags, authors): not analyzed (except for the
+    /// field's optional `normalize`), kept in a column for filters, facets, sorting and
+    /// collapsing. Matching `source:reuters` compares whole values and does not score.
+    case keyword
+    /// Numbers (a word count, a page): IEEE doubles, so integers are exact up to 2^53. Kept
+    /// in a column for range filters (`words:[100 TO 500]`), sorting and statistics.
+    case number
+    /// Instants (seconds since 1970 UTC, read from ISO-8601 text or numbers), in a column
+    /// for range filters (`updated:2025-06`), sorting and date histograms. The document's
+    /// `date` is the default date field and is not listed in the schema.
+    case date
+}
+
+/// How a keyword field's values are normalized before they are indexed and before a query's
+/// value is compared with them.
+public enum KeywordNormalizer: String, Codable, Sendable, CaseIterable {
+    /// Unicode lower-casing (`Reuters` and `REUTERS` are the same value).
+    case lowercase
+}
+
 /// One field of a schema.
 public struct FieldDefinition: Codable, Equatable, Hashable, Sendable {
     /// The field's name: letters, digits or `_`; not `id`, `date` or `_id`.
     public var name: String
-    /// Analyzed and searchable, with positions.
+    /// What the field holds (text by default).
+    public var type: FieldType
+    /// Text fields: analyzed and searchable, with positions. Other types are always
+    /// searchable through their column.
     public var indexed: Bool
-    /// Kept in the document store and returned with hits.
+    /// Text fields: kept in the document store and returned with hits. Values of other types
+    /// are always returned, read back from their columns.
     public var stored: Bool
-    /// Multiplies this field's BM25 contribution.
+    /// Text fields: multiplies this field's BM25 contribution.
     public var boost: Double
+    /// Keyword, number and date fields: whether a document may hold several values (a JSON
+    /// array). A single-valued field rejects an array.
+    public var multiValued: Bool
+    /// Keyword fields: how values are normalized (nil: kept exactly as given).
+    public var normalize: KeywordNormalizer?
 
-    /// A field definition; `Schema.validate()` checks it.
+    /// A text field definition; `Schema.validate()` checks it.
     public init(name: String, indexed: Bool, stored: Bool, boost: Double = 1.0) {
-        self.name = name; self.indexed = indexed; self.stored = stored; self.boost = boost
+        self.name = name; self.type = .text; self.indexed = indexed; self.stored = stored; self.boost = boost
+        self.multiValued = false; self.normalize = nil
+    }
+
+    /// A field of any type. Text fields are indexed and stored; other types live in columns.
+    public init(name: String, type: FieldType, multiValued: Bool = false, normalize: KeywordNormalizer? = nil,
+                boost: Double = 1.0) {
+        self.name = name; self.type = type; self.indexed = type == .text; self.stored = type == .text
+        self.boost = boost; self.multiValued = multiValued; self.normalize = normalize
+    }
+
+    /// A keyword field (`source`, `tags`).
+    public static func keyword(_ name: String, multiValued: Bool = false, normalize: KeywordNormalizer? = nil) -> FieldDefinition {
+        FieldDefinition(name: name, type: .keyword, multiValued: multiValued, normalize: normalize)
+    }
+
+    /// A number field (`words`).
+    public static func number(_ name: String, multiValued: Bool = false) -> FieldDefinition {
+        FieldDefinition(name: name, type: .number, multiValued: multiValued)
+    }
+
+    /// A date field besides the default `date` (`updated`).
+    public static func date(_ name: String, multiValued: Bool = false) -> FieldDefinition {
+        FieldDefinition(name: name, type: .date, multiValued: multiValued)
+    }
+
+    /// `value` as this keyword field indexes it (after `normalize`).
+    public func normalized(_ value: String) -> String {
+        switch normalize {
+        case .lowercase: return value.lowercased()
+        case nil: return value
+        }
+    }
+
+    /// Whether the field lives in a column (keyword, number, date).
+    public var hasColumn: Bool { type != .text }
+
+    private enum CodingKeys: String, CodingKey { case name, type, indexed, stored, boost, multiValued, normalize }
+
+    /// Decodes a field; `type` absent (schemas of format version 3) means text.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        type = try c.decodeIfPresent(FieldType.self, forKey: .type) ?? .text
+        indexed = try c.decode(Bool.self, forKey: .indexed)
+        stored = try c.decode(Bool.self, forKey: .stored)
+        boost = try c.decode(Double.self, forKey: .boost)
+        multiValued = try c.decodeIfPresent(Bool.self, forKey: .multiValued) ?? false
+        normalize = try c.decodeIfPresent(KeywordNormalizer.self, forKey: .normalize)
+    }
+
+    /// Encodes a field; a text field is written as format version 3 wrote it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        if type != .text { try c.encode(type, forKey: .type) }
+        try c.encode(indexed, forKey: .indexed)
+        try c.encode(stored, forKey: .stored)
+        try c.encode(boost, forKey: .boost)
+        if multiValued { try c.encode(multiValued, forKey: .multiValued) }
+        try c.encodeIfPresent(normalize, forKey: .normalize)
     }
 }
 
@@ -57,19 +150,31 @@ public struct Schema: Codable, Equatable, Sendable {
             }
             guard !Schema.reservedNames.contains(f.name) else { throw LoupeError.invalidSchema("'\(f.name)' is reserved") }
             guard seen.insert(f.name).inserted else { throw LoupeError.invalidSchema("field '\(f.name)' is defined twice") }
-            guard f.indexed || f.stored else { throw LoupeError.invalidSchema("field '\(f.name)' is neither indexed nor stored") }
+            if f.type == .text {
+                guard f.indexed || f.stored else { throw LoupeError.invalidSchema("field '\(f.name)' is neither indexed nor stored") }
+                guard !f.multiValued else { throw LoupeError.invalidSchema("text field '\(f.name)' cannot be multi-valued") }
+            }
+            guard f.normalize == nil || f.type == .keyword else {
+                throw LoupeError.invalidSchema("field '\(f.name)' has \"normalize\" but is not a keyword field")
+            }
             guard f.boost.isFinite, f.boost > 0 else { throw LoupeError.invalidSchema("field '\(f.name)' has a boost that is not a positive number") }
         }
-        guard fields.contains(where: { $0.indexed }) else { throw LoupeError.invalidSchema("no field is indexed") }
-        for d in defaultFields ?? [] where !fields.contains(where: { $0.name == d && $0.indexed }) {
-            throw LoupeError.invalidSchema("default field '\(d)' is not an indexed field")
+        guard fields.contains(where: { $0.type == .text && $0.indexed }) else { throw LoupeError.invalidSchema("no text field is indexed") }
+        for d in defaultFields ?? [] where !fields.contains(where: { $0.name == d && $0.type == .text && $0.indexed }) {
+            throw LoupeError.invalidSchema("default field '\(d)' is not an indexed text field")
         }
     }
 
-    /// Indexed fields in schema order; the index into this array is the field number on disk.
-    public var indexedFields: [FieldDefinition] { fields.filter(\.indexed) }
-    /// Stored fields in schema order.
-    public var storedFields: [FieldDefinition] { fields.filter(\.stored) }
+    /// Indexed text fields in schema order; the index into this array is the field number on disk.
+    public var indexedFields: [FieldDefinition] { fields.filter { $0.type == .text && $0.indexed } }
+    /// Stored text fields in schema order (the document store holds these).
+    public var storedFields: [FieldDefinition] { fields.filter { $0.type == .text && $0.stored } }
+    /// Keyword, number and date fields in schema order; the index into this array is the
+    /// column number on disk.
+    public var columnFields: [FieldDefinition] { fields.filter(\.hasColumn) }
+
+    /// The definition of field `name`, nil when the schema has none.
+    public func field(_ name: String) -> FieldDefinition? { fields.first { $0.name == name } }
 
     /// The on-disk number of indexed field `name`, nil when it is not an indexed field.
     public func indexedFieldNumber(_ name: String) -> Int? { indexedFields.firstIndex { $0.name == name } }

@@ -215,6 +215,9 @@ final class ReferenceEngine {
                     if let s { total += s; anyPositive = true }
                 case .mustNot:
                     if s != nil { return nil }
+                case .filter:
+                    hasMust = true
+                    guard s != nil else { return nil }
                 }
             }
             return hasMust || anyPositive ? total : nil

@@ -1,14 +1,19 @@
-/// Documents dated within an inclusive range (`date:[2025-01-01 TO 2025-06-30]`); either end
-/// may be open. Scores 0: it only filters. Documents without a date never match.
-public struct DateRangeQuery: Query, Hashable {
+/// Documents dated within an inclusive range (`date:[2025-01-01 TO 2025-06-30]`,
+/// `updated:2025-06`); either end may be open. On the default `date` or any date field of the
+/// schema (a multi-valued field matches when any of its dates is in range). Scores 0: it only
+/// filters. Documents without a date never match.
+public struct DateRangeQuery: FieldFilterQuery, Hashable {
+    /// The date field: `date` (the default) or a date field of the schema.
+    public var field: String = "date"
     /// First second in range (seconds since 1970 UTC), nil for open.
     public var from: Int64?
     /// Last second in range, nil for open. A date-only upper bound covers its whole day.
     public var to: Int64?
 
-    public init(from: Int64?, to: Int64?) {
+    public init(from: Int64?, to: Int64?, field: String = "date") {
         self.from = from
         self.to = to
+        self.field = field
     }
 
     public var description: String {
@@ -19,7 +24,7 @@ public struct DateRangeQuery: Query, Hashable {
             let next = to + 1
             upper = next % 86_400 == 0 ? ISODate.format(next - 86_400) : ISODate.format(to)
         }
-        return "date:[\(lower) TO \(upper)]"
+        return "\(field):[\(lower) TO \(upper)]"
     }
 }
 

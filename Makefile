@@ -28,10 +28,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 
-# A fresh index of the samples, then two searches.
+# A fresh index of the samples (the demo schema: the news fields, topic and places), then searches.
 demo: build
-	$(LOUPE) init --index $(INDEX) --force
-	$(LOUPE) add --index $(INDEX) --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
+	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json
+	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
 	$(LOUPE) search --index $(INDEX) '"war legacy"'
 	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
 	$(LOUPE) search --index $(INDEX) '+"crude oil" -opec' --explain --limit 1

@@ -5,7 +5,7 @@ import Loupe
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create an empty index (fields: text, keyword, number, date).",
+        abstract: "Create an empty index (text, keyword, number, date fields).",
         discussion: """
             By default the index has the news schema: title (text, boost 2), body (text), url \
             (stored text), plus every document's id and optional date. A JSON schema file \

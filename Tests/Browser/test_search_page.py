@@ -178,6 +178,7 @@ def test_search_page(driver, base, checks):
         check(box.get_attribute("value") == "", "the query box is not empty")
         count = driver.find_element(By.CSS_SELECTOR, "header .muted").text
         check(count == "72 documents", f"the header says {count!r}, not '72 documents'")
+        check(driver.find_elements(By.CSS_SELECTOR, "div.layout > main"), "no div.layout > main")
 
     def searches():
         box = driver.find_element(By.CSS_SELECTOR, "input[name=q]")

@@ -3,7 +3,7 @@ import XCTest
 
 /// Schema files with keyword, number and date fields; `loupe get` writes typed values in the
 /// shape `loupe add` reads back.
-final class TypedFieldTests: CLITestCase {
+final class TypedFieldCLITests: CLITestCase {
     func testDemoSchemaIndexesTheSamplesWithoutIgnoringKeys() throws {
         let created = try expect(0, ["init", "--schema", sampleSchema]).stdout
         XCTAssertTrue(created.contains("topic (keyword)") && created.contains("places (keyword, multi-valued)"), created)

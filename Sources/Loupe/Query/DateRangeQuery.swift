@@ -16,8 +16,8 @@ public struct DateRangeQuery: Query, Hashable {
         var upper = "*"
         if let to {
             // An end-of-day bound came from a date-only upper bound: show it the same way.
-            let next = to + 1
-            upper = next % 86_400 == 0 ? ISODate.format(next - 86_400) : ISODate.format(to)
+            let next = to &+ 1
+            upper = to < Int64.max && next % 86_400 == 0 ? ISODate.format(next - 86_400) : ISODate.format(to)
         }
         return "date:[\(lower) TO \(upper)]"
     }

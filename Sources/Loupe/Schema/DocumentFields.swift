@@ -29,7 +29,7 @@ public enum DocumentValue: Sendable, Equatable {
 extension Schema {
     /// Builds a document from a JSON object's members with the rules every front end shares:
     /// `id` is a string (or an integer) and required; `date` is an ISO-8601 string, or seconds
-    /// since 1970 as a number, or null; every other key must be a field of this schema with a
+    /// since 1970 as a number, or null, within years 0001 to 9999 (`ISODate.range`); every other key must be a field of this schema with a
     /// string (or null) value. Unknown keys are an error naming them (append `unknownHint`, e.g.
     /// how to drop them) unless `ignoreUnknown`. Errors are `LoupeError.invalidDocument` with
     /// `source` (such as "news.jsonl:12" or "document 3").
@@ -58,9 +58,16 @@ extension Schema {
                         let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
                         throw bad("bad date '\(shown)' (expected ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
                     }
+                    if let why = ISODate.rangeViolation(d) { throw bad("bad date '\(s)': \(why)") }
                     date = d
-                case let .integer(i): date = i
-                case let .number(d) where d.isFinite && abs(d) < 1e15: date = Int64(d)
+                case let .integer(i):
+                    if let why = ISODate.rangeViolation(i) { throw bad("\"date\": \(why)") }
+                    date = i
+                case let .number(d) where d.isFinite && abs(d) < 1e15:
+                    if let why = ISODate.rangeViolation(Int64(d)) { throw bad("\"date\": \(why)") }
+                    date = Int64(d)
+                case .number:
+                    throw bad("\"date\": \(ISODate.rangeViolation(Int64.max)!)")
                 case .null: date = nil
                 default: throw bad("\"date\" must be an ISO-8601 string, not \(value.kind)")
                 }

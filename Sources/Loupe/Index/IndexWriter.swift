@@ -110,11 +110,15 @@ public final class IndexWriter {
     public var segmentBytes: Int { manifest.segments.reduce(0) { $0 + $1.sizeBytes } }
 
     /// Checks a document against the schema without adding it: a non-empty id of at most
-    /// 512 bytes, only fields of the schema, at most `maxDocumentBytes` of text. Throws
+    /// 512 bytes, a date within `ISODate.range` (years 0001 to 9999), only fields of
+    /// the schema, at most `maxDocumentBytes` of text. Throws
     /// `LoupeError.invalidDocument` with `source` (such as "news.jsonl:12").
     public func validate(_ doc: Document, source: String = "") throws {
         guard !doc.id.isEmpty else { throw LoupeError.invalidDocument(source: source, reason: "the document has no id") }
         guard doc.id.utf8.count <= 512 else { throw LoupeError.invalidDocument(source: source, reason: "the id is longer than 512 bytes") }
+        if let date = doc.date, let why = ISODate.rangeViolation(date) {
+            throw LoupeError.invalidDocument(source: source, reason: "document '\(doc.id)': \(why)")
+        }
         var size = 0
         for (name, value) in doc.fields {
             guard schema.fields.contains(where: { $0.name == name }) else {
@@ -132,6 +136,12 @@ public final class IndexWriter {
     /// visible until `commit()`.
     public func add(_ doc: Document) throws {
         try validate(doc)
+        try addUnvalidated(doc)
+    }
+
+    /// `add` without `validate`: for tests that store what validation would refuse (such as a
+    /// date outside `ISODate.range`), to prove readers never trap on stored values.
+    func addUnvalidated(_ doc: Document) throws {
         pendingChunk.append(doc)
         nextSeq += 1
         if pendingChunk.count >= IndexWriter.chunkSize * builders.count { try indexPending() }
@@ -274,7 +284,7 @@ public final class IndexWriter {
 
     private func writeDeletions(_ dels: DeletionSet, meta: SegmentMeta, norms: [[UInt32]], generation: Int) throws -> SegmentMeta {
         var m = meta
-        try dels.write(path: SegmentFiles.deletesPath(directory, meta.name, generation: generation))
+        try dels.write(path: SegmentFiles.deletesPath(directory, meta.name, generation: generation), segment: meta.fileOwner)
         m.deleteGeneration = generation
         m.deletedCount = dels.deletedCount
         m.deletedLengthSums = norms.map { lengths in

@@ -71,6 +71,24 @@ final class BadInputTests: CLITestCase {
         try assertRejected("date.jsonl", Data((good("ok-1") + Self.line("d", date: "2025-02-30") + "\n").utf8), line: 2, mentions: "date")
     }
 
+    /// Issue 19: a numeric date outside years 0001-9999 (here Int64.min, which used to be
+    /// accepted and then crash `get`, searches and the server) is rejected with exit 2, naming
+    /// the file, line and field, and leaves the index as it was; so is an ISO date of year 0000.
+    func testDateOutsideTheSupportedRangeIsRejected() throws {
+        try makeIndex()
+        for (i, date) in ["-9223372036854775808", "9223372036854775807", "253402300800", "-62135596801", "1e300", "\"0000-12-31\""].enumerated() {
+            let poison = #"{"id":"p","date":"# + date + "}\n"
+            try assertRejected("poison\(i).jsonl", Data((good("ok-1") + poison).utf8), line: 2, mentions: "date")
+        }
+        try expect(0, ["check"])
+        XCTAssertNotEqual(try loupe(["get", "p"]).status, 0, "the rejected document is not in the index")
+        // The ends of the range are accepted and print back.
+        let edges = try write("edges.jsonl", #"{"id":"lo","date":-62135596800}"# + "\n" + #"{"id":"hi","date":"9999-12-31T23:59:59Z"}"# + "\n")
+        try expect(0, ["add", edges])
+        XCTAssertEqual(try json(try expect(0, ["get", "lo"]).stdout)["date"] as? String, "0001-01-01")
+        XCTAssertEqual(try json(try expect(0, ["get", "hi"]).stdout)["date"] as? String, "9999-12-31T23:59:59Z")
+    }
+
     func testUnknownField() throws {
         try makeIndex()
         try assertRejected("unknown.jsonl", Data((good("ok-1") + #"{"id": "u", "title": "t", "topic": "acq"}"# + "\n").utf8), line: 2, mentions: "unknown field")

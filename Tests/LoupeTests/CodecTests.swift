@@ -314,7 +314,7 @@ final class CodecTests: XCTestCase {
         let image = w.bytes
         try image.withUnsafeBytes { raw in
             let body = try FileFormat.verify(raw, kind: .postings, path: "x.post")
-            XCTAssertEqual(body, 12..<(image.count - 8))
+            XCTAssertEqual(body, FileFormat.headerSize..<(image.count - 8))
             XCTAssertThrowsError(try FileFormat.verify(raw, kind: .terms, path: "x.post")) { e in
                 guard case LoupeError.corruptFile(let p, _) = e else { return XCTFail("\(e)") }
                 XCTAssertEqual(p, "x.post")
@@ -354,13 +354,13 @@ final class CodecTests: XCTestCase {
             f.buffer.append(contentsOf: piece)
             expected += piece
             try f.maybeFlush()
-            XCTAssertEqual(f.offset, 12 + expected.count)
+            XCTAssertEqual(f.offset, FileFormat.headerSize + expected.count)
         }
         let total = try f.finish()
-        XCTAssertEqual(total, 12 + expected.count + 8)
+        XCTAssertEqual(total, FileFormat.headerSize + expected.count + 8)
         let (m, body) = try MappedFile.open(path, kind: .postings)
         XCTAssertEqual(m.count, total)
-        XCTAssertEqual(body, 12..<(total - 8))
+        XCTAssertEqual(body, FileFormat.headerSize..<(total - 8))
         XCTAssertTrue(Array(UnsafeRawBufferPointer(rebasing: m.buffer[body])) == expected)
     }
 

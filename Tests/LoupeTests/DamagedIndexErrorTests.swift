@@ -106,7 +106,9 @@ final class DamagedIndexErrorTests: XCTestCase {
         var records: [[UInt8]] = []
         try reader.forEachRecord { _, r in records.append(Array(r)) }
         change(&records)
-        let w = try StoreWriter(path: path + ".new")
+        // The segment id of the original file's header, so the rewritten store still belongs to its segment.
+        let header = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path)).prefix(FileFormat.headerSize))
+        let w = try StoreWriter(path: path + ".new", segment: FileFormat.SegmentID(bytes: Array(header[FileFormat.v3HeaderSize...])))
         for r in records { try w.add(record: r) }
         try w.finish()
         try FileManager.default.removeItem(atPath: path)

@@ -18,6 +18,9 @@ final class FormatSpecTests: XCTestCase {
             "FileFormat.magic": String(decoding: FileFormat.magic, as: UTF8.self),
             "FileFormat.footerMagic": String(decoding: FileFormat.footerMagic, as: UTF8.self),
             "FileFormat.headerSize": "\(FileFormat.headerSize)",
+            "FileFormat.v3HeaderSize": "\(FileFormat.v3HeaderSize)",
+            "FileFormat.segmentIdSize": "\(FileFormat.segmentIdSize)",
+            "FileFormat.oldestReadableVersion": "\(FileFormat.oldestReadableVersion)",
             "FileFormat.footerSize": "\(FileFormat.footerSize)",
             "idFieldNumber": "\(idFieldNumber)",
             "TermDictionaryWriter.blockSize": "\(TermDictionaryWriter.blockSize)",
@@ -85,6 +88,9 @@ final class FormatSpecTests: XCTestCase {
         try w.delete(id: "d0")
         try w.commit()
         w.close()
+        let manifest = try Manifest.read(directory: dir)
+        var segmentIds: [String: String] = [:]
+        for s in manifest.segments { segmentIds[s.name] = try XCTUnwrap(s.id).description }
 
         var kindsSeen: Set<String> = []
         for name in DirTools.files(dir) where name != "write.lock" {
@@ -100,6 +106,10 @@ final class FormatSpecTests: XCTestCase {
             XCTAssertEqual(crc, bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<bodyEnd])) }, "\(name): checksum")
             XCTAssertEqual(String(decoding: bytes[(bodyEnd + 4)...], as: UTF8.self), documented["FileFormat.footerMagic"], name)
             kindsSeen.insert(kind ?? name)
+            // Bytes 12 ..< 28: the id of the file's segment, as the manifest records it (zeros for the manifest).
+            let id = bytes[12..<headerSize].map { String(format: "%02x", $0) }.joined()
+            let segment = String(name.prefix { $0 != "." && $0 != "_" })
+            XCTAssertEqual(id, name == "manifest" ? String(repeating: "0", count: 32) : segmentIds[segment], "\(name): segment id")
             if name == "manifest" {
                 let json = try jsonObject(Data(bytes[headerSize..<bodyEnd]))
                 XCTAssertEqual(json["formatVersion"] as? Int, Int(version), "the manifest's formatVersion")

@@ -1,4 +1,5 @@
 import XCTest
+import LoupeTestSupport
 @_spi(Benchmarks) @testable import Loupe
 
 final class ISODateTests: XCTestCase {
@@ -75,5 +76,81 @@ final class ISODateTests: XCTestCase {
         }
         let instant: Int64 = 1_700_000_123
         XCTAssertEqual(ISODate.parse(ISODate.format(instant)), instant)
+    }
+
+    /// Issue 19: formatting is total. Every Int64 formats without trapping (Int64.min used to
+    /// overflow), and values inside the range round-trip.
+    func testFormatIsTotalOverEveryInt64() {
+        for v: Int64 in [Int64.min, Int64.min + 1, -1, 0, Int64.max, Int64.max - 86_399, ISODate.minSeconds - 1, ISODate.maxSeconds + 1] {
+            XCTAssertFalse(ISODate.format(v).isEmpty, "\(v)")
+        }
+        XCTAssertEqual(ISODate.format(ISODate.minSeconds), "0001-01-01")
+        XCTAssertEqual(ISODate.format(ISODate.maxSeconds), "9999-12-31T23:59:59Z")
+        XCTAssertEqual(ISODate.parse("0001-01-01"), ISODate.minSeconds)
+        XCTAssertEqual(ISODate.parse("9999-12-31T23:59:59Z"), ISODate.maxSeconds)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<10_000 {
+            let v = Int64.random(in: Int64.min...Int64.max, using: &rng)
+            _ = ISODate.format(v)
+            let inRange = Int64.random(in: ISODate.range, using: &rng)
+            XCTAssertEqual(ISODate.parse(ISODate.format(inRange)), inRange)
+        }
+        XCTAssertNil(ISODate.rangeViolation(0))
+        XCTAssertNotNil(ISODate.rangeViolation(Int64.min))
+        XCTAssertNotNil(ISODate.rangeViolation(ISODate.maxSeconds + 1))
+        XCTAssertEqual(DateRangeQuery(from: Int64.min, to: Int64.max).description.isEmpty, false)
+    }
+
+    /// Documents whose dates are outside the range are refused by every input path, with an
+    /// error naming the source and the field.
+    func testDocumentsWithDatesOutsideTheRangeAreRejected() throws {
+        let schema = Schema.news()
+        for value: DocumentValue in [.integer(Int64.min), .integer(Int64.max), .integer(ISODate.maxSeconds + 1), .number(-1e14), .number(1e300), .string("0000-01-01")] {
+            XCTAssertThrowsError(try schema.document(members: [("id", .string("p")), ("date", value)], source: "in.jsonl:3")) { e in
+                guard case let LoupeError.invalidDocument(source, reason) = e else { return XCTFail("\(e)") }
+                XCTAssertEqual(source, "in.jsonl:3")
+                XCTAssertTrue(reason.contains("date"), reason)
+            }
+        }
+        XCTAssertEqual(try schema.document(members: [("id", .string("p")), ("date", .integer(ISODate.minSeconds))], source: "").date, ISODate.minSeconds)
+        let tmp = TempDir("loupe-dates")
+        let index = try Index.create(at: tmp.sub("i"))
+        let writer = try index.writer()
+        defer { writer.close() }
+        XCTAssertThrowsError(try writer.add(Document(id: "p", fields: ["body": "x"], date: Int64.min))) { e in
+            guard case let LoupeError.invalidDocument(_, reason) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(reason.contains("date"), reason)
+        }
+    }
+
+    /// A date outside the range that reached the files anyway (stored through the writer's
+    /// internal path, as a version before the check could) never traps a reader: `get`, JSON,
+    /// searches sorted by date and date ranges work, and `check` reports it.
+    func testStoredOutOfRangeDateIsReadWithoutTrapping() throws {
+        let tmp = TempDir("loupe-dates")
+        let dir = tmp.sub("i")
+        let index = try Index.create(at: dir)
+        let writer = try index.writer()
+        try writer.add(Document(id: "ok", fields: ["body": "poison test"], date: 0))
+        try writer.addUnvalidated(Document(id: "p", fields: ["body": "poison test"], date: Int64.min))
+        try writer.addUnvalidated(Document(id: "q", fields: ["body": "poison test"], date: Int64.max))
+        try writer.commit()
+        writer.close()
+        _ = try index.refresh()
+        let p = try XCTUnwrap(index.document(id: "p"))
+        XCTAssertEqual(p.date, Int64.min)
+        XCTAssertFalse(try OrderedJSONEncoder().encode(StoredDocumentJSON(p, schema: index.schema)).isEmpty)
+        XCTAssertFalse(ISODate.format(try XCTUnwrap(index.document(id: "q")?.date)).isEmpty)
+        for sort in [SortOrder.newest, .oldest, .relevance] {
+            var r = SearchRequest(query: "poison")
+            r.sort = sort
+            XCTAssertEqual(try index.search(r).total, 3)
+        }
+        XCTAssertEqual(try index.search("poison date:[1970-01-01 TO *]").total, 2)
+        XCTAssertThrowsError(try IndexChecker.check(directory: dir)) { e in
+            guard case let LoupeError.corruptFile(path, reason) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(path.hasSuffix(".dates"), path)
+            XCTAssertTrue(reason.contains("range"), reason)
+        }
     }
 }

@@ -87,7 +87,7 @@ final class TypedFieldTests: XCTestCase {
         XCTAssertTrue(reason(#"{"id":"a","source":["a","b"]}"#).contains("holds one value, not an array"))
         XCTAssertTrue(reason(#"{"id":"a","tags":[1]}"#).contains("\"tags\" must hold strings"))
         XCTAssertTrue(reason(#"{"id":"a","updated":"soon"}"#).contains("bad date 'soon'"))
-        XCTAssertTrue(reason(#"{"id":"a","date":-9223372036854775808}"#).contains("outside the years 0001 to 9999"))
+        XCTAssertTrue(reason(#"{"id":"a","date":-9223372036854775808}"#).contains("outside the supported range, years 0001 to 9999"))
         XCTAssertTrue(reason(#"{"id":"a","words":"abc"}"#).contains("x.jsonl:3"))
         let ok = try Self.schema.document(DocumentObject(json: Array(#"{"id":"a","tags":["x","y",null],"words":null,"scores":[1,2.5]}"#.utf8), source: "s"), source: "s")
         XCTAssertEqual(ok.values["tags"], [.keyword("x"), .keyword("y")])

@@ -62,6 +62,14 @@ struct ByteReader {
 
     @inline(__always) mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
 
+    /// A u64 used as an offset or length: one beyond `Int.max / 2` (no file is that large, and
+    /// sums of two stay representable) is damage, not a value to convert.
+    @inline(__always) mutating func u64Int() throws -> Int {
+        let v = try u64()
+        guard v <= UInt64(Int.max / 2) else { throw Overrun() }
+        return Int(v)
+    }
+
     @inline(__always) mutating func vint() throws -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0

@@ -144,8 +144,8 @@ final class ColumnsReader: @unchecked Sendable {
         signatures = nil
     }
 
-    init(path: String, fields: [FieldDefinition], docCount: Int, verify: Bool = true) throws {
-        let (f, body) = try MappedFile.open(path, kind: .columns, verifyChecksum: verify)
+    init(path: String, fields: [FieldDefinition], docCount: Int, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .columns, segment: segment, verifyChecksum: verify)
         file = f
         var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
         do {

@@ -41,8 +41,8 @@ enum ColumnsFile {
     /// The column number of the hidden MinHash signature column.
     static let signatureColumn = 0xFFFF
 
-    static func write(path: String, columns: [ColumnBuilder], docCount: Int) throws -> Int {
-        let f = try FileWriter(path: path, kind: .columns)
+    static func write(path: String, columns: [ColumnBuilder], docCount: Int, segment: FileFormat.SegmentID = .none) throws -> Int {
+        let f = try FileWriter(path: path, kind: .columns, segment: segment)
         f.buffer.u32(UInt32(docCount))
         f.buffer.u32(UInt32(columns.count))
         var bodies: [(ColumnKind, UInt8, ByteWriter)] = []

@@ -15,11 +15,12 @@ final class FileWriter {
     private var crc: UInt32 = 0
     private static let flushThreshold = 1 << 20
 
-    init(path: String, kind: FileFormat.Kind) throws {
+    /// `segment`: the id of the segment the file belongs to, written into its header.
+    init(path: String, kind: FileFormat.Kind, segment: FileFormat.SegmentID = .none) throws {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw LoupeError.io(path: path, reason: "cannot create: \(FileSystem.errnoText())") }
-        buffer = FileFormat.header(kind)
+        buffer = FileFormat.header(kind, segment: segment)
     }
 
     /// Bytes written so far, header included: the offset the next byte will have in the file.

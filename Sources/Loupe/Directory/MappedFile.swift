@@ -55,10 +55,13 @@ final class MappedFile: @unchecked Sendable {
         if end > 0 { madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED) }
     }
 
-    /// Maps and verifies a file of the given kind; returns the map and its body range.
-    static func open(_ path: String, kind: FileFormat.Kind, verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
+    /// Maps and verifies a file of the given kind (and, given `segment`, that it belongs to
+    /// that segment: see `FileFormat.verify`); returns the map and its body range.
+    static func open(_ path: String, kind: FileFormat.Kind, segment: FileFormat.SegmentID? = nil,
+                     verifyChecksum: Bool = true) throws -> (MappedFile, Range<Int>) {
         let f = try MappedFile(path: path)
-        let body = try FileFormat.verify(f.buffer, kind: kind, path: path, verifyChecksum: verifyChecksum, releasePages: f.mapped)
+        let body = try FileFormat.verify(f.buffer, kind: kind, path: path, segment: segment, verifyChecksum: verifyChecksum,
+                                         releasePages: f.mapped)
         return (f, body)
     }
 }

@@ -3,8 +3,9 @@
 /// document) and data offset (u64); then each field's lengths, one value per document, little-endian.
 /// Lengths are exact token counts, as BM25 needs.
 enum NormsFile {
-    static func write(path: String, norms: [(field: Int, lengths: [UInt32])], docCount: Int) throws -> Int {
-        let f = try FileWriter(path: path, kind: .norms)
+    static func write(path: String, norms: [(field: Int, lengths: [UInt32])], docCount: Int,
+                      segment: FileFormat.SegmentID = .none) throws -> Int {
+        let f = try FileWriter(path: path, kind: .norms, segment: segment)
         f.buffer.u32(UInt32(docCount))
         f.buffer.u32(UInt32(norms.count))
         var offset = f.offset + norms.count * 10
@@ -38,8 +39,8 @@ struct NormsReader {
     /// them), so the segment holds them without a second copy.
     let lengths: [Int: UnsafeMutableBufferPointer<UInt32>]
 
-    init(path: String, docCount: Int, verify: Bool = true) throws {
-        let (f, body) = try MappedFile.open(path, kind: .norms, verifyChecksum: verify)
+    init(path: String, docCount: Int, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .norms, segment: segment, verifyChecksum: verify)
         var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
         do {
             guard Int(try r.u32()) == docCount else { throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest") }
@@ -48,7 +49,7 @@ struct NormsReader {
             var done = false
             defer { if !done { for b in out.values { b.deallocate() } } }
             var table: [(Int, Int, Int)] = []
-            for _ in 0..<n { table.append((Int(try r.u8()), Int(try r.u8()), Int(try r.u64()))) }
+            for _ in 0..<n { table.append((Int(try r.u8()), Int(try r.u8()), try r.u64Int())) }
             for (field, width, offset) in table {
                 guard [1, 2, 4].contains(width), offset >= body.lowerBound, offset + width * docCount <= body.upperBound,
                       out[field] == nil else { throw ByteReader.Overrun() }
@@ -72,12 +73,13 @@ struct NormsReader {
 }
 
 /// Dates (`.dates`): document count (u32), then one i64 per document: seconds since 1970 UTC,
-/// or `Int64.min` for a document without a date.
+/// or `Int64.min` for a document without a date. The values start 4 bytes into the body, at
+/// file offset 32 (16 in version 3): 8-byte aligned either way.
 enum DatesFile {
     static let missing = Int64.min
 
-    static func write(path: String, dates: [Int64]) throws -> Int {
-        let f = try FileWriter(path: path, kind: .dates)
+    static func write(path: String, dates: [Int64], segment: FileFormat.SegmentID = .none) throws -> Int {
+        let f = try FileWriter(path: path, kind: .dates, segment: segment)
         f.buffer.u32(UInt32(dates.count))
         for d in dates { f.buffer.i64(d) }
         return try f.finish()
@@ -86,9 +88,10 @@ enum DatesFile {
     /// The dates in place in the file's mapping (which the caller keeps alive): the values
     /// start 16 bytes into the file, so they are aligned, and nothing is copied or made
     /// resident until a date filter or sort reads them.
-    static func map(path: String, docCount: Int, verify: Bool = true) throws -> (MappedFile, UnsafeBufferPointer<Int64>) {
+    static func map(path: String, docCount: Int, segment: FileFormat.SegmentID? = nil,
+                    verify: Bool = true) throws -> (MappedFile, UnsafeBufferPointer<Int64>) {
         #if _endian(little)
-        let (f, body) = try MappedFile.open(path, kind: .dates, verifyChecksum: verify)
+        let (f, body) = try MappedFile.open(path, kind: .dates, segment: segment, verifyChecksum: verify)
         let start = body.lowerBound + 4
         guard f.count >= start, Int(UInt32(littleEndian: f.base.loadUnaligned(fromByteOffset: body.lowerBound, as: UInt32.self))) == docCount,
               body.upperBound - start == docCount * 8 else {
@@ -100,8 +103,8 @@ enum DatesFile {
         #endif
     }
 
-    static func read(path: String, docCount: Int, verify: Bool = true) throws -> [Int64] {
-        let (f, body) = try MappedFile.open(path, kind: .dates, verifyChecksum: verify)
+    static func read(path: String, docCount: Int, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws -> [Int64] {
+        let (f, body) = try MappedFile.open(path, kind: .dates, segment: segment, verifyChecksum: verify)
         var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
         do {
             guard Int(try r.u32()) == docCount, r.remaining == docCount * 8 else {
@@ -140,16 +143,16 @@ struct DeletionSet: Sendable {
         return true
     }
 
-    func write(path: String) throws {
-        var w = FileFormat.header(.deletes)
+    func write(path: String, segment: FileFormat.SegmentID = .none) throws {
+        var w = FileFormat.header(.deletes, segment: segment)
         w.u32(UInt32(docCount)); w.u32(UInt32(deletedCount))
         w.append(contentsOf: bits)
         FileFormat.seal(&w)
         try FileSystem.writeDurably(w.bytes, to: path)
     }
 
-    static func read(path: String, docCount: Int, verify: Bool = true) throws -> DeletionSet {
-        let (f, body) = try MappedFile.open(path, kind: .deletes, verifyChecksum: verify)
+    static func read(path: String, docCount: Int, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws -> DeletionSet {
+        let (f, body) = try MappedFile.open(path, kind: .deletes, segment: segment, verifyChecksum: verify)
         var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
         do {
             guard Int(try r.u32()) == docCount else { throw LoupeError.corruptFile(path: path, reason: "document count disagrees with the manifest") }
@@ -170,8 +173,8 @@ struct DeletionSet: Sendable {
 /// start of the id bytes; id `d` is bytes `offset[d] ..< offset[d+1]`), then the UTF-8 bytes.
 /// Gives a hit its id in O(1) without touching the compressed store.
 enum IdsFile {
-    static func write(path: String, ids: [String]) throws -> Int {
-        let f = try FileWriter(path: path, kind: .ids)
+    static func write(path: String, ids: [String], segment: FileFormat.SegmentID = .none) throws -> Int {
+        let f = try FileWriter(path: path, kind: .ids, segment: segment)
         f.buffer.u32(UInt32(ids.count))
         var off: UInt32 = 0
         f.buffer.u32(0)
@@ -193,8 +196,8 @@ struct IdsReader: @unchecked Sendable {
     private let bytes: UnsafeRawPointer
     private let total: Int
 
-    init(path: String, docCount: Int, verify: Bool = true) throws {
-        let (f, body) = try MappedFile.open(path, kind: .ids, verifyChecksum: verify)
+    init(path: String, docCount: Int, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .ids, segment: segment, verifyChecksum: verify)
         file = f
         var r = ByteReader(base: f.base, count: body.upperBound, offset: body.lowerBound)
         do {

@@ -1,10 +1,16 @@
+import Foundation
+
 /// Verifies an index beyond checksums: every structure decodes and its invariants hold.
 ///
 /// Checked: each file's envelope and CRC; per field, terms strictly increasing and the term
 /// count as recorded; every postings list has `docFreq` documents, strictly increasing and
 /// below the segment's document count, tf >= 1, positions strictly increasing and below the
 /// document's field length (and summing to the recorded counts); every document has exactly
-/// one id posting; stored documents decode; deletion counts agree. O(index size).
+/// one id posting; stored documents decode; deletion counts agree. And what checksums
+/// cannot: the manifest's sums (field lengths, over all and deleted documents; term, posting
+/// and position counts; file sizes) against the segments, the id and date columns against
+/// the stored documents, dates within `ISODate.range`, and every file carrying its
+/// segment's id. O(index size).
 public enum IndexChecker {
     /// What a successful check covered.
     public struct Report: Sendable {
@@ -71,6 +77,7 @@ public enum IndexChecker {
                             if idCount[Int(d)] < 255 { idCount[Int(d)] += 1 }
                         }
                     }
+                    try seg.damage.throwIfDamaged()
                     guard n == Int(info.docFreq) else { throw fail(postPath, "a postings list holds \(n) documents, the dictionary says \(info.docFreq)") }
                     postings += n
                 }
@@ -82,11 +89,44 @@ public enum IndexChecker {
                 }
             }
             guard idCount.allSatisfy({ $0 == 1 }) else { throw fail(termsPath, "a document without exactly one id") }
+            let storePath = SegmentFiles.path(directory, meta.name, "store")
             try seg.store.forEachRecord { d, record in
                 var r = ByteReader(record)
-                do { _ = try StoredRecord.decode(&r, storedFieldNames: seg.store.storedFieldNames) } catch {
-                    throw fail(SegmentFiles.path(directory, meta.name, "store"), "stored document \(d) does not decode")
+                let doc: StoredDocument
+                do { doc = try StoredRecord.decode(&r, storedFieldNames: seg.store.storedFieldNames) } catch {
+                    throw fail(storePath, "stored document \(d) does not decode")
                 }
+                guard doc.id == seg.externalId(d) else {
+                    throw fail(SegmentFiles.path(directory, meta.name, "ids"), "document \(d)'s id differs from the stored document's")
+                }
+                let date = seg.dates[d]
+                guard date == (doc.date ?? DatesFile.missing) else {
+                    throw fail(SegmentFiles.path(directory, meta.name, "dates"), "document \(d)'s date differs from the stored document's")
+                }
+                if date != DatesFile.missing, let why = ISODate.rangeViolation(date) {
+                    throw fail(SegmentFiles.path(directory, meta.name, "dates"), "document \(d) ('\(doc.id)'): \(why)")
+                }
+            }
+            // The manifest's sums, which statistics and BM25 use unchecked.
+            for f in 0..<reader.schema.indexedFields.count {
+                var all: UInt64 = 0, deleted: UInt64 = 0
+                for d in 0..<meta.docCount {
+                    let l = UInt64(seg.norms[f][d])
+                    all += l
+                    if seg.isDeleted(d) { deleted += l }
+                }
+                guard all == meta.lengthSums[f], deleted == meta.deletedLengthSums[f] else {
+                    throw fail(SegmentFiles.path(directory, meta.name, "norms"), "field \(f)'s length sums disagree with the manifest")
+                }
+            }
+            guard (seg.deletions?.deletedCount ?? 0) == meta.deletedCount else {
+                throw fail(Manifest.path(directory), "segment \(meta.name)'s deleted count disagrees with its deletions")
+            }
+            let size = SegmentFiles.extensions.reduce(0) { total, ext in
+                total + ((try? FileManager.default.attributesOfItem(atPath: SegmentFiles.path(directory, meta.name, ext)))?[.size] as? NSNumber ?? 0).intValue
+            }
+            guard size == meta.sizeBytes else {
+                throw fail(Manifest.path(directory), "segment \(meta.name) has \(size) bytes of files, the manifest says \(meta.sizeBytes)")
             }
         }
         return report

@@ -114,9 +114,17 @@ public final class IndexReader: @unchecked Sendable {
     /// The live document with external id `id`, if any.
     public func document(id: String) throws -> StoredDocument? {
         for seg in segments.reversed() {
-            for d in seg.docs(withId: id) where !seg.isDeleted(d) { return try seg.storedDocument(d) }
+            let docs = seg.docs(withId: id)
+            try seg.damage.throwIfDamaged()
+            for d in docs where !seg.isDeleted(d) { return try seg.storedDocument(d) }
         }
         return nil
+    }
+
+    /// Throws the first damage a postings cursor of this snapshot met (cursors cannot throw
+    /// in the scoring loops; they end their lists and report it, see `DamageReport`).
+    func throwIfDamaged() throws {
+        for seg in segments { try seg.damage.throwIfDamaged() }
     }
 
     /// Global address of a document: segment index and doc number within it. Valid only for

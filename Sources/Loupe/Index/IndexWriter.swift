@@ -110,7 +110,8 @@ public final class IndexWriter {
     public var segmentBytes: Int { manifest.segments.reduce(0) { $0 + $1.sizeBytes } }
 
     /// Checks a document against the schema without adding it: a non-empty id of at most
-    /// 512 bytes, only fields of the schema, at most `maxDocumentBytes` of text. Throws
+    /// 512 bytes, a date within `ISODate.range` (years 0001 to 9999), only fields of
+    /// the schema, at most `maxDocumentBytes` of text. Throws
     /// `LoupeError.invalidDocument` with `source` (such as "news.jsonl:12").
     public func validate(_ doc: Document, source: String = "") throws {
         guard !doc.id.isEmpty else { throw LoupeError.invalidDocument(source: source, reason: "the document has no id") }
@@ -124,9 +125,7 @@ public final class IndexWriter {
             guard f.type == .text else { throw bad("field '\(name)' is a \(f.type.rawValue) field: give its value in `values`") }
             size += value.utf8.count
         }
-        if let date = doc.date, !ISODate.validRange.contains(date) {
-            throw bad("the date is outside the years 0001 to 9999")
-        }
+        if let date = doc.date, let why = ISODate.rangeViolation(date) { throw bad("document '\(doc.id)': \(why)") }
         for (name, list) in doc.values {
             guard let f = schema.field(name) else {
                 throw bad("unknown field '\(name)' (the schema has \(schema.fields.map(\.name).joined(separator: ", ")))")
@@ -143,7 +142,7 @@ public final class IndexWriter {
                 case let (.number, .number(d)):
                     guard d.isFinite else { throw bad("field '\(name)' holds \(d), not a finite number") }
                 case let (.date, .date(t)):
-                    guard ISODate.validRange.contains(t) else { throw bad("a date of field '\(name)' is outside the years 0001 to 9999") }
+                    if let why = ISODate.rangeViolation(t) { throw bad("field '\(name)': \(why)") }
                 default:
                     throw bad("field '\(name)' is a \(f.type.rawValue) field and cannot hold \(v)")
                 }
@@ -159,6 +158,12 @@ public final class IndexWriter {
     /// visible until `commit()`.
     public func add(_ doc: Document) throws {
         try validate(doc)
+        try addUnvalidated(doc)
+    }
+
+    /// `add` without `validate`: for tests that store what validation would refuse (such as a
+    /// date outside `ISODate.range`), to prove readers never trap on stored values.
+    func addUnvalidated(_ doc: Document) throws {
         pendingChunk.append(doc)
         nextSeq += 1
         if pendingChunk.count >= IndexWriter.chunkSize * builders.count { try indexPending() }
@@ -301,7 +306,7 @@ public final class IndexWriter {
 
     private func writeDeletions(_ dels: DeletionSet, meta: SegmentMeta, norms: [[UInt32]], generation: Int) throws -> SegmentMeta {
         var m = meta
-        try dels.write(path: SegmentFiles.deletesPath(directory, meta.name, generation: generation))
+        try dels.write(path: SegmentFiles.deletesPath(directory, meta.name, generation: generation), segment: meta.fileOwner)
         m.deleteGeneration = generation
         m.deletedCount = dels.deletedCount
         m.deletedLengthSums = norms.map { lengths in

@@ -3,6 +3,9 @@ import Foundation
 /// One committed segment, as the manifest records it.
 struct SegmentMeta: Codable, Equatable, Sendable {
     var name: String
+    /// The unique id in the header of each of the segment's files (format 4); nil for a
+    /// segment written in format 3, whose files carry none.
+    var id: FileFormat.SegmentID?
     var docCount: Int
     var deletedCount: Int
     /// 0 when the segment has no deletions; otherwise the generation of its `.del` file.
@@ -24,6 +27,9 @@ struct SegmentMeta: Codable, Equatable, Sendable {
     var hasColumns: Bool? = nil
 
     var liveCount: Int { docCount - deletedCount }
+
+    /// The id the segment's files must carry (`.none` for a format 3 segment).
+    var fileOwner: FileFormat.SegmentID { id ?? .none }
 }
 
 /// The root of a snapshot: which segments make up the index at one commit.
@@ -51,20 +57,25 @@ struct Manifest: Codable, Equatable, Sendable {
         let data = Data(bytes: f.base + body.lowerBound, count: body.count)
         do {
             let m = try JSONDecoder().decode(Manifest.self, from: data)
-            guard m.formatVersion == Int(FileFormat.version) else {
+            guard (Int(FileFormat.oldestReadableVersion)...Int(FileFormat.version)).contains(m.formatVersion) else {
                 throw LoupeError.unsupportedVersion(path: path, found: m.formatVersion, expected: Int(FileFormat.version))
             }
+            try m.validate(path: path)
             return m
         } catch let e as LoupeError { throw e } catch {
             throw LoupeError.corruptFile(path: path, reason: "manifest is not valid JSON: \(error)")
         }
     }
 
+    /// Writes the manifest in the current format (a format 3 index becomes a format 4 one
+    /// at its first commit; its format 3 segments stay as they are until merged).
     func write(directory: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var current = self
+        current.formatVersion = Int(FileFormat.version)
         let json: Data
-        do { json = try enc.encode(self) } catch {
+        do { json = try enc.encode(current) } catch {
             // Only a non-finite number could fail, and `Schema.validate()` rejects those.
             throw LoupeError.io(path: Manifest.path(directory), reason: "cannot encode the manifest: \(error)")
         }
@@ -72,6 +83,31 @@ struct Manifest: Codable, Equatable, Sendable {
         w.append(contentsOf: json)
         FileFormat.seal(&w)
         try FileSystem.replaceAtomically(w.bytes, at: Manifest.path(directory))
+    }
+
+    /// Refuses a manifest whose JSON decodes but whose values readers would trust to index
+    /// memory: per-field arrays of the wrong length, counts out of range, names that are not
+    /// segment names, segment ids used twice.
+    func validate(path: String) throws {
+        func bad(_ why: String) -> LoupeError { .corruptFile(path: path, reason: why) }
+        do { try schema.validate() } catch { throw bad("the schema is invalid: \(error)") }
+        let fields = schema.indexedFields.count
+        var names: Set<String> = [], ids: Set<FileFormat.SegmentID> = []
+        for s in segments {
+            guard s.name.hasPrefix("seg"), s.name.count > 3, s.name.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }),
+                  names.insert(s.name).inserted else { throw bad("'\(s.name)' is not a segment name, or is listed twice") }
+            if let id = s.id, !ids.insert(id).inserted || id == .none { throw bad("segment \(s.name) has the id of another segment") }
+            guard s.docCount >= 0, s.docCount <= Int(UInt32.max) - 1, s.deletedCount >= 0, s.deletedCount <= s.docCount,
+                  s.deleteGeneration >= 0, s.deletedCount == 0 || s.deleteGeneration > 0,
+                  s.sizeBytes >= 0, s.textBytes >= 0 else { throw bad("segment \(s.name) has counts out of range") }
+            guard [s.lengthSums.count, s.deletedLengthSums.count, s.termCounts.count, s.postingCounts.count, s.positionCounts.count]
+                    .allSatisfy({ $0 == fields }) else { throw bad("segment \(s.name) does not have one count per indexed field") }
+            guard zip(s.deletedLengthSums, s.lengthSums).allSatisfy({ $0 <= $1 }),
+                  (s.termCounts + s.postingCounts + s.positionCounts).allSatisfy({ $0 >= 0 }) else {
+                throw bad("segment \(s.name) has counts out of range")
+            }
+        }
+        guard generation >= 1, nextSegmentNumber >= 0 else { throw bad("generation or segment number out of range") }
     }
 
     /// All file names this commit references.

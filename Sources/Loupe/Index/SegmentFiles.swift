@@ -22,6 +22,8 @@ enum SegmentFiles {
 final class SegmentFilesWriter {
     let directory: String
     let name: String
+    /// Drawn here, written into every file's header and into the manifest's `SegmentMeta`.
+    let id = FileFormat.SegmentID.random()
     private let terms: TermDictionaryWriter
     private let postings: FileWriter
     private let positions: FileWriter
@@ -35,10 +37,10 @@ final class SegmentFilesWriter {
     init(directory: String, name: String) throws {
         self.directory = directory
         self.name = name
-        terms = try TermDictionaryWriter(path: SegmentFiles.path(directory, name, "terms"))
-        postings = try FileWriter(path: SegmentFiles.path(directory, name, "post"), kind: .postings)
-        positions = try FileWriter(path: SegmentFiles.path(directory, name, "pos"), kind: .positions)
-        store = try StoreWriter(path: SegmentFiles.path(directory, name, "store"))
+        terms = try TermDictionaryWriter(path: SegmentFiles.path(directory, name, "terms"), segment: id)
+        postings = try FileWriter(path: SegmentFiles.path(directory, name, "post"), kind: .postings, segment: id)
+        positions = try FileWriter(path: SegmentFiles.path(directory, name, "pos"), kind: .positions, segment: id)
+        store = try StoreWriter(path: SegmentFiles.path(directory, name, "store"), segment: id)
     }
 
     func startField(_ number: Int, hasPositions: Bool) {
@@ -70,7 +72,7 @@ final class SegmentFilesWriter {
     private func metaWithoutColumns(docCount: Int, lengths: [[UInt32]], textBytes: Int, sizeBytes: Int) -> SegmentMeta {
         let sums = lengths.map { $0.reduce(UInt64(0)) { $0 + UInt64($1) } }
         let fields = 0..<lengths.count
-        return SegmentMeta(name: name, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
+        return SegmentMeta(name: name, id: id, docCount: docCount, deletedCount: 0, deleteGeneration: 0,
                            lengthSums: sums, deletedLengthSums: sums.map { _ in 0 }, sizeBytes: sizeBytes,
                            termCounts: fields.map { counts[$0]?.terms ?? 0 },
                            postingCounts: fields.map { counts[$0]?.postings ?? 0 },
@@ -85,10 +87,10 @@ final class SegmentFilesWriter {
         total += try postings.finish()
         total += try positions.finish()
         total += try store.finish()
-        total += try NormsFile.write(path: SegmentFiles.path(directory, name, "norms"), norms: norms, docCount: docCount)
-        total += try DatesFile.write(path: SegmentFiles.path(directory, name, "dates"), dates: dates)
-        total += try IdsFile.write(path: SegmentFiles.path(directory, name, "ids"), ids: ids)
-        total += try ColumnsFile.write(path: SegmentFiles.path(directory, name, "cols"), columns: columns, docCount: docCount)
+        total += try NormsFile.write(path: SegmentFiles.path(directory, name, "norms"), norms: norms, docCount: docCount, segment: id)
+        total += try DatesFile.write(path: SegmentFiles.path(directory, name, "dates"), dates: dates, segment: id)
+        total += try IdsFile.write(path: SegmentFiles.path(directory, name, "ids"), ids: ids, segment: id)
+        total += try ColumnsFile.write(path: SegmentFiles.path(directory, name, "cols"), columns: columns, docCount: docCount, segment: id)
         return total
     }
 

@@ -65,6 +65,7 @@ struct SegmentMerger {
             let text = sources.reduce(0) { acc, s in
                 acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))
             }
+            for src in sources { try src.damage.throwIfDamaged() }
             return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: text, sizeBytes: bytes)
         } catch {
             files.abandon()

@@ -10,6 +10,9 @@ public final class SegmentReader: @unchecked Sendable {
     let terms: TermDictionary
     let postings: MappedFile
     let positions: MappedFile
+    /// The body ranges of `postings` and `positions`: cursors read only inside them.
+    let postingsBody: Range<Int>
+    let positionsBody: Range<Int>
     let store: StoreReader
     /// Field lengths per indexed field number. Owned buffers (not arrays) so the hot loops
     /// index them without reference counting.
@@ -23,32 +26,41 @@ public final class SegmentReader: @unchecked Sendable {
     let deletions: DeletionSet?
     /// Keyword, number and date columns, by column number (the schema's column fields).
     let columns: ColumnsReader
+    /// Damage the postings cursors found while reading (they cannot throw): a search, `get`
+    /// or `check` throws it when done (see `DamageReport`).
+    let damage = DamageReport()
+    /// What the cursors may read (see `PostingsBounds`).
+    private let postingsBounds: PostingsBounds
 
     init(directory: String, meta: SegmentMeta, schema: Schema, verify: Bool = true) throws {
         self.meta = meta
         let p = { SegmentFiles.path(directory, meta.name, $0) }
-        terms = try TermDictionary(path: p("terms"), verify: verify)
-        postings = try MappedFile.open(p("post"), kind: .postings, verifyChecksum: verify).0
-        positions = try MappedFile.open(p("pos"), kind: .positions, verifyChecksum: verify).0
-        store = try StoreReader(path: p("store"), storedFieldNames: schema.storedFields.map(\.name), verify: verify)
+        // Every file must carry the segment's id (see `FileFormat.verify`).
+        let owner = meta.fileOwner
+        terms = try TermDictionary(path: p("terms"), segment: owner, verify: verify)
+        (postings, postingsBody) = try MappedFile.open(p("post"), kind: .postings, segment: owner, verifyChecksum: verify)
+        (positions, positionsBody) = try MappedFile.open(p("pos"), kind: .positions, segment: owner, verifyChecksum: verify)
+        store = try StoreReader(path: p("store"), storedFieldNames: schema.storedFields.map(\.name), segment: owner, verify: verify)
+        postingsBounds = PostingsBounds(postingsEnd: postingsBody.upperBound, positionsEnd: positionsBody.upperBound, docCount: meta.docCount,
+                                        postingsPath: p("post"), positionsPath: p("pos"), damage: damage)
         guard store.docCount == meta.docCount else {
             throw LoupeError.corruptFile(path: p("store"), reason: "holds \(store.docCount) documents, the manifest says \(meta.docCount)")
         }
-        let n = try NormsReader(path: p("norms"), docCount: meta.docCount, verify: verify)
+        let n = try NormsReader(path: p("norms"), docCount: meta.docCount, segment: owner, verify: verify)
         norms = (0..<schema.indexedFields.count).map { f in
             if let l = n.lengths[f] { return UnsafeBufferPointer(l) }
             let zeros = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(meta.docCount, 1))
             zeros.initialize(repeating: 0)
             return UnsafeBufferPointer(rebasing: zeros[0..<meta.docCount])
         }
-        (datesFile, dates) = try DatesFile.map(path: p("dates"), docCount: meta.docCount, verify: verify)
-        ids = try IdsReader(path: p("ids"), docCount: meta.docCount, verify: verify)
+        (datesFile, dates) = try DatesFile.map(path: p("dates"), docCount: meta.docCount, segment: owner, verify: verify)
+        ids = try IdsReader(path: p("ids"), docCount: meta.docCount, segment: owner, verify: verify)
         columns = meta.hasColumns == true
-            ? try ColumnsReader(path: p("cols"), fields: schema.columnFields, docCount: meta.docCount, verify: verify)
+            ? try ColumnsReader(path: p("cols"), fields: schema.columnFields, docCount: meta.docCount, segment: owner, verify: verify)
             : ColumnsReader(emptyFor: schema.columnFields)
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
-            let d = try DeletionSet.read(path: path, docCount: meta.docCount, verify: verify)
+            let d = try DeletionSet.read(path: path, docCount: meta.docCount, segment: owner, verify: verify)
             guard d.deletedCount == meta.deletedCount else {
                 throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the manifest")
             }
@@ -80,7 +92,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// A new cursor over the postings `info` points to.
     @_spi(Benchmarks) public func cursor(_ info: TermInfo) -> PostingsCursor {
-        PostingsCursor(postings: postings.base, positions: positions.base, info: info)
+        PostingsCursor(postings: postings.base, positions: positions.base, info: info, bounds: postingsBounds)
     }
 
     /// Documents (including deleted ones) whose external id is `id`.
@@ -91,7 +103,7 @@ public final class SegmentReader: @unchecked Sendable {
         let c = cursor(info)
         var out: [Int] = []
         while c.next() != PostingsCursor.noMore { out.append(Int(c.doc)) }
-        return out
+        return out.count <= docCount ? out : []
     }
 
     /// The stored fields of document `doc` (deleted or not). Decompresses its store block;

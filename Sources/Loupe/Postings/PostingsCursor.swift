@@ -1,4 +1,47 @@
 import CLoupeSupport
+import Foundation
+
+/// Where a segment's readers record damage they find in a place that cannot throw (the
+/// postings cursors of the scoring loops): the first report is kept, and the search, `get`
+/// or `check` that used the cursors throws it as `LoupeError.corruptFile` once it is done.
+///
+/// `@unchecked Sendable`: the one mutable property is guarded by `lock`.
+final class DamageReport: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: LoupeError?
+
+    func report(path: String, _ reason: String) {
+        lock.lock()
+        if first == nil { first = .corruptFile(path: path, reason: reason) }
+        lock.unlock()
+    }
+
+    /// The first damage reported, nil while there is none.
+    var error: LoupeError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
+    }
+
+    func throwIfDamaged() throws { if let e = error { throw e } }
+}
+
+/// What a cursor may read: the bytes of its files after the term's offsets, the segment's
+/// document count, and where to report damage. Values from the files are checked against
+/// these once per block (not per posting); a cursor that finds them violated ends its list
+/// and reports the damage instead of reading outside the files.
+struct PostingsBounds {
+    var postingsEnd: Int
+    var positionsEnd: Int
+    var docCount: Int
+    var postingsPath: String
+    var positionsPath: String
+    var damage: DamageReport?
+
+    /// No limits: for tests over files they just wrote.
+    static let unchecked = PostingsBounds(postingsEnd: Int.max / 2, positionsEnd: Int.max / 2, docCount: Int(UInt32.max - 1),
+                                          postingsPath: "", positionsPath: "", damage: nil)
+}
 
 /// Iterates one term's postings in a segment: doc ids ascending, with term frequency and,
 /// on demand, positions. This is the innermost loop of search, so it works on raw pointers
@@ -63,13 +106,28 @@ import CLoupeSupport
 
     private let origin: (postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo)
     private let slab: UnsafeMutableRawPointer
+    private let bounds: PostingsBounds
+    /// Bytes of `.post` from the term's start (`post`) to the end of the file's body, and of
+    /// `.pos` from `pos`: nothing at or past these is read (bit-unpacking's few bytes of
+    /// slack fall in the footer).
+    private let postLimit: Int
+    private let posLimit: Int
+    /// Set when the files' values break the format: the list then ends (see `damage(_:)`).
+    private(set) var damaged = false
 
     /// A fresh cursor over the same list, positioned before its first document.
-    func clone() -> PostingsCursor { PostingsCursor(postings: origin.postings, positions: origin.positions, info: origin.info) }
+    func clone() -> PostingsCursor { PostingsCursor(postings: origin.postings, positions: origin.positions, info: origin.info, bounds: bounds) }
 
-    init(postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo) {
+    /// `bounds`: the files' extents and the segment's document count (see `PostingsBounds`).
+    init(postings: UnsafeRawPointer, positions: UnsafeRawPointer?, info: TermInfo, bounds: PostingsBounds = .unchecked) {
         origin = (postings, positions, info)
-        docFreq = Int(info.docFreq)
+        self.bounds = bounds
+        // A term whose offsets or document frequency are impossible has an empty list.
+        let sane = info.postingsOffset < UInt64(bounds.postingsEnd) && Int(info.docFreq) <= bounds.docCount
+            && (positions == nil || info.positionsOffset <= UInt64(bounds.positionsEnd))
+        postLimit = sane ? bounds.postingsEnd - Int(info.postingsOffset) : 0
+        posLimit = sane && positions != nil ? bounds.positionsEnd - Int(info.positionsOffset) : 0
+        docFreq = sane ? Int(info.docFreq) : 0
         fullBlocks = docFreq / BitPacking.blockSize
         tailCount = docFreq % BitPacking.blockSize
         blockCount = fullBlocks + (tailCount > 0 ? 1 : 0)
@@ -92,16 +150,20 @@ import CLoupeSupport
         // The position buffers are allocated by the first `positions()` (capacity 0: not owned).
         posBuf = tfs; posCapacity = 0
         runOffsets = docOffsets; runCapacity = 0
-        let start = postings.assumingMemoryBound(to: UInt8.self) + Int(info.postingsOffset)
+        let start = postings.assumingMemoryBound(to: UInt8.self) + (sane ? Int(info.postingsOffset) : 0)
         post = start
-        pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + Int(info.positionsOffset) }
+        pos = positions.map { $0.assumingMemoryBound(to: UInt8.self) + (sane ? Int(info.positionsOffset) : 0) }
+        var skipBroken = false
         if fullBlocks > 0 {
-            var off = 0
-            let skipLen = Int(readVIntUnchecked(start, &off))
+            var r = ByteReader(base: start, count: postLimit)
+            let skipLen = (try? r.vintInt()) ?? Int.max
+            let off = r.offset
             groupTable = off
             entriesStart = off + groupCount * SkipGroups.entryBytes
-            dataStart = off + skipLen
+            let fits = skipLen <= postLimit - off && entriesStart <= off + skipLen
+            dataStart = fits ? off + skipLen : postLimit
             hasBlockBounds = true
+            if !fits { skipBroken = true }
         } else {
             groupTable = 0; entriesStart = 0; dataStart = 0
             lastDocs[0] = UInt32.max - 1
@@ -111,6 +173,29 @@ import CLoupeSupport
             groupDecoded[0] = true
             hasBlockBounds = false
         }
+        if !sane {
+            damaged = true
+            bounds.damage?.report(path: bounds.postingsPath, "a term's postings offset or document frequency is out of range")
+        } else if skipBroken {
+            damaged = true
+            bounds.damage?.report(path: bounds.postingsPath, "a skip section runs past the file")
+        }
+    }
+
+    /// Records damage: the list ends here, and the segment's `DamageReport` gets the reason.
+    private func fail(_ path: String, _ reason: String) {
+        if !damaged { bounds.damage?.report(path: path, reason) }
+        damaged = true
+    }
+
+    /// Ends the list at the current block: no document from it is trusted.
+    private func exhaust() {
+        docs[0] = Self.noMore
+        tfs[0] = 1
+        count = 1
+        idx = 0
+        block = blockCount - 1
+        freqBlock = block
     }
 
     // Skip entries are decoded lazily, a group of `SkipGroups.size` at a time, as far as a
@@ -136,38 +221,64 @@ import CLoupeSupport
         UInt32(littleEndian: UnsafeRawPointer(post + groupTable + (h - 1) * SkipGroups.entryBytes).loadUnaligned(as: UInt32.self))
     }
 
+    /// Decodes group `g`'s skip entries, checking each against the files' extents and the
+    /// document count (once per block); damage fills the group with empty blocks.
     private func decodeGroup(_ g: Int) {
-        let p = post
-        var off: Int, last: Int64, dataOff: Int, posOff: Int
         let first = g * SkipGroups.size
+        let end = min(first + SkipGroups.size, fullBlocks)
+        if damaged || !decodeGroupChecked(g, first, end) {
+            fail(bounds.postingsPath, "a skip entry is out of range")
+            for k in first..<(end == fullBlocks ? blockCount : end) {
+                lastDocs[k] = UInt32.max - 1; docOffsets[k] = 0; posOffsets[k] = 0; impactOffsets[k] = 0
+            }
+        }
+        groupDecoded[g] = true
+    }
+
+    private func decodeGroupChecked(_ g: Int, _ first: Int, _ end: Int) -> Bool {
+        var off: Int, last: Int64, dataOff: Int, posOff: Int
+        let docLimit = Int64(bounds.docCount)
         if g == 0 {
             off = entriesStart; last = -1; dataOff = dataStart; posOff = 0
         } else {
-            let e = UnsafeRawPointer(p + groupTable + (g - 1) * SkipGroups.entryBytes)
+            let e = UnsafeRawPointer(post + groupTable + (g - 1) * SkipGroups.entryBytes)
             last = Int64(UInt32(littleEndian: e.loadUnaligned(as: UInt32.self)))
             off = entriesStart + Int(UInt32(littleEndian: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
-            dataOff = dataStart + Int(UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            posOff = Int(UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+            let d = UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            let q = UInt64(littleEndian: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+            guard last < docLimit, off <= dataStart, d <= UInt64(postLimit), q <= UInt64(max(posLimit, 0)) else { return false }
+            dataOff = dataStart + Int(d)
+            posOff = Int(q)
             lastDocs[first - 1] = UInt32(last) // read by `decodeBlock(first)`
         }
-        let end = min(first + SkipGroups.size, fullBlocks)
-        for k in first..<end {
-            last += Int64(readVIntUnchecked(p, &off)) + 1
-            lastDocs[k] = UInt32(last)
-            docOffsets[k] = dataOff
-            dataOff += Int(readVIntUnchecked(p, &off))
-            posOffsets[k] = posOff
-            posOff += Int(readVIntUnchecked(p, &off))
-            impactOffsets[k] = off
-            Impacts.skip(p, &off)
+        var r = ByteReader(base: post, count: dataStart, offset: off)
+        do {
+            for k in first..<end {
+                last += Int64(try r.vint32()) + 1
+                guard last < docLimit else { return false }
+                lastDocs[k] = UInt32(last)
+                guard dataOff < postLimit else { return false }
+                docOffsets[k] = dataOff
+                dataOff += try r.vintInt()
+                posOffsets[k] = posOff
+                guard posOff <= posLimit else { return false }
+                posOff += try r.vintInt()
+                impactOffsets[k] = r.offset
+                try r.skip(try r.vintInt())
+                guard dataOff <= postLimit, posOff <= posLimit || pos == nil else { return false }
+            }
+            if end == fullBlocks && tailCount > 0 {
+                lastDocs[fullBlocks] = UInt32.max - 1
+                docOffsets[fullBlocks] = dataOff
+                posOffsets[fullBlocks] = posOff
+                impactOffsets[fullBlocks] = r.offset
+                try r.skip(try r.vintInt())
+                guard dataOff < postLimit else { return false }
+            }
+        } catch {
+            return false
         }
-        if end == fullBlocks && tailCount > 0 {
-            lastDocs[fullBlocks] = UInt32.max - 1
-            docOffsets[fullBlocks] = dataOff
-            posOffsets[fullBlocks] = posOff
-            impactOffsets[fullBlocks] = off
-        }
-        groupDecoded[g] = true
+        return true
     }
 
     deinit {
@@ -191,6 +302,12 @@ import CLoupeSupport
 
     private func decodeFreqs() {
         let tb = Int(post[freqOffset])
+        guard tb <= 32, freqOffset + 1 + BitPacking.packedByteCount(bits: tb) <= postLimit else {
+            fail(bounds.postingsPath, "a block's frequencies run past the file")
+            tfs.update(repeating: 1, count: BitPacking.blockSize)
+            freqBlock = block
+            return
+        }
         // Once positions are read, the block's position starts come with the frequencies.
         BitPacking.unpackPlusOne(UnsafeRawPointer(post + freqOffset + 1), bits: tb, into: tfs, starts: wantsPositions ? posStarts : nil)
         if wantsPositions { startsBlock = block }
@@ -214,10 +331,14 @@ import CLoupeSupport
         idx = 0
         startsBlock = -1
         ensureSkip(b)
+        if damaged { exhaust(); return }
         var off = docOffsets[b]
         var prev: Int64 = b == 0 ? -1 : Int64(lastDocs[b - 1])
         if b < fullBlocks {
             let db = Int(post[off]); off += 1
+            guard db <= 32, off + BitPacking.packedByteCount(bits: db) < postLimit else {
+                fail(bounds.postingsPath, "a postings block runs past the file"); exhaust(); return
+            }
             // The frequencies follow the docs, and a cursor that has read positions will likely
             // read this block's: start both fetches before the docs are unpacked (the blocks of
             // a frequent term met by a sparse intersection are rarely in cache).
@@ -226,12 +347,29 @@ import CLoupeSupport
             BitPacking.unpackGaps(UnsafeRawPointer(post + off), bits: db, after: UInt32(truncatingIfNeeded: prev), into: docs)
             freqOffset = off + BitPacking.packedByteCount(bits: db) // decoded by `ensureFreqs`
             count = BitPacking.blockSize
+            // The block must end at its skip entry's last doc, with no gap wrapping around:
+            // with `prev + 128 · 2^db` below 2^32 none can, else every doc is checked.
+            var ok = docs[BitPacking.blockSize - 1] == lastDocs[b]
+            if ok && (prev + 1) + Int64(BitPacking.blockSize) << Int64(db) > Int64(UInt32.max) {
+                var p = prev
+                for i in 0..<BitPacking.blockSize {
+                    ok = ok && Int64(docs[i]) > p
+                    p = Int64(docs[i])
+                }
+            }
+            if !ok { fail(bounds.postingsPath, "a postings block disagrees with its skip entry"); exhaust(); return }
         } else {
-            for i in 0..<tailCount {
-                let v = readVInt64Unchecked(post, &off)
-                prev += Int64(v >> 1) + 1
-                docs[i] = UInt32(prev)
-                tfs[i] = (v & 1) != 0 ? 1 : readVIntUnchecked(post, &off)
+            var r = ByteReader(base: post, count: postLimit, offset: off)
+            do {
+                for i in 0..<tailCount {
+                    let v = try r.vint()
+                    prev += Int64(v >> 1) + 1
+                    guard prev < Int64(bounds.docCount) else { throw ByteReader.Overrun() }
+                    docs[i] = UInt32(prev)
+                    tfs[i] = (v & 1) != 0 ? 1 : try r.vint32()
+                }
+            } catch {
+                fail(bounds.postingsPath, "a postings list's last block is malformed"); exhaust(); return
             }
             freqBlock = b
             count = tailCount
@@ -245,7 +383,7 @@ import CLoupeSupport
         ensureFreqs()
         started = true
         doc = docs[0]
-        return count
+        return damaged ? 0 : count
     }
 
     /// The document ids of the block last loaded with `load(block:)`.
@@ -391,9 +529,10 @@ import CLoupeSupport
     /// table), so a sparse intersection decodes little. O(tf) after the block's O(128) set-up.
     @inline(__always)
     func positions() -> UnsafeBufferPointer<UInt32> {
-        guard let pos else { return UnsafeBufferPointer(start: posBuf, count: 0) }
+        guard let pos, !damaged else { return UnsafeBufferPointer(start: posBuf, count: 0) }
         ensureFreqs()
         if posBlock != block { preparePositions() }
+        if damaged { return UnsafeBufferPointer(start: posBuf, count: 0) }
         let start = Int(posStarts[idx])
         let n = Int(tfs[idx])
         if n > posCapacity { growPositions(n) }
@@ -402,10 +541,15 @@ import CLoupeSupport
             let firstRun = start >> 7, lastRun = (start + n - 1) >> 7
             for r in firstRun...lastRun { decodeRange(r, start, start + n, pos, into: out) }
             var p = out[0]
+            var wrapped = false
             for j in 1..<n {
-                p &+= out[j]
+                let q = p &+ out[j]
+                wrapped = wrapped || q < p
+                p = q
                 out[j] = p
             }
+            // Positions must ascend: a sum that wrapped around is damage, not a position.
+            if wrapped { fail(bounds.positionsPath, "positions wrap around"); return UnsafeBufferPointer(start: out, count: 0) }
         }
         return UnsafeBufferPointer(start: out, count: n)
     }
@@ -422,6 +566,28 @@ import CLoupeSupport
         if startsBlock != block { BitPacking.exclusiveSums(tfs, count: count, into: posStarts) }
         posTotal = Int(posStarts[count])
         let runs = (posTotal + 127) >> 7
+        // Once per block: the frequencies' sum did not wrap, and the width table and every run
+        // lie inside the file with widths of at most 32 bits. Then every read below is in bounds.
+        var sum = 0
+        for i in 0..<count { sum &+= Int(tfs[i]) }
+        let widths = posOffsets[block]
+        var ok = sum == posTotal && widths >= 0 && widths + runs <= posLimit
+        if ok, let pos {
+            var end = widths + runs
+            for r in 0..<runs {
+                let w = Int(pos[widths + r])
+                if w > 32 { ok = false; break }
+                end += BitPacking.packedByteCount(bits: w, count: min(BitPacking.blockSize, posTotal - r << 7))
+            }
+            ok = ok && end <= posLimit
+        }
+        if !ok {
+            fail(bounds.positionsPath, "a positions block runs past the file")
+            posTotal = 0
+            posStarts.update(repeating: 0, count: count + 1)
+            posBlock = block
+            return
+        }
         if runs + 1 > runCapacity {
             if runCapacity > 0 { runOffsets.deallocate() }
             runCapacity = max(runs + 1, 8)

@@ -21,8 +21,8 @@ public struct DateRangeQuery: FieldFilterQuery, Hashable {
         var upper = "*"
         if let to {
             // An end-of-day bound came from a date-only upper bound: show it the same way.
-            let next = to + 1
-            upper = next % 86_400 == 0 ? ISODate.format(next - 86_400) : ISODate.format(to)
+            let next = to &+ 1
+            upper = to < Int64.max && next % 86_400 == 0 ? ISODate.format(next - 86_400) : ISODate.format(to)
         }
         return "\(field):[\(lower) TO \(upper)]"
     }

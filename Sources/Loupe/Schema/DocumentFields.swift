@@ -32,7 +32,7 @@ public enum DocumentValue: Sendable, Equatable {
 extension Schema {
     /// Builds a document from a JSON object's members with the rules every front end shares:
     /// `id` is a string (or an integer) and required; `date` is an ISO-8601 string, or seconds
-    /// since 1970 as a number, or null; every other key must be a field of this schema: a text
+    /// since 1970 as a number, or null, within years 0001 to 9999 (`ISODate.range`); every other key must be a field of this schema: a text
     /// field takes a string, a keyword field a string, a number field a number, a date field
     /// an ISO-8601 string or seconds since 1970; a multi-valued field also takes an array of
     /// those; null (or an empty array) means no value. Unknown keys are an error naming them
@@ -122,7 +122,7 @@ extension Schema {
         }
     }
 
-    /// A date from an ISO-8601 string or seconds since 1970, within `ISODate.validRange`.
+    /// A date from an ISO-8601 string or seconds since 1970, within `ISODate.range`.
     static func dateValue(_ value: DocumentValue, field: String, bad: (String) -> LoupeError) throws -> Int64 {
         let seconds: Int64
         switch value {
@@ -134,11 +134,10 @@ extension Schema {
             seconds = d
         case let .integer(i): seconds = i
         case let .number(d) where d.isFinite && abs(d) < 1e15: seconds = Int64(d)
+        case .number: throw bad("\"\(field)\": \(ISODate.rangeViolation(Int64.max)!)")
         default: throw bad("\"\(field)\" must be an ISO-8601 string or seconds since 1970, not \(value.kind)")
         }
-        guard ISODate.validRange.contains(seconds) else {
-            throw bad("the date in \"\(field)\" is outside the years 0001 to 9999")
-        }
+        if let why = ISODate.rangeViolation(seconds) { throw bad("\"\(field)\": \(why)") }
         return seconds
     }
 }

@@ -12,10 +12,24 @@
 ///
 /// Every component is validated: month 1-12, day within the month (leap years included),
 /// hour < 24, minute < 60, second < 60, zone offset hour < 24 and minute < 60.
+///
+/// Documents' dates must lie in `range`: years 0001 to 9999 (UTC), as ISO strings or as
+/// numeric seconds. Every conversion here is total: `format` gives an answer for any `Int64`
+/// without trapping, so a stored value outside the range (written before the range was
+/// enforced, or by a damaged file) is printed rather than crashing a reader.
 public enum ISODate {
-    /// The instants a document's dates may take: 0001-01-01T00:00:00Z through
-    /// 9999-12-31T23:59:59Z. Values outside are rejected on input.
-    public static let validRange: ClosedRange<Int64> = -62_135_596_800 ... 253_402_300_799
+    /// 0001-01-01T00:00:00Z, the first second a document's date may have.
+    public static let minSeconds: Int64 = -62_135_596_800
+    /// 9999-12-31T23:59:59Z, the last second a document's date may have.
+    public static let maxSeconds: Int64 = 253_402_300_799
+    /// The dates a document may have: years 0001 to 9999 (UTC).
+    public static let range: ClosedRange<Int64> = minSeconds...maxSeconds
+
+    /// Why `seconds` cannot be a document's date (nil when it can), for error messages.
+    public static func rangeViolation(_ seconds: Int64) -> String? {
+        if range.contains(seconds) { return nil }
+        return "date \(seconds) (seconds since 1970) is outside the supported range, years 0001 to 9999 (\(minSeconds) ... \(maxSeconds))"
+    }
 
     /// Seconds since 1970 UTC, or nil if `s` is not a valid date or date-time.
     public static func parse(_ s: String) -> Int64? {
@@ -51,9 +65,13 @@ public enum ISODate {
     }
 
     /// `YYYY-MM-DD` when `seconds` is exactly midnight UTC, else `YYYY-MM-DDTHH:MM:SSZ`.
+    /// Total: a value outside `range` is formatted in the same proleptic calendar, its year
+    /// with more than four digits or a sign (such as `-292277022657-01-27T08:29:52Z`).
     public static func format(_ seconds: Int64) -> String {
         let days = floorDiv(seconds, 86_400)
-        let rem = Int(seconds - days * 86_400)
+        // The remainder without forming `days * 86_400`, which overflows near Int64.min.
+        let r = Int(seconds % 86_400)
+        let rem = r < 0 ? r + 86_400 : r
         let (y, m, d) = civilFromDays(days)
         var out = pad(y, 4) + "-" + pad(Int64(m), 2) + "-" + pad(Int64(d), 2)
         if rem != 0 {
@@ -107,7 +125,7 @@ public enum ISODate {
     }
 
     private static func pad(_ v: Int64, _ width: Int) -> String {
-        let digits = String(v < 0 ? -v : v)
+        let digits = String(v.magnitude)
         let zeros = String(repeating: "0", count: max(0, width - digits.count))
         return (v < 0 ? "-" : "") + zeros + digits
     }

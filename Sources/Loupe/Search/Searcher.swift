@@ -59,6 +59,7 @@ public final class Searcher: @unchecked Sendable {
                 _ = weight.bulkScorer(context, mode: .completeNoScores)?
                     .score(into: counter, accept: DocFilter(segment: seg, after: nil, before: nil), mode: .completeNoScores)
             }
+            try reader.throwIfDamaged()
             return counter.count
         }
     }
@@ -73,6 +74,8 @@ public final class Searcher: @unchecked Sendable {
             guard let bulk = weight.bulkScorer(context, mode: mode) else { continue }
             matched += bulk.score(into: leaf, accept: DocFilter(segment: seg, after: after, before: before), mode: mode)
         }
+        // Cursors that met damaged postings ended their lists early: the result is not trusted.
+        try reader.throwIfDamaged()
         return matched
     }
 

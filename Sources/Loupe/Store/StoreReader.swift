@@ -15,23 +15,30 @@ final class StoreReader: @unchecked Sendable {
     private let blocks: [(offset: Int, compressed: Int, raw: Int)]
     let storedFieldNames: [String]
 
-    init(path: String, storedFieldNames: [String], verify: Bool = true) throws {
-        let (f, body) = try MappedFile.open(path, kind: .store, verifyChecksum: verify)
+    init(path: String, storedFieldNames: [String], segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .store, segment: segment, verifyChecksum: verify)
         file = f
         self.storedFieldNames = storedFieldNames
         do {
+            guard body.count >= 12 else { throw ByteReader.Overrun() }
             var tail = ByteReader(f.buffer, offset: body.upperBound - 12)
             let count = Int(try tail.u32())
-            let indexOffset = Int(try tail.u64())
+            let indexOffset = try tail.u64Int()
             guard indexOffset >= body.lowerBound, indexOffset <= body.upperBound - 12 else { throw ByteReader.Overrun() }
             var r = ByteReader(base: f.base, count: body.upperBound - 12, offset: indexOffset)
             let n = Int(try r.u32())
+            // 20 bytes per block: a count the index cannot hold is damage, not an allocation.
+            guard n <= r.remaining / 20, n > 0 || count == 0 else { throw ByteReader.Overrun() }
             var firsts = [UInt32](); var bl = [(Int, Int, Int)]()
             firsts.reserveCapacity(n); bl.reserveCapacity(n)
             for _ in 0..<n {
-                firsts.append(try r.u32())
-                let off = Int(try r.u64()); let c = Int(try r.u32()); let raw = Int(try r.u32())
-                guard off >= body.lowerBound, off + c <= indexOffset else { throw ByteReader.Overrun() }
+                let first = try r.u32()
+                // Blocks start at document 0 and ascend, each inside the documents.
+                guard firsts.isEmpty ? first == 0 : first > firsts[firsts.count - 1], Int(first) < max(count, 1) else { throw ByteReader.Overrun() }
+                firsts.append(first)
+                let off = try r.u64Int(); let c = Int(try r.u32()); let raw = Int(try r.u32())
+                // LZ4 expands at most 255-fold: a larger raw length is damage, not an allocation.
+                guard off >= body.lowerBound, off <= indexOffset, c <= indexOffset - off, raw <= c * 255 + 64 else { throw ByteReader.Overrun() }
                 bl.append((off, c, raw))
             }
             docCount = count

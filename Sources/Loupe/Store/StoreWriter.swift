@@ -13,8 +13,8 @@ final class StoreWriter {
     private var index: [(firstDoc: UInt32, offset: UInt64, compressed: UInt32, raw: UInt32)] = []
     private var compressed = [UInt8]()
 
-    init(path: String) throws {
-        file = try FileWriter(path: path, kind: .store)
+    init(path: String, segment: FileFormat.SegmentID = .none) throws {
+        file = try FileWriter(path: path, kind: .store, segment: segment)
     }
 
     /// Adds the next document's record (already serialized by `StoredRecord.encode`).

@@ -31,12 +31,12 @@ final class TermDictionary: @unchecked Sendable {
     private let dataEnd: Int
     let sections: [Int: FieldSection]
 
-    init(path: String, verify: Bool = true) throws {
-        let (f, body) = try MappedFile.open(path, kind: .terms, verifyChecksum: verify)
+    init(path: String, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
+        let (f, body) = try MappedFile.open(path, kind: .terms, segment: segment, verifyChecksum: verify)
         file = f
         do {
             var tail = ByteReader(f.buffer, offset: body.upperBound - 8)
-            let indexOffset = Int(try tail.u64())
+            let indexOffset = try tail.u64Int()
             guard indexOffset >= body.lowerBound, indexOffset <= body.upperBound - 8 else { throw ByteReader.Overrun() }
             dataEnd = indexOffset
             var r = ByteReader(base: f.base, count: body.upperBound - 8, offset: indexOffset)
@@ -47,10 +47,15 @@ final class TermDictionary: @unchecked Sendable {
                 let flags = try r.u8()
                 let termCount = try r.u64()
                 let blocks = Int(try r.u32())
+                // Each block takes at least 9 bytes of the index and holds 1 to 32 terms:
+                // counts the file cannot hold are damage, not allocations.
+                let size = UInt64(TermDictionaryWriter.blockSize)
+                guard blocks <= r.remaining / 9, termCount <= UInt64(blocks) * size,
+                      blocks == 0 || termCount > UInt64(blocks - 1) * size, sections[field] == nil else { throw ByteReader.Overrun() }
                 var s = FieldSection(hasPositions: flags & 1 != 0, termCount: termCount, blockOffsets: [], firstTerms: [], firstTermEnds: [], firstKeys: [])
                 s.blockOffsets.reserveCapacity(blocks); s.firstTermEnds.reserveCapacity(blocks)
                 for _ in 0..<blocks {
-                    let off = Int(try r.u64())
+                    let off = try r.u64Int()
                     guard off >= body.lowerBound, off < indexOffset else { throw ByteReader.Overrun() }
                     s.blockOffsets.append(off)
                     let n = try r.vintInt()

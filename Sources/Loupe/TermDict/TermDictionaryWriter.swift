@@ -12,7 +12,7 @@ final class TermDictionaryWriter {
     private var prevPostings: UInt64 = 0
     private var prevPositions: UInt64 = 0
 
-    init(path: String) throws { file = try FileWriter(path: path, kind: .terms) }
+    init(path: String, segment: FileFormat.SegmentID = .none) throws { file = try FileWriter(path: path, kind: .terms, segment: segment) }
 
     func startField(_ field: Int, hasPositions: Bool) {
         current = (field, hasPositions, 0, [])

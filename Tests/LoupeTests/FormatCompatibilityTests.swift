@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+@testable import Loupe
+import LoupeTestSupport
+
+/// Indexes written by earlier format versions keep opening. `Fixtures/index-v3` was written
+/// by the version-3 code (24 Reuters samples in 4 segments, `reuters-10` deleted) before the
+/// format moved on; a build that reads it can search it, read its documents, check it and
+/// add to it (new segments are written in the current format).
+final class FormatCompatibilityTests: XCTestCase {
+    var tmp: TempDir!
+    override func setUp() { tmp = TempDir("loupe-compat") }
+    override func tearDown() { tmp = nil }
+
+    /// A writable copy of the fixture (the bundle's copy may be read-only).
+    func fixtureCopy() throws -> String {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "index-v3", withExtension: nil, subdirectory: "Fixtures"))
+        let dir = tmp.sub("index-v3")
+        try DirTools.copy(url.path, to: dir)
+        return dir
+    }
+
+    func testVersion3IndexOpensSearchesGetsAndChecks() throws {
+        let dir = try fixtureCopy()
+        let index = try Index.open(at: dir)
+        XCTAssertEqual(index.reader.liveDocCount, 23)
+        XCTAssertEqual(index.reader.segments.count, 4)
+        XCTAssertEqual(try index.search("oil", limit: 100).hits.map(\.id).sorted(), ["reuters-157", "reuters-68"])
+        XCTAssertEqual(try index.search("shares", limit: 100).total, 13)
+        XCTAssertEqual(try index.search("date:[1987-02-26 TO 1987-02-26]", limit: 100).total, 16)
+        XCTAssertEqual(try index.search("\"common stock\"", limit: 100).total, 3)
+        XCTAssertNil(try index.document(id: "reuters-10"), "deleted in the fixture")
+        let doc = try XCTUnwrap(index.document(id: "reuters-12"))
+        XCTAssertEqual(doc.date, ISODate.parse("1987-02-26T15:19:15Z"))
+        XCTAssertEqual(try IndexChecker.check(directory: dir).documents, 23)
+    }
+
+    func testVersion3IndexTakesNewDocumentsAndMerges() throws {
+        let dir = try fixtureCopy()
+        try Index.open(at: dir).write { w in
+            try w.add(Document(id: "new-1", fields: ["title": "Tanker crude oil report", "body": "crude oil tanker rates rose"],
+                               date: ISODate.parse("2025-06-01")))
+            try w.delete(id: "reuters-12")
+        }
+        var index = try Index.open(at: dir)
+        XCTAssertEqual(index.reader.liveDocCount, 23)
+        XCTAssertEqual(try index.search("tanker", limit: 100).hits.map(\.id).contains("new-1"), true)
+        XCTAssertNil(try index.document(id: "reuters-12"))
+        XCTAssertEqual(try IndexChecker.check(directory: dir).documents, 23)
+
+        let writer = try IndexWriter.open(directory: dir)
+        try writer.forceMerge(maxSegments: 1)
+        writer.close()
+        index = try Index.open(at: dir)
+        XCTAssertEqual(index.reader.segments.count, 1)
+        XCTAssertEqual(try index.search("oil", limit: 100).total, 3)
+        XCTAssertEqual(try index.document(id: "new-1")?.date, ISODate.parse("2025-06-01"))
+        XCTAssertEqual(try IndexChecker.check(directory: dir).documents, 23)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import XCTest
+@_spi(Benchmarks) @testable import Loupe
+import LoupeTestSupport
+
+/// Issue 19: files that pass their checksum are not trusted. A segment's file swapped with
+/// another segment's is refused at open ("belongs to another segment"); a body edited and
+/// resealed with a fresh CRC gives an error or correct results from search, stats, get and
+/// check, never a trap (a trap would end this test process).
+final class HostileFileTests: XCTestCase {
+    var tmp: TempDir!
+    override func setUp() { tmp = TempDir("loupe-hostile") }
+    override func tearDown() { tmp = nil }
+
+    static let extensions = ["post", "pos", "terms", "store", "norms", "ids", "dates"]
+    static let words = ["harbour", "crane", "strike", "oil", "price", "tanker", "union", "port", "wage", "ship",
+                        "grain", "cargo", "dock", "berth", "pilot", "quay", "rope", "tide", "fleet", "storm"]
+
+    /// Two segments of 160 documents (`harbour`, in every one, and other frequent terms have
+    /// a full postings block and a tail), dates on most, one deletion in each.
+    func makeIndex(_ name: String) throws -> String {
+        let dir = tmp.sub(name)
+        var rng = SeededRandom(seed: 19)
+        let index = try Index.create(at: dir)
+        for s in 0..<2 {
+            try index.write(options: { var o = IndexWriterOptions(); o.autoMerge = false; return o }()) { w in
+                for i in 0..<160 {
+                    var body = (0..<rng.int(3...40)).map { _ in rng.pick(Self.words) }
+                    body.append("harbour")
+                    let date: Int64? = i % 7 == 0 ? nil : Int64(rng.int(0...2_000_000_000))
+                    try w.add(Document(id: "s\(s)-\(i)", fields: ["title": "report \(i) \(rng.pick(Self.words))",
+                                                                  "body": body.joined(separator: " "), "url": "u\(i)"], date: date))
+                }
+            }
+        }
+        try index.write { w in try w.delete(id: "s0-5"); try w.delete(id: "s1-5") }
+        return dir
+    }
+
+    static func segments(_ dir: String) -> [String] {
+        DirTools.files(dir).filter { $0.hasSuffix(".store") }.map { String($0.dropLast(6)) }.sorted()
+    }
+
+    /// Runs every read path; returns the errors (all must be `LoupeError`s).
+    @discardableResult
+    func exercise(_ dir: String, file: StaticString = #filePath, line: UInt = #line) -> [LoupeError] {
+        var errors: [LoupeError] = []
+        func run(_ label: String, _ body: () throws -> Void) {
+            do { try body() } catch let e as LoupeError { errors.append(e) } catch {
+                XCTFail("\(label): \(type(of: error)) \(error) is not a LoupeError", file: file, line: line)
+            }
+        }
+        for verify in [true, false] {
+            var index: Index?
+            run("open") { index = try Index.open(at: dir, verify: verify) }
+            guard let index else { continue }
+            for (i, q) in ["harbour crane", "\"harbour crane\"", "\"oil price tanker\"~2", "ha*", "crane OR tide -storm",
+                           "date:[1990-01-01 TO 2030-01-01]"].enumerated() {
+                run("search \(q)") {
+                    var r = SearchRequest(query: q, limit: 20)
+                    r.sort = i % 2 == 0 ? .relevance : .newest
+                    r.exactCount = true
+                    _ = try index.search(r)
+                }
+            }
+            run("count") { _ = try index.searcher.count(try index.searcher.parse("harbour")) }
+            for id in ["s0-0", "s1-150", "s1-5"] { run("get \(id)") { _ = try index.document(id: id) } }
+            _ = IndexStats(reader: index.reader)
+        }
+        run("check") { _ = try IndexChecker.check(directory: dir) }
+        return errors
+    }
+
+    /// Rewrites the file at `path` with `edit` applied to its bytes before the footer (header
+    /// and body), then a fresh CRC-32C footer: the file passes its checksum again.
+    static func reseal(_ path: String, _ edit: (inout [UInt8]) -> Void) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var content = Array(bytes[..<(bytes.count - FileFormat.footerSize)])
+        edit(&content)
+        var w = ByteWriter()
+        w.append(contentsOf: content)
+        FileFormat.seal(&w)
+        bytes = w.bytes
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    func testSwappedSegmentFilesAreRefusedAsBelongingToAnotherSegment() throws {
+        let dir = try makeIndex("swap")
+        let segs = Self.segments(dir)
+        XCTAssertEqual(segs.count, 2)
+        XCTAssertEqual(exercise(dir), [], "the intact index reads without errors")
+        for ext in Self.extensions {
+            let a = SegmentFiles.path(dir, segs[0], ext), b = SegmentFiles.path(dir, segs[1], ext)
+            try FileManager.default.moveItem(atPath: a, toPath: a + ".x")
+            try FileManager.default.moveItem(atPath: b, toPath: a)
+            try FileManager.default.moveItem(atPath: a + ".x", toPath: b)
+            let errors = exercise(dir)
+            XCTAssertFalse(errors.isEmpty, ext)
+            for e in errors {
+                guard case let .corruptFile(path, reason) = e else { XCTFail("\(ext): \(e)"); continue }
+                XCTAssertTrue(path.hasSuffix("." + ext), "\(ext): \(e)")
+                XCTAssertEqual(reason, "belongs to another segment", "\(ext): \(e)")
+            }
+            // Swap back: the index is whole again.
+            try FileManager.default.moveItem(atPath: a, toPath: a + ".x")
+            try FileManager.default.moveItem(atPath: b, toPath: a)
+            try FileManager.default.moveItem(atPath: a + ".x", toPath: b)
+        }
+        XCTAssertEqual(exercise(dir), [])
+    }
+
+    /// Version 3 segments carry no id, so their swapped files open: the bounds checks must
+    /// then stop every read path from trapping.
+    func testSwappedFilesOfVersion3SegmentsDoNotTrap() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "index-v3", withExtension: nil, subdirectory: "Fixtures"))
+        for ext in Self.extensions {
+            let dir = tmp.sub("v3-\(ext)")
+            try DirTools.copy(url.path, to: dir)
+            let a = SegmentFiles.path(dir, "seg000001", ext), b = SegmentFiles.path(dir, "seg000004", ext)
+            let da = try Data(contentsOf: URL(fileURLWithPath: a)), db = try Data(contentsOf: URL(fileURLWithPath: b))
+            try da.write(to: URL(fileURLWithPath: b)); try db.write(to: URL(fileURLWithPath: a))
+            exercise(dir)
+        }
+    }
+
+    /// Every body byte region of every kind, edited and resealed: structured values (the
+    /// first bytes of the body, the trailers and indexes at the end) and bytes spread over
+    /// the body, set to 0x00, 0xFF and 0x80.
+    func testResealedEditsOfEveryFileKindDoNotTrap() throws {
+        let pristine = try makeIndex("pristine")
+        let dir = tmp.sub("edit")
+        let seg = Self.segments(pristine)[0]
+        var trials = 0
+        for ext in Self.extensions + ["del"] {
+            let name = ext == "del" ? try XCTUnwrap(DirTools.files(pristine).first { $0.hasPrefix(seg) && $0.hasSuffix(".del") })
+                                    : "\(seg).\(ext)"
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: pristine + "/" + name)[.size] as? Int)
+            let bodyEnd = size - FileFormat.footerSize
+            // The counts and offsets at the start of a body and the trailers and indexes at its
+            // end set to 0xFF (huge values); bytes spread over the body set to 0x00.
+            var edits = (FileFormat.headerSize..<min(FileFormat.headerSize + 8, bodyEnd)).map { ($0, UInt8(0xFF)) }
+            edits += (max(FileFormat.headerSize, bodyEnd - 24)..<bodyEnd).map { ($0, UInt8(0xFF)) }
+            edits += stride(from: FileFormat.headerSize, to: bodyEnd, by: max(1, (bodyEnd - FileFormat.headerSize) / 8)).map { ($0, UInt8(0)) }
+            for (offset, value) in edits {
+                try DirTools.copy(pristine, to: dir)
+                try Self.reseal(dir + "/" + name) { $0[offset] = value }
+                exercise(dir)
+                trials += 1
+            }
+        }
+        XCTAssertGreaterThan(trials, 200)
+    }
+
+    /// Random edits (1 to 4 bytes, random values) in random files of a small index, resealed,
+    /// then every read path; bounded to a few seconds.
+    func testRandomResealedEditsDoNotTrap() throws {
+        let pristine = try makeIndex("pristine")
+        let dir = tmp.sub("random")
+        let names = DirTools.files(pristine).filter { $0 != "write.lock" && $0 != "manifest" }
+        var rng = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
+        let deadline = Date().addingTimeInterval(3)
+        var trials = 0
+        while Date() < deadline {
+            try DirTools.copy(pristine, to: dir)
+            let name = rng.pick(names)
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.size] as? Int)
+            let edits = (0..<rng.int(1...4)).map { _ in (rng.int(FileFormat.headerSize...(size - FileFormat.footerSize - 1)), UInt8(rng.int(0...255))) }
+            try Self.reseal(dir + "/" + name) { for (o, v) in edits { $0[o] = v } }
+            exercise(dir)
+            trials += 1
+        }
+        XCTAssertGreaterThan(trials, 10)
+    }
+
+    /// The segment id check itself: a file whose header id is edited (and resealed) is refused.
+    func testEditedSegmentIdIsRefused() throws {
+        let dir = try makeIndex("id")
+        let seg = Self.segments(dir)[0]
+        let path = SegmentFiles.path(dir, seg, "norms")
+        try Self.reseal(path) { $0[FileFormat.v3HeaderSize] ^= 1 }
+        XCTAssertThrowsError(try Index.open(at: dir)) { e in
+            XCTAssertEqual(e as? LoupeError, .corruptFile(path: path, reason: "belongs to another segment"))
+        }
+    }
+}

@@ -24,9 +24,9 @@ struct IndexLocation: ParsableArguments {
 /// Parses a date option (`--after`, `--before`): ISO-8601 date or date-time.
 func parseDateOption(_ text: String?, name: String, endOfDay: Bool) throws -> Int64? {
     guard let text else { return nil }
-    let v = endOfDay ? ISODate.parseRangeEnd(text) : ISODate.parse(text)
-    guard let v else {
-        throw CLIError.badInput("--\(name) '\(text)' is not a date (use ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
+    // A year or a month stands for its whole period: --after 2024 --before 2025-06.
+    guard let period = ISODate.parsePeriod(text) else {
+        throw CLIError.badInput("--\(name) '\(text)' is not a date (use 2025, 2025-06, 2025-06-01 or an ISO-8601 date-time such as 2025-06-01T12:00:00Z)")
     }
-    return v
+    return endOfDay ? period.upperBound : period.lowerBound
 }

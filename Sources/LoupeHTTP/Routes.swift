@@ -214,10 +214,10 @@ struct SearchParameters {
         }
         func date(_ name: String, endOfDay: Bool) throws -> Int64? {
             guard let text = qs.nonEmpty(name) else { return nil }
-            guard let v = endOfDay ? ISODate.parseRangeEnd(text) : ISODate.parse(text) else {
-                throw APIError.badRequest("\(name) '\(text.prefix(40))' is not a date (use ISO-8601, such as 2025-06-01 or 2025-06-01T12:00:00Z)")
+            guard let period = ISODate.parsePeriod(text) else {
+                throw APIError.badRequest("\(name) '\(text.prefix(40))' is not a date (use 2025, 2025-06, 2025-06-01 or an ISO-8601 date-time such as 2025-06-01T12:00:00Z)")
             }
-            return v
+            return endOfDay ? period.upperBound : period.lowerBound
         }
         after = try date("after", endOfDay: false)
         before = try date("before", endOfDay: true)

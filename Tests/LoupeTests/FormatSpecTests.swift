@@ -72,7 +72,7 @@ final class FormatSpecTests: XCTestCase {
         let footerSize = try XCTUnwrap(documented["FileFormat.footerSize"].flatMap(Int.init))
         var kindOfExtension: [String: String] = [:]
         for (ext, kind) in [("terms", "terms"), ("post", "postings"), ("pos", "positions"), ("norms", "norms"),
-                            ("dates", "dates"), ("ids", "ids"), ("store", "store"), ("del", "deletes")] {
+                            ("dates", "dates"), ("ids", "ids"), ("store", "store"), ("cols", "columns"), ("del", "deletes")] {
             kindOfExtension[ext] = try XCTUnwrap(documented["FileFormat.Kind.\(kind)"])
         }
 
@@ -106,5 +106,78 @@ final class FormatSpecTests: XCTestCase {
             }
         }
         XCTAssertEqual(kindsSeen, Set(FileFormat.Kind.allCases.map(\.rawValue)), "an index with a deletion has a file of every kind")
+    }
+
+    /// Decodes a `.cols` file with nothing but FORMAT.md's description of it, and finds the
+    /// values the documents were given.
+    func testColumnsFileDecodesAsSpecified() throws {
+        let tmp = TempDir("loupe-format-cols")
+        let schema = Schema(fields: [
+            FieldDefinition(name: "body", indexed: true, stored: true),
+            .keyword("tags", multiValued: true), .number("words"), .number("ratio"), .date("updated"),
+        ])
+        let docs: [[String: [FieldValue]]] = [
+            ["tags": [.keyword("b"), .keyword("a")], "words": [.number(300)], "ratio": [.number(-0.5)], "updated": [.date(86_400)]],
+            ["words": [.number(100)], "ratio": [.number(2.25)]],
+            ["tags": [.keyword("c")], "words": [.number(-200)], "ratio": [.number(0)], "updated": [.date(-5)]],
+        ]
+        let writer = try IndexWriter.create(directory: tmp.path, schema: schema)
+        for (i, v) in docs.enumerated() { try writer.add(Document(id: "d\(i)", fields: ["body": "x"], values: v)) }
+        try writer.commit()
+        writer.close()
+        let name = try XCTUnwrap(DirTools.files(tmp.path).first { $0.hasSuffix(".cols") })
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tmp.path + "/" + name)))
+        func u(_ at: Int, _ n: Int) -> UInt64 { (0..<n).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[at + $1]) } }
+        XCTAssertEqual(Int(u(12, 4)), docs.count)
+        let columns = Int(u(16, 4))
+        XCTAssertEqual(columns, 4)
+        func packed(_ at: inout Int) -> [Int64] {
+            let w = Int(bytes[at]), m = Int64(bitPattern: u(at + 1, 8)), g = u(at + 9, 8), n = Int(u(at + 17, 8))
+            let data = at + 25
+            at = data + (n * w + 7) / 8 + 8
+            return (0..<n).map { i in
+                var q: UInt64 = 0
+                for k in 0..<w where bytes[data + (i * w + k) / 8] >> UInt8((i * w + k) % 8) & 1 == 1 { q |= 1 << UInt64(k) }
+                return m &+ Int64(bitPattern: q &* g)
+            }
+        }
+        var found: [String: [[String]]] = [:]
+        let names = ["tags", "words", "ratio", "updated"]
+        for c in 0..<columns {
+            let entry = 20 + c * 12
+            let number = Int(u(entry, 2)), kind = bytes[entry + 2], layout = bytes[entry + 3]
+            var at = Int(u(entry + 4, 8))
+            var dictionary: [String] = []
+            if kind == 1 {
+                let v = Int(u(at, 4))
+                let offsets = (0...v).map { Int(u(at + 4 + $0 * 4, 4)) }
+                let start = at + 4 + (v + 1) * 4
+                dictionary = (0..<v).map { String(decoding: bytes[(start + offsets[$0])..<(start + offsets[$0 + 1])], as: UTF8.self) }
+                at = start + offsets[v]
+            }
+            let starts = layout == 1 ? packed(&at) : (0...docs.count).map(Int64.init)
+            let values = packed(&at)
+            found[names[number]] = (0..<docs.count).map { d in
+                values[Int(starts[d])..<Int(starts[d + 1])].map { v -> String in
+                    switch kind {
+                    case 1: return dictionary[Int(v)]
+                    case 3: return "\(Double(bitPattern: UInt64(bitPattern: v ^ ((v >> 63) & 0x7FFF_FFFF_FFFF_FFFF))))"
+                    default: return "\(Double(v))"
+                    }
+                }
+            }
+        }
+        for (d, doc) in docs.enumerated() {
+            for f in names {
+                let want = (doc[f] ?? []).map { v -> String in
+                    switch v {
+                    case let .keyword(k): return k
+                    case let .number(x): return "\(x)"
+                    case let .date(t): return "\(Double(t))"
+                    }
+                }.sorted()
+                XCTAssertEqual(found[f]?[d], want, "\(f) of document \(d)")
+            }
+        }
     }
 }

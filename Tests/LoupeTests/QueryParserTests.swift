@@ -295,7 +295,7 @@ final class QueryParserTests: XCTestCase {
         assertError("title:body:x", at: 6, "fields cannot be nested")
         assertError(":x", at: 0, "':' must follow a field name")
         assertError("\"a\":b", at: 3, "':' must follow a field name")
-        assertError("title:[a TO b]", at: 6, "only supported on the 'date' field")
+        assertError("title:[a TO b]", at: 6, "only supported on number and date fields")
     }
 
     func testUnknownFieldListsOnlyDateWhenNoFieldsAreKnown() {
@@ -326,7 +326,7 @@ final class QueryParserTests: XCTestCase {
 
     func testDateErrors() {
         assertError("date:2025-13-01", at: 5,
-                    "invalid date '2025-13-01' (expected YYYY-MM-DD or an ISO-8601 date-time)")
+                    "invalid date '2025-13-01' (expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO-8601 date-time)")
         assertError("date:yesterday", at: 5, "invalid date 'yesterday'")
         assertError("date:[2025-01-01 2025-02-01]", at: 17, "needs 'TO'")
         assertError("date:[2025-01-01]", at: 16, "needs 'TO'")
@@ -339,7 +339,7 @@ final class QueryParserTests: XCTestCase {
         assertError("date:[2025-01-01 TO]", at: 17, "no end after 'TO'")
         assertError("date:[* TO * TO *]", at: 13, "exactly one 'TO'")
         assertError("date:[2025-01-01 TO *", at: 5, "never closed")
-        assertError("date:(2025-01-01)", at: 5, "not a group")
+        assertError("date:(2025-01-01 OR yesterday)", at: 20, "invalid date 'yesterday'")
         assertError("date:", at: 0, "field 'date:' has no term")
         assertError("[2025-01-01 TO *]", at: 0, "a range needs a field")
         assertError("a ] b", at: 2, "']' without a matching '['")

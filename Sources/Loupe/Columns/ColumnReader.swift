@@ -30,6 +30,7 @@ struct ColumnReader: @unchecked Sendable {
         self.field = field
         self.kind = kind
         let expected: ColumnKind? = switch field.type {
+        case _ where kind == .signature: layout == 1 ? .signature : nil
         case .keyword: .keyword
         case .date: .date
         case .number: kind == .double ? .double : .integer
@@ -123,7 +124,7 @@ struct ColumnReader: @unchecked Sendable {
             switch kind {
             case .keyword: return .keyword(keyword(Int(values[i])))
             case .date: return .date(values[i])
-            case .integer, .double: return .number(number(i))
+            case .integer, .double, .signature: return .number(number(i))
             }
         }
     }
@@ -133,11 +134,14 @@ struct ColumnReader: @unchecked Sendable {
 final class ColumnsReader: @unchecked Sendable {
     let file: MappedFile?
     let columns: [ColumnReader]
+    /// The MinHash signatures (see `MinHash`), nil when the segment has none.
+    let signatures: ColumnReader?
 
     /// Empty columns for a segment without `.cols`.
     init(emptyFor fields: [FieldDefinition]) {
         file = nil
         columns = fields.map { ColumnReader(empty: $0) }
+        signatures = nil
     }
 
     init(path: String, fields: [FieldDefinition], docCount: Int, verify: Bool = true) throws {
@@ -150,18 +154,26 @@ final class ColumnsReader: @unchecked Sendable {
             }
             let n = Int(try r.u32())
             var out = fields.map { ColumnReader(empty: $0) }
+            var signatures: ColumnReader?
             var seen = Set<Int>()
             for _ in 0..<n {
                 let number = Int(try r.u16())
                 guard let kind = ColumnKind(rawValue: try r.u8()) else { throw ByteReader.Overrun() }
                 let layout = try r.u8()
                 let offset = Int(try r.u64())
-                guard number < fields.count, seen.insert(number).inserted,
+                guard number < fields.count || number == ColumnsFile.signatureColumn, seen.insert(number).inserted,
                       offset >= body.lowerBound, offset < body.upperBound else { throw ByteReader.Overrun() }
                 var cr = ByteReader(base: f.base, count: body.upperBound, offset: offset)
-                out[number] = try ColumnReader(field: fields[number], kind: kind, layout: layout, docCount: docCount, reader: &cr)
+                if number == ColumnsFile.signatureColumn {
+                    guard kind == .signature else { throw ByteReader.Overrun() }
+                    signatures = try ColumnReader(field: FieldDefinition(name: "_signature", type: .number, multiValued: true),
+                                                  kind: kind, layout: layout, docCount: docCount, reader: &cr)
+                } else {
+                    out[number] = try ColumnReader(field: fields[number], kind: kind, layout: layout, docCount: docCount, reader: &cr)
+                }
             }
             columns = out
+            self.signatures = signatures
         } catch let e as LoupeError { throw e } catch {
             throw LoupeError.corruptFile(path: path, reason: "the columns are malformed")
         }

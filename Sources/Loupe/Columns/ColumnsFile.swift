@@ -8,6 +8,9 @@ enum ColumnKind: UInt8, Sendable {
     case double = 3
     /// Seconds since 1970 UTC.
     case date = 4
+    /// MinHash signatures (`MinHash.bins` values of 16 bits per document, in bin order), in
+    /// the hidden column number `ColumnsFile.signatureColumn`.
+    case signature = 5
 
     /// The IEEE bits of `d`, flipped so that signed Int64 order is numeric order
     /// (Lucene's `NumericUtils.doubleToSortableLong`). Its own inverse.
@@ -35,6 +38,9 @@ enum ColumnKind: UInt8, Sendable {
 /// Keyword values are sorted by their UTF-8 bytes and each document's ordinals ascend
 /// without repeats; a document's numbers ascend (repeats kept). See `PackedInts`.
 enum ColumnsFile {
+    /// The column number of the hidden MinHash signature column.
+    static let signatureColumn = 0xFFFF
+
     static func write(path: String, columns: [ColumnBuilder], docCount: Int) throws -> Int {
         let f = try FileWriter(path: path, kind: .columns)
         f.buffer.u32(UInt32(docCount))
@@ -68,15 +74,33 @@ final class ColumnBuilder {
     private var numbers: [Double] = []
     private var dates: [Int64] = []
     private var keywords: [String] = []
+    private var raw: [Int64] = []
     private var scratch: [String] = []
+    /// Whether this is the signature column (values kept as given, in order).
+    let isSignature: Bool
 
     init(number: Int, field: FieldDefinition) {
         self.number = number
         self.field = field
+        isSignature = false
+    }
+
+    /// The hidden MinHash signature column.
+    init(signatures: Void) {
+        number = ColumnsFile.signatureColumn
+        field = FieldDefinition(name: "_signature", type: .number, multiValued: true)
+        isSignature = true
+    }
+
+    /// The next document's signature values (none: an empty document), kept in order.
+    func addRaw(_ values: some Collection<Int64>) {
+        raw.append(contentsOf: values)
+        starts.append(Int64(raw.count))
+        docCount += 1
     }
 
     /// Approximate memory held.
-    var memoryBytes: Int { starts.count * 8 + numbers.count * 8 + dates.count * 8 + keywords.count * 40 }
+    var memoryBytes: Int { starts.count * 8 + numbers.count * 8 + dates.count * 8 + keywords.count * 40 + raw.count * 8 }
 
     /// The next document's values (already validated against the field's type).
     func add(_ values: [FieldValue]?) {
@@ -108,6 +132,11 @@ final class ColumnBuilder {
         var w = ByteWriter()
         var kind: ColumnKind
         var values: [Int64]
+        if isSignature {
+            PackedInts.write(starts, into: &w)
+            PackedInts.write(raw, into: &w)
+            return (.signature, 1, w)
+        }
         switch field.type {
         case .keyword:
             kind = .keyword

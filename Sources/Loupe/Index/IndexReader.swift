@@ -28,6 +28,8 @@ public final class IndexReader: @unchecked Sendable {
     /// Per-query schema facts, derived once per snapshot (searches are short; deriving them
     /// from the schema each time showed in the profile of rare-term queries).
     let indexedFieldNames: Set<String>
+    /// Types of the keyword, number and date fields, by name (what the query parser needs).
+    public let columnFieldTypes: [String: FieldType]
     let fieldBoosts: [Double]
     let searchFieldNames: [String]
     /// Live (not deleted) documents over all segments.
@@ -70,6 +72,7 @@ public final class IndexReader: @unchecked Sendable {
         for (i, f) in manifest.schema.indexedFields.enumerated() { numbers[f.name] = i }
         fieldNumbers = numbers
         indexedFieldNames = Set(numbers.keys)
+        columnFieldTypes = Dictionary(uniqueKeysWithValues: manifest.schema.columnFields.map { ($0.name, $0.type) })
         fieldBoosts = manifest.schema.indexedFields.map(\.boost)
         searchFieldNames = manifest.schema.searchFields
         liveDocCount = manifest.segments.reduce(0) { $0 + $1.liveCount }

@@ -22,6 +22,9 @@ final class SegmentBuilder {
 
     private var fields: [FieldState]
     private let columns: [ColumnBuilder]
+    /// The signature column and the indexed field number it reads, when the schema asks.
+    private let signatures: (builder: ColumnBuilder, field: Int)?
+    private var signature: [UInt16] = []
     private var ids = FieldState(hasPositions: false)
     private let batch = TokenBatch()
     private(set) var docCount = 0
@@ -40,6 +43,7 @@ final class SegmentBuilder {
         storedNames = schema.storedFields.map(\.name)
         fields = indexed.map { _ in FieldState(hasPositions: true) }
         columns = schema.columnFields.enumerated().map { ColumnBuilder(number: $0.offset, field: $0.element) }
+        signatures = schema.nearDuplicates.flatMap { n in schema.indexedFieldNumber(n.field).map { (ColumnBuilder(signatures: ()), $0) } }
         files = try SegmentFilesWriter(directory: directory, name: name)
     }
 
@@ -66,6 +70,13 @@ final class SegmentBuilder {
             let length = analyzer.forEachTerm(in: text) { term, position in batch.append(term, position: UInt32(position)) }
             state.postings.add(batch, doc: Int32(d))
             state.lengths.append(UInt32(length))
+            if let signatures, signatures.field == i {
+                if MinHash.signature(tokenHashes: batch.hashes, count: batch.count, into: &signature) {
+                    signatures.builder.addRaw(signature.lazy.map { Int64($0) })
+                } else {
+                    signatures.builder.addRaw(EmptyCollection())
+                }
+            }
         }
         var id = doc.id
         id.withUTF8 { ids.postings.add($0, doc: Int32(d), position: 0) }
@@ -135,7 +146,8 @@ final class SegmentBuilder {
             }
             files.finishField()
         }
-        let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds, columns: columns, docCount: docCount)
+        let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds,
+                                     columns: columns + (signatures.map { [$0.builder] } ?? []), docCount: docCount)
         return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: rawBytes, sizeBytes: bytes)
     }
 

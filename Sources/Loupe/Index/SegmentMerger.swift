@@ -36,11 +36,16 @@ struct SegmentMerger {
                 }
             }
             let columns = schema.columnFields.enumerated().map { ColumnBuilder(number: $0.offset, field: $0.element) }
+            let signatures = schema.nearDuplicates != nil ? ColumnBuilder(signatures: ()) : nil
             for (s, src) in sources.enumerated() {
                 for d in 0..<src.docCount where docMaps[s][d] >= 0 {
                     for c in columns {
                         let values = src.columns.columns[c.number].fieldValues(d)
                         c.add(values.isEmpty ? nil : values)
+                    }
+                    if let signatures {
+                        if let sig = src.columns.signatures { signatures.addRaw(sig.range(d).map { sig.values[$0] }) }
+                        else { signatures.addRaw(EmptyCollection()) }
                     }
                 }
             }
@@ -54,7 +59,8 @@ struct SegmentMerger {
                     if docMaps[s][d] >= 0 { try files.store.add(record: record) }
                 }
             }
-            let bytes = try files.finish(norms: norms, dates: dates, ids: ids, columns: columns, docCount: docCount)
+            let bytes = try files.finish(norms: norms, dates: dates, ids: ids, columns: columns + (signatures.map { [$0] } ?? []),
+                                         docCount: docCount)
             // Text bytes of deleted documents are not recorded per document; scale by the live share.
             let text = sources.reduce(0) { acc, s in
                 acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))

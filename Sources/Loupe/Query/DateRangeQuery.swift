@@ -29,50 +29,18 @@ public struct DateRangeQuery: FieldFilterQuery, Hashable {
 }
 
 extension DateRangeQuery: WeightBuilding {
-    func weight(_ context: WeightContext) throws -> Weight { DateRangeWeight(from: from ?? Int64.min + 1, to: to ?? Int64.max) }
-}
-
-final class DateRangeWeight: Weight {
-    let from: Int64, to: Int64
-    init(from: Int64, to: Int64) { self.from = from; self.to = to }
-
-    func scorer(_ segment: SegmentContext) -> Scorer? { DateRangeScorer(dates: segment.segment.dates, from: from, to: to) }
-
-    func explain(_ segment: SegmentContext, doc: UInt32) -> [Explanation.Entry]? {
-        let v = segment.segment.dates[Int(doc)]
-        return v != DatesFile.missing && v >= from && v <= to ? [] : nil
-    }
-}
-
-/// Documents whose date lies in [from, to] (inclusive); scores 0, so it only filters.
-final class DateRangeScorer: Scorer {
-    let dates: UnsafeBufferPointer<Int64>
-    let from: Int64, to: Int64
-    private var started = false
-    init(dates: UnsafeBufferPointer<Int64>, from: Int64, to: Int64) {
-        self.dates = dates; self.from = from; self.to = to
-        super.init()
-    }
-    override var cost: Int { dates.count }
-    @inline(__always) private func scan(_ start: Int) -> UInt32 {
-        var d = start
-        while d < dates.count {
-            let v = dates[d]
-            if v != DatesFile.missing && v >= from && v <= to { return UInt32(d) }
-            d += 1
+    func weight(_ context: WeightContext) throws -> Weight {
+        let from = self.from ?? Int64.min + 1, to = self.to ?? Int64.max
+        if field == QueryParserEngine.dateField {
+            return ColumnFilterWeight<DatePredicate> { segment in
+                from <= to ? DatePredicate(dates: segment.segment.dates, from: from, to: to) : nil
+            }
         }
-        return Scorer.noMore
+        let number = try context.columnNumber(field, type: .date)
+        return ColumnFilterWeight<DateColumnPredicate> { segment in
+            let column = segment.segment.columns.columns[number]
+            guard from <= to, !column.isEmpty else { return nil }
+            return DateColumnPredicate(column: column, from: from, to: to)
+        }
     }
-    override func next() -> UInt32 {
-        let start = started ? Int(doc) + 1 : 0
-        started = true
-        doc = scan(start)
-        return doc
-    }
-    override func advance(_ target: UInt32) -> UInt32 {
-        started = true
-        doc = scan(Int(target))
-        return doc
-    }
-    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) { (0, Scorer.noMore - 2) }
 }

@@ -78,3 +78,15 @@ extension Query where Self == MatchAllQuery {
     /// Every live document (see ``MatchAllQuery``).
     public static var matchAll: MatchAllQuery { MatchAllQuery() }
 }
+
+extension Query where Self == KeywordQuery {
+    /// Documents whose keyword `field` holds one of `values` (see ``KeywordQuery``).
+    public static func keyword(_ field: String, _ values: String...) -> KeywordQuery { KeywordQuery(field: field, values: values) }
+}
+
+extension Query where Self == NumberRangeQuery {
+    /// Documents whose number `field` lies in `lower ... upper` (see ``NumberRangeQuery``).
+    public static func numberRange(_ field: String, _ lower: Double?, _ upper: Double?) -> NumberRangeQuery {
+        NumberRangeQuery(field: field, lower: lower, upper: upper)
+    }
+}

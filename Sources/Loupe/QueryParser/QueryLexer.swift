@@ -34,8 +34,12 @@ struct QueryLexer {
     private var i = 0
     private var tokens: [QueryToken] = []
 
-    init(_ text: String) {
+    /// Fields whose values may contain ':' (date-times).
+    private let dateFields: Set<String>
+
+    init(_ text: String, dateFields: Set<String> = ["date"]) {
         chars = Array(text)
+        self.dateFields = dateFields
     }
 
     static func isWordBoundary(_ c: Character) -> Bool {
@@ -88,7 +92,7 @@ struct QueryLexer {
     /// emitted a field token.
     private mutating func lexWord(valueOf field: String?) throws -> String? {
         let start = i
-        let allowColon = field == "date"
+        let allowColon = field.map(dateFields.contains) ?? false
         var text = ""
         var length = 0
         var stars: [QueryToken.Star] = []

@@ -6,13 +6,18 @@
 //   unary   := ("+" | "-" | "NOT") primary | primary
 //   primary := "(" orExpr ")" | clause
 //   clause  := word | word* | "phrase"[~N] | field ":" (word | word* | "phrase"[~N] | "(" orExpr ")")
-//            | "date:" ("[" bound "TO" bound "]" | date | "date")
+//            | datefield ":" ("[" bound "TO" bound "]" | [cmp] period | "(" orExpr ")")
+//            | numberfield ":" ("[" n "TO" n "]" | [cmp] n | "(" orExpr ")")
+//            | keywordfield ":" (value | value* | "value" | "(" orExpr ")")
+//   cmp     := ">" | ">=" | "<" | "<="      period := YYYY | YYYY-MM | date | date-time
 
 struct QueryParserEngine {
     private let tokens: [QueryToken]
     private var p = 0
     private let defaultOccur: Occur
     private let knownFields: Set<String>
+    /// Keyword, number and date fields (text fields are not listed).
+    private let fieldTypes: [String: FieldType]
     private var depth = 0
 
     /// Deeper parenthesis nesting is rejected rather than risking the stack.
@@ -21,10 +26,14 @@ struct QueryParserEngine {
     /// The field that is always accepted, whether or not it is in `knownFields`.
     static let dateField = "date"
 
-    init(tokens: [QueryToken], defaultOperator: DefaultOperator, knownFields: Set<String>) {
+    init(tokens: [QueryToken], defaultOperator: DefaultOperator, knownFields: Set<String>,
+         fieldTypes: [String: FieldType] = [:]) {
         self.tokens = tokens
         self.defaultOccur = defaultOperator == .and ? .must : .should
-        self.knownFields = knownFields
+        self.knownFields = knownFields.union(fieldTypes.keys)
+        var types = fieldTypes
+        types[Self.dateField] = .date
+        self.fieldTypes = types
     }
 
     private func error(_ message: String, _ position: Int) -> LoupeError {
@@ -160,14 +169,20 @@ struct QueryParserEngine {
             return node
         case let .word(text, stars):
             p += 1
+            if let field, let type = fieldTypes[field] { return try valueNode(text, stars: stars, quoted: false, field: field, type: type, token: t) }
             return try wordNode(text, stars: stars, field: field)
         case let .phrase(text, slop):
             p += 1
+            if let field, let type = fieldTypes[field] { return try valueNode(text, stars: [], quoted: true, field: field, type: type, token: t) }
             return PhraseQuery(text, field: field, slop: slop)
         case let .field(name):
             return try parseField(name, outer: field)
-        case .range:
-            throw error("a range needs a field: write date:[from TO to]", t.start)
+        case let .range(content, contentStart):
+            guard let field, let type = fieldTypes[field], type != .keyword else {
+                throw error("a range needs a field: write date:[from TO to], or a number field's words:[100 TO 500]", t.start)
+            }
+            p += 1
+            return try range(content, contentStart: contentStart, token: t, field: field, type: type)
         default:
             throw error("expected a term", t.start)
         }
@@ -192,8 +207,8 @@ struct QueryParserEngine {
         if let outer {
             throw error("fields cannot be nested: '\(name):' is inside '\(outer):(...)'", t.start)
         }
-        guard name == Self.dateField || knownFields.contains(name) else {
-            let known = (knownFields.union([Self.dateField])).sorted().joined(separator: ", ")
+        guard knownFields.contains(name) || fieldTypes[name] != nil else {
+            let known = knownFields.union(fieldTypes.keys).sorted().joined(separator: ", ")
             throw error("unknown field '\(name)' (known: \(known))", t.start)
         }
         p += 1
@@ -203,37 +218,63 @@ struct QueryParserEngine {
         if case let .field(inner) = value.kind {
             throw error("fields cannot be nested: '\(inner):' follows '\(name):'", value.start)
         }
-        if name == Self.dateField { return try parseDateValue(value) }
-        if case .range = value.kind {
-            throw error("ranges are only supported on the 'date' field", value.start)
+        if case .range = value.kind, fieldTypes[name] == nil || fieldTypes[name] == .keyword {
+            throw error("ranges are only supported on number and date fields", value.start)
         }
         return try parsePrimary(field: name)
     }
 
-    private mutating func parseDateValue(_ value: QueryToken) throws -> any Query {
-        switch value.kind {
-        case let .range(content, contentStart):
-            p += 1
-            return try dateRange(content, contentStart: contentStart, token: value)
-        case let .word(text, _), let .phrase(text, _):
-            p += 1
-            // A single date is that day's range; a single date-time is that instant.
-            let trimmed = text.trimmingSpaces()
-            guard let from = ISODate.parse(trimmed), let to = ISODate.parseRangeEnd(trimmed) else {
-                throw invalidDate(trimmed, value.start)
+    /// A value of a keyword, number or date field: an exact keyword (or a prefix), a number
+    /// or date, or a comparison (`>=100`, `<2025-06`).
+    private func valueNode(_ text: String, stars: [QueryToken.Star], quoted: Bool, field: String, type: FieldType,
+                           token: QueryToken) throws -> any Query {
+        switch type {
+        case .keyword:
+            if !quoted, let last = stars.last, last.index == text.count - 1, stars.count == 1, text.count > 1 {
+                return KeywordQuery(field: field, prefix: String(text.dropLast()))
             }
-            return DateRangeQuery(from: from, to: to)
-        default:
-            throw error("'date:' takes a date or a range date:[from TO to], not a group", value.start)
+            return KeywordQuery(field: field, values: [text])
+        case .number:
+            let (op, rest) = Self.comparison(text)
+            guard let v = Double(rest.trimmingSpaces()), v.isFinite else {
+                throw error("'\(text)' is not a number (field '\(field)' holds numbers; write \(field):42, \(field):>=100 or \(field):[100 TO 500])", token.start)
+            }
+            switch op {
+            case "": return NumberRangeQuery(field: field, lower: v, upper: v)
+            case ">": return NumberRangeQuery(field: field, lower: v, upper: nil, includeLower: false)
+            case ">=": return NumberRangeQuery(field: field, lower: v, upper: nil)
+            case "<": return NumberRangeQuery(field: field, lower: nil, upper: v, includeUpper: false)
+            default: return NumberRangeQuery(field: field, lower: nil, upper: v)
+            }
+        case .date:
+            let (op, rest) = Self.comparison(text)
+            let trimmed = rest.trimmingSpaces()
+            guard let period = ISODate.parsePeriod(trimmed) else { throw invalidDate(trimmed, token.start) }
+            switch op {
+            case "": return DateRangeQuery(from: period.lowerBound, to: period.upperBound, field: field)
+            case ">": return DateRangeQuery(from: period.upperBound + 1, to: nil, field: field)
+            case ">=": return DateRangeQuery(from: period.lowerBound, to: nil, field: field)
+            case "<": return DateRangeQuery(from: nil, to: period.lowerBound - 1, field: field)
+            default: return DateRangeQuery(from: nil, to: period.upperBound, field: field)
+            }
+        case .text:
+            return TermQuery(text, field: field)
         }
     }
 
+    /// A leading comparison operator and the rest of the value.
+    private static func comparison(_ text: String) -> (String, String) {
+        for op in [">=", "<=", ">", "<"] where text.hasPrefix(op) { return (op, String(text.dropFirst(op.count))) }
+        return ("", text)
+    }
+
     private func invalidDate(_ text: String, _ position: Int) -> LoupeError {
-        error("invalid date '\(text)' (expected YYYY-MM-DD or an ISO-8601 date-time)", position)
+        error("invalid date '\(text)' (expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO-8601 date-time)", position)
     }
 
     /// `[from TO to]`: bounds may contain spaces (`2025-01-01 10:00`); `*` is an open bound.
-    private func dateRange(_ content: [Character], contentStart: Int, token: QueryToken) throws -> any Query {
+    /// A date bound may be a period (`2024`, `2025-06`): the range covers all of it.
+    private func range(_ content: [Character], contentStart: Int, token: QueryToken, field: String, type: FieldType) throws -> any Query {
         var parts: [(text: String, position: Int)] = []
         var k = 0
         while k < content.count {
@@ -244,12 +285,12 @@ struct QueryParserEngine {
         }
         let closing = token.end - 1
         guard !parts.isEmpty else {
-            throw error("empty range: write date:[from TO to] (use * for an open end)", token.start)
+            throw error("empty range: write \(field):[from TO to] (use * for an open end)", token.start)
         }
         let toIndices = parts.indices.filter { parts[$0].text == "TO" }
         guard let toIndex = toIndices.first else {
             let position = parts.count > 1 ? parts[1].position : closing
-            throw error("a range needs 'TO' between its two ends: date:[from TO to]", position)
+            throw error("a range needs 'TO' between its two ends: \(field):[from TO to]", position)
         }
         if toIndices.count > 1 {
             throw error("a range has exactly one 'TO'", parts[toIndices[1]].position)
@@ -265,20 +306,35 @@ struct QueryParserEngine {
         let fromPosition = parts[0].position
         let toPosition = parts[toIndex + 1].position
 
+        if type == .number {
+            var lower: Double?, upper: Double?
+            if fromText != "*" {
+                guard let v = Double(fromText), v.isFinite else { throw error("'\(fromText)' is not a number", fromPosition) }
+                lower = v
+            }
+            if toText != "*" {
+                guard let v = Double(toText), v.isFinite else { throw error("'\(toText)' is not a number", toPosition) }
+                upper = v
+            }
+            if let lower, let upper, lower > upper {
+                throw error("the range starts ('\(fromText)') after it ends ('\(toText)')", fromPosition)
+            }
+            return NumberRangeQuery(field: field, lower: lower, upper: upper)
+        }
         var from: Int64?
         if fromText != "*" {
-            guard let v = ISODate.parse(fromText) else { throw invalidDate(fromText, fromPosition) }
-            from = v
+            guard let v = ISODate.parsePeriod(fromText) else { throw invalidDate(fromText, fromPosition) }
+            from = v.lowerBound
         }
         var to: Int64?
         if toText != "*" {
-            guard let v = ISODate.parseRangeEnd(toText) else { throw invalidDate(toText, toPosition) }
-            to = v
+            guard let v = ISODate.parsePeriod(toText) else { throw invalidDate(toText, toPosition) }
+            to = v.upperBound
         }
         if let from, let to, from > to {
             throw error("the range starts ('\(fromText)') after it ends ('\(toText)')", fromPosition)
         }
-        return DateRangeQuery(from: from, to: to)
+        return DateRangeQuery(from: from, to: to, field: field)
     }
 }
 

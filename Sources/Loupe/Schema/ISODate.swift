@@ -29,6 +29,27 @@ public enum ISODate {
         return r.dateOnly ? r.seconds + 86_399 : r.seconds
     }
 
+    /// The instants a date written in a query covers: a year (`2025`), a month (`2025-06`)
+    /// or a day (`2025-06-01`) covers all its seconds; a date-time is one instant. Nil when
+    /// `s` is none of these.
+    public static func parsePeriod(_ s: String) -> ClosedRange<Int64>? {
+        let t = Array(s.utf8)
+        func digits(_ r: Range<Int>) -> Int64? {
+            var v: Int64 = 0
+            for i in r { guard t[i] >= 48 && t[i] <= 57 else { return nil }; v = v * 10 + Int64(t[i] - 48) }
+            return v
+        }
+        if t.count == 4, let y = digits(0..<4), y >= 1 {
+            return daysFromCivil(y, 1, 1) * 86_400 ... daysFromCivil(y + 1, 1, 1) * 86_400 - 1
+        }
+        if t.count == 7, t[4] == UInt8(ascii: "-"), let y = digits(0..<4), let m = digits(5..<7), y >= 1, (1...12).contains(m) {
+            let next = m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, Int(m) + 1, 1)
+            return daysFromCivil(y, Int(m), 1) * 86_400 ... next * 86_400 - 1
+        }
+        guard let from = parse(s), let to = parseRangeEnd(s) else { return nil }
+        return from...to
+    }
+
     /// `YYYY-MM-DD` when `seconds` is exactly midnight UTC, else `YYYY-MM-DDTHH:MM:SSZ`.
     public static func format(_ seconds: Int64) -> String {
         let days = floorDiv(seconds, 86_400)

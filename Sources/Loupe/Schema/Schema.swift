@@ -108,6 +108,24 @@ public struct FieldDefinition: Codable, Equatable, Hashable, Sendable {
     }
 }
 
+/// Near-duplicate detection: at index time each document gets a MinHash signature of the
+/// word shingles of `field` (kept in the segment's columns); a search collapsing near
+/// duplicates groups matches whose estimated Jaccard similarity is at least `threshold`.
+public struct NearDuplicateSettings: Codable, Equatable, Hashable, Sendable {
+    /// The indexed text field whose words are compared (`body`).
+    public var field: String
+    /// The least estimated Jaccard similarity of two documents' word 3-shingles for them to
+    /// count as near duplicates: 0.8 by default. Applied at search time, so it can be changed
+    /// without reindexing.
+    public var threshold: Double
+
+    /// Signatures of `field`, grouped at `threshold`.
+    public init(field: String = "body", threshold: Double = 0.8) {
+        self.field = field
+        self.threshold = threshold
+    }
+}
+
 /// The fields of an index and its analysis language. Saved in the manifest; fixed at creation.
 ///
 /// Every document also has an external `id` (unique, exact-match) and an optional `date`
@@ -119,6 +137,9 @@ public struct Schema: Codable, Equatable, Sendable {
     public var language: String?
     /// Fields searched when a query term has no `field:` scope. Defaults to all indexed fields.
     public var defaultFields: [String]?
+    /// Whether, and on which field, documents get MinHash signatures for collapsing near
+    /// duplicates (nil: none; see ``NearDuplicateSettings``).
+    public var nearDuplicates: NearDuplicateSettings?
 
     /// A schema of `fields`, stemmed for `language` (nil for no stemming), searching
     /// `defaultFields` (nil for all indexed fields) when a query term names no field.
@@ -162,6 +183,14 @@ public struct Schema: Codable, Equatable, Sendable {
         guard fields.contains(where: { $0.type == .text && $0.indexed }) else { throw LoupeError.invalidSchema("no text field is indexed") }
         for d in defaultFields ?? [] where !fields.contains(where: { $0.name == d && $0.type == .text && $0.indexed }) {
             throw LoupeError.invalidSchema("default field '\(d)' is not an indexed text field")
+        }
+        if let n = nearDuplicates {
+            guard indexedFieldNumber(n.field) != nil else {
+                throw LoupeError.invalidSchema("near-duplicate field '\(n.field)' is not an indexed text field")
+            }
+            guard n.threshold > 0, n.threshold <= 1 else {
+                throw LoupeError.invalidSchema("the near-duplicate threshold must be above 0 and at most 1")
+            }
         }
     }
 

@@ -29,7 +29,8 @@ public final class Searcher: @unchecked Sendable {
 
     /// Parses `text` with this index's fields.
     public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> any Query {
-        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames)
+        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames,
+                              fieldTypes: reader.columnFieldTypes)
     }
 
     /// Feeds `collector` every match of `query` (segments in order, documents ascending).

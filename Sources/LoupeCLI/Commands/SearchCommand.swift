@@ -45,10 +45,10 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Order: relevance, newest or oldest.")
     var sort: Loupe.SortOrder = .relevance
 
-    @Option(help: ArgumentHelp("Only documents dated on or after DATE (ISO-8601).", valueName: "DATE"))
+    @Option(help: ArgumentHelp("Only documents dated on or after DATE (2025, 2025-06, 2025-06-01 or an ISO-8601 date-time).", valueName: "DATE"))
     var after: String?
 
-    @Option(help: ArgumentHelp("Only documents dated on or before DATE (a date alone includes that whole day).", valueName: "DATE"))
+    @Option(help: ArgumentHelp("Only documents dated on or before DATE (a year, month or day includes all of it).", valueName: "DATE"))
     var before: String?
 
     @Flag(help: "Match documents with any of the bare terms (default: all of them).")

@@ -29,6 +29,13 @@ public final class CollapseCollector: Collector {
         try self.init(reader: reader, groups: KeywordGroupKeys(reader: reader, field: field), k: k, sort: sort, after: cursor)
     }
 
+    /// Keeps the best `k` near-duplicate clusters of `clusters`, which must have been fed
+    /// every match of the same query first (a search of its own). Otherwise as above.
+    public convenience init(reader: IndexReader, nearDuplicates clusters: NearDuplicateGroups, k: Int, sort: SortField?,
+                            after cursor: SearchCursor? = nil) throws {
+        try self.init(reader: reader, groups: NearDuplicateGroupKeys(clusters: clusters), k: k, sort: sort, after: cursor)
+    }
+
     init(reader: IndexReader, groups: any GroupKeySource, k: Int, sort: SortField?, after cursor: SearchCursor?) throws {
         self.k = max(0, k)
         self.sort = sort

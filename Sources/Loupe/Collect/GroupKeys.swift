@@ -47,3 +47,20 @@ struct KeywordGroupKeys: GroupKeySource {
         }
     }
 }
+
+/// Groups by near-duplicate cluster, from a ``NearDuplicateGroups`` already fed every match
+/// of the same search (its cluster keys are match indexes, so dense below `matchCount`).
+struct NearDuplicateGroupKeys: GroupKeySource {
+    let clusters: NearDuplicateGroups
+
+    var groupCount: Int { clusters.matchCount }
+
+    func keys(for segment: SegmentContext) -> any SegmentGroupKeys { Leaf(clusters, segment.ordinal) }
+
+    final class Leaf: SegmentGroupKeys {
+        let clusters: NearDuplicateGroups
+        let segment: Int
+        init(_ clusters: NearDuplicateGroups, _ segment: Int) { self.clusters = clusters; self.segment = segment }
+        func group(_ doc: Int) -> Int { clusters.groupKey(segment: segment, doc: doc).map { Int($0) } ?? -1 }
+    }
+}

@@ -32,8 +32,11 @@ public struct SearchRequest: Sendable {
     /// same order; the request's other parameters should be the same as that page's.
     public var cursor: String?
     /// Keyword field to collapse on: at most one hit (the best) per value, with
-    /// `SearchHit.collapsedCount`; nil for none.
+    /// `SearchHit.collapsedCount`; ``nearDuplicates`` for one hit per near-duplicate
+    /// cluster (schemas with `nearDuplicates`); nil for none.
     public var collapse: String?
+    /// The `collapse` value grouping near duplicates (no field can be named so).
+    public static let nearDuplicates = "near-duplicates"
     /// Only documents dated at or after this time (seconds since 1970 UTC).
     public var after: Int64?
     /// Only documents dated at or before this time.

@@ -127,7 +127,18 @@ public final class Searcher: @unchecked Sendable {
             var more: Bool
             var groupCount: Int?
             if let field = request.collapse {
-                let collector = try CollapseCollector(reader: reader, field: field, k: k, sort: sort, after: cursor)
+                let collector: CollapseCollector
+                if field == SearchRequest.nearDuplicates {
+                    guard let settings = reader.schema.nearDuplicates else {
+                        throw LoupeError.invalidRequest("collapsing near duplicates needs an index whose schema sets nearDuplicates")
+                    }
+                    // A first pass clusters the matches; the second collapses by cluster.
+                    let clusters = NearDuplicateGroups(threshold: settings.threshold)
+                    _ = try collect(weight, into: clusters, after: request.after, before: request.before)
+                    collector = try CollapseCollector(reader: reader, nearDuplicates: clusters, k: k, sort: sort, after: cursor)
+                } else {
+                    collector = try CollapseCollector(reader: reader, field: field, k: k, sort: sort, after: cursor)
+                }
                 total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)
                 let r = collector.ranked
                 ranked = r.entries.map { ($0.entry, $0.count) }

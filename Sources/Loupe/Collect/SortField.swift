@@ -43,8 +43,8 @@ struct SortKeySource {
 
     /// Resolves `sort` (nil: relevance) on `reader`. Throws `LoupeError.unknownField` or
     /// `.invalidRequest` for a field that cannot sort.
-    init(_ sort: SortField?, reader: IndexReader) throws {
-        guard let sort else { kind = .relevance; descending = true; description = "relevance"; return }
+    init(_ sort: SortField?, reader: IndexReader?) throws {
+        guard let sort, let reader else { kind = .relevance; descending = true; description = "relevance"; return }
         descending = sort.descending
         description = sort.description
         if sort.field != "date", let f = reader.schema.field(sort.field), f.type == .keyword {

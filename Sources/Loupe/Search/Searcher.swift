@@ -144,17 +144,19 @@ public final class Searcher: @unchecked Sendable {
                 ranked = r.entries.map { ($0.entry, $0.count) }
                 groupCount = collector.groupCount
                 more = r.afterCursor > k
-            } else if sort == nil && cursor == nil && main.isEmpty {
+            } else if sort == nil && main.isEmpty {
                 let filtered = request.after != nil || request.before != nil || !request.filters.isEmpty
                 // An exact count the dictionaries already hold lets the top hits be pruned.
                 let knownTotal = request.exactCount && !filtered ? dictionaryCount(weight) : nil
-                let collector = TopScoreCollector(k: k, exactCount: request.exactCount && knownTotal == nil)
+                let exact = request.exactCount && knownTotal == nil
+                let collector = try cursor.map { try TopScoreCollector(k: k, exactCount: exact, after: $0) }
+                    ?? TopScoreCollector(k: k, exactCount: exact)
                 total = try collect(weight, into: collector, after: request.after, before: request.before)
                 // Pruning starts only once `k` hits are kept: before that, every match was counted.
                 lowerBound = collector.scoreMode == .topScores && collector.isFull
                 if let knownTotal { total = knownTotal; lowerBound = false }
                 ranked = collector.top.sorted().map { ($0, nil) }
-                more = lowerBound || total > k
+                more = lowerBound || collector.matchesAfterCursor > k
             } else {
                 let collector = try TopFieldCollector(reader: reader, k: k, sort: sort, after: cursor)
                 total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)

@@ -30,13 +30,15 @@ public final class GlobalOrdinals: @unchecked Sendable {
         distinct.reserveCapacity(all.count)
         for v in all where distinct.last != v { distinct.append(v) }
         values = distinct.map { String(decoding: $0, as: UTF8.self) }
-        var globalOf: [String: Int32] = [:]
+        // Keyed by bytes: Strings compare canonically equivalent spellings as equal, the
+        // dictionaries do not.
+        var globalOf: [[UInt8]: Int32] = [:]
         globalOf.reserveCapacity(values.count)
-        for (g, v) in values.enumerated() { globalOf[v] = Int32(g) }
+        for (g, v) in distinct.enumerated() { globalOf[v] = Int32(g) }
         maps = segments.map { seg in
             let c = seg.columns.columns[column]
             let m = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, c.valueCount))
-            for o in 0..<c.valueCount { m[o] = globalOf[c.keyword(o)] ?? 0 }
+            for o in 0..<c.valueCount { m[o] = globalOf[Array(c.keyword(o).utf8)] ?? 0 }
             return UnsafeMutableBufferPointer(rebasing: m[0..<c.valueCount])
         }
     }
@@ -57,7 +59,7 @@ public final class GlobalOrdinals: @unchecked Sendable {
             let mid = (lo + hi) / 2
             if Array(values[mid].utf8).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
         }
-        return lo < values.count && values[lo] == value ? lo : nil
+        return lo < values.count && Array(values[lo].utf8) == key ? lo : nil
     }
 }
 

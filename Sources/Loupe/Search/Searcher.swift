@@ -106,7 +106,7 @@ public final class Searcher: @unchecked Sendable {
             let k = offset + max(0, request.limit)
 
             // Facets: in the main pass, or in a pass per multi-select field the filters restrict.
-            var facets: [(any FacetCollector)?] = []
+            var facets: [any FacetCollector] = []
             var main: [any Collector] = []
             var passes: [(field: String, collectors: [any Collector])] = []
             for f in request.facets {
@@ -181,7 +181,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
-            results.facets = facets.compactMap { $0?.result }
+            results.facets = facets.map(\.result)
             results.groupCount = groupCount
             results.offset = offset
             if more, let last = page.last {

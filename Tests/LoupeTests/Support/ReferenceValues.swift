@@ -22,10 +22,11 @@ enum ReferenceValues {
 
     /// Terms facet: counts of distinct values per document, most frequent first, ties by bytes.
     static func terms(_ docs: [RefDoc], field: String, size: Int) -> [FacetBucket] {
-        var counts: [String: Int] = [:]
-        for d in docs { for v in Set(d.keywords(field)) { counts[v, default: 0] += 1 } }
-        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : bytesLess($0.key, $1.key) }
-            .prefix(size).map { FacetBucket(value: $0.key, count: $0.value) }
+        // Keyed by bytes: canonically equivalent spellings are different values.
+        var counts: [[UInt8]: Int] = [:]
+        for d in docs { for v in Set(d.keywords(field).map { Array($0.utf8) }) { counts[v, default: 0] += 1 } }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
+            .prefix(size).map { FacetBucket(value: String(decoding: $0.key, as: UTF8.self), count: $0.value) }
     }
 
     static let calendar: Calendar = {
@@ -104,7 +105,7 @@ enum ReferenceValues {
         case (nil, _): return false
         case (_, nil): return true
         case let (.number(x)?, .number(y)?): return x == y ? nil : (descending ? x > y : x < y)
-        case let (.keyword(x)?, .keyword(y)?): return x == y ? nil : (descending ? bytesLess(y, x) : bytesLess(x, y))
+        case let (.keyword(x)?, .keyword(y)?): return Array(x.utf8) == Array(y.utf8) ? nil : (descending ? bytesLess(y, x) : bytesLess(x, y))
         default: return nil
         }
     }
@@ -123,12 +124,13 @@ enum ReferenceValues {
     /// Collapsing of ordered hits: the first of each group with its group size; documents
     /// without a value are their own group. Groups by the smallest value.
     static func collapse(_ ordered: [RefHit], docs: [String: RefDoc], field: String) -> [(hit: RefHit, count: Int)] {
-        var sizes: [String: Int] = [:]
-        for h in ordered { if let g = docs[h.id]!.keywords(field).min(by: bytesLess) { sizes[g, default: 0] += 1 } }
-        var seen = Set<String>()
+        func group(_ h: RefHit) -> [UInt8]? { docs[h.id]!.keywords(field).min(by: bytesLess).map { Array($0.utf8) } }
+        var sizes: [[UInt8]: Int] = [:]
+        for h in ordered { if let g = group(h) { sizes[g, default: 0] += 1 } }
+        var seen = Set<[UInt8]>()
         var out: [(RefHit, Int)] = []
         for h in ordered {
-            guard let g = docs[h.id]!.keywords(field).min(by: bytesLess) else { out.append((h, 1)); continue }
+            guard let g = group(h) else { out.append((h, 1)); continue }
             if seen.insert(g).inserted { out.append((h, sizes[g]!)) }
         }
         return out

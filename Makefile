@@ -7,7 +7,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOUPE    := .build/release/loupe
 INDEX    := ./Index
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test browser-deps browser-test clean
 
 all: build
 
@@ -28,10 +28,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 
-# A fresh index of the samples, then two searches.
+# A fresh index of the samples (the demo schema: the news fields, topic and places), then searches.
 demo: build
-	$(LOUPE) init --index $(INDEX) --force
-	$(LOUPE) add --index $(INDEX) --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
+	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json
+	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
 	$(LOUPE) search --index $(INDEX) '"war legacy"'
 	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
 	$(LOUPE) search --index $(INDEX) '+"crude oil" -opec' --explain --limit 1
@@ -41,6 +41,28 @@ demo: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# What the browser test needs: Debian's Chromium, its chromedriver, and Selenium for the
+# system Python (/usr/bin/python3), installed with apt-get when missing.
+BROWSER_PACKAGES := chromium chromium-driver python3-selenium
+PYTHON ?= /usr/bin/python3
+
+browser-deps:
+	@missing=""; \
+	for p in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+# The search page in headless Chromium (Tests/Browser): a temporary index of the samples
+# served by the debug `loupe` on a free loopback port.
+browser-test: deps browser-deps
+	$(SWIFT) build --product loupe
+	$(PYTHON) Tests/Browser/test_search_page.py --loupe .build/debug/loupe
 
 clean:
 	$(SWIFT) package clean

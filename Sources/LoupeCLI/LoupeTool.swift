@@ -13,8 +13,8 @@ struct LoupeTool: ParsableCommand {
             Every command works on the index in --index DIR (default: $LOUPE_INDEX, else ./Index).
 
             Examples:
-              loupe init
-              loupe add --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
+              loupe init --schema samples/schema.json
+              loupe add samples/reuters-sample.jsonl samples/seeds/
               loupe search '"war legacy"'
               loupe search 'oil AND (price OR prices) -opec' --sort newest --limit 5
               loupe stats

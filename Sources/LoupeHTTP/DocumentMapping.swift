@@ -5,8 +5,10 @@ import Loupe
 /// rules (`Schema.document(_:source:)`), the same as `loupe add`.
 ///
 /// A document is a JSON object: `id` (string, or integer), `date` (ISO-8601 string, or seconds
-/// since 1970 as an integer; null or absent for none) and the schema's fields as strings (null
-/// for none). Any other key is rejected: silently dropping text would lose it from the archive.
+/// since 1970 as an integer; null or absent for none) and the schema's fields: text and keyword
+/// fields as strings, number fields as numbers, date fields as ISO-8601 strings or seconds, a
+/// multi-valued field as an array of those (null for none). Any other key, or a value of the
+/// wrong kind, is rejected (400): silently dropping text would lose it from the archive.
 struct DocumentMapping {
     let schema: Schema
 

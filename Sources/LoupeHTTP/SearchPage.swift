@@ -5,6 +5,12 @@ import NIOCore
 
 /// The server-rendered search page: a form (query, date range, order), the results with
 /// highlighted snippets, and paging. Every piece of text from the query or the index is escaped.
+///
+/// Layout: `<div class="layout">` holds `<main>` (summary, results, pager) and, when there is
+/// something to refine by, a sidebar before it, `<aside class="facets" id="facets">`, whose
+/// groups are `<section class="facet" data-field="FIELD">` with a heading and a list of
+/// links (`<a class="facet-value" href="...">` with `.value` and `.count`; `aria-current="true"`
+/// on a value in use). The layout then gets `with-facets` and two columns on wide screens.
 struct SearchPage {
     static let pageSize = 10
 
@@ -42,10 +48,11 @@ struct SearchPage {
             <label>Order <select name="sort">\(["relevance", "newest", "oldest"].map { "<option\($0 == sortText ? " selected" : "")>\($0)</option>" }.joined())</select></label>
             </div>
             </form>
-            <main>
 
             """
 
+        var main = ""
+        var sidebar = ""
         if !q.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 var params = try SearchParameters(query, maxLimit: SearchPage.pageSize, requireQuery: true)
@@ -56,22 +63,28 @@ struct SearchPage {
                 var request = params.request(schema: routes.schema)
                 request.exactCount = true
                 let found = try await routes.service.search(request)
-                html += results(found, params: params, page: page, q: q, after: afterText, before: beforeText, sort: sortText)
+                sidebar = facets(found, params: params)
+                main += results(found, params: params, page: page, q: q, after: afterText, before: beforeText, sort: sortText)
             } catch {
                 let e = APIError.from(error, maxBodyBytes: 0)
                 status = e.status
-                html += "<div class=\"error\"><p>\(HTMLText.escape(e.message))</p>"
+                main += "<div class=\"error\"><p>\(HTMLText.escape(e.message))</p>"
                 if let p = e.position {
                     let chars = Array(q)
                     let at = max(0, min(p, chars.count))
-                    html += "<pre>\(HTMLText.escape(String(chars[..<at])))<span class=\"caret\">\(at < chars.count ? HTMLText.escape(String(chars[at])) : "&nbsp;")</span>\(at + 1 < chars.count ? HTMLText.escape(String(chars[(at + 1)...])) : "")</pre>"
+                    main += "<pre>\(HTMLText.escape(String(chars[..<at])))<span class=\"caret\">\(at < chars.count ? HTMLText.escape(String(chars[at])) : "&nbsp;")</span>\(at + 1 < chars.count ? HTMLText.escape(String(chars[(at + 1)...])) : "")</pre>"
                 }
-                html += "</div>\n"
+                main += "</div>\n"
             }
         } else {
-            html += "<p class=\"muted\">Type some words and press Search. Quote a phrase (\"war legacy\"), prefix a field (title:oil), exclude with -word, match the start of words with oil*.</p>\n"
+            main += "<p class=\"muted\">Type some words and press Search. Quote a phrase (\"war legacy\"), prefix a field (title:oil), exclude with -word, match the start of words with oil*.</p>\n"
         }
-        html += "</main>\n</body>\n</html>\n"
+        if sidebar.isEmpty {
+            html += "<div class=\"layout\">\n<main>\n\(main)</main>\n</div>\n"
+        } else {
+            html += "<div class=\"layout with-facets\">\n<aside class=\"facets\" id=\"facets\" aria-label=\"Refine the results\">\n\(sidebar)</aside>\n<main>\n\(main)</main>\n</div>\n"
+        }
+        html += "</body>\n</html>\n"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -124,6 +137,13 @@ struct SearchPage {
         return html
     }
 
+    /// The sidebar's facet groups for `r` (HTML, empty for none): nothing yet. Facet counts
+    /// come with the library's facet requests; each group will be a
+    /// `<section class="facet" data-field="FIELD">` as the type's comment describes.
+    private func facets(_ r: SearchResults, params: SearchParameters) -> String {
+        ""
+    }
+
     /// 12345 as "12,345".
     static func format(_ n: Int) -> String {
         let digits = String(n)
@@ -163,5 +183,16 @@ struct SearchPage {
         .error{background:#fdecea;border:1px solid #f5c2c0;border-radius:.5rem;padding:.5rem 1rem;color:#8a1c14}
         .error pre{white-space:pre-wrap;font-size:.9rem}
         .caret{background:#f5c2c0;border-bottom:2px solid #8a1c14}
+        body:has(.with-facets){max-width:66rem}
+        .layout.with-facets{display:grid;grid-template-columns:minmax(10rem,14rem) minmax(0,1fr);gap:2rem;align-items:start}
+        @media (max-width:44rem){.layout.with-facets{grid-template-columns:1fr}}
+        .facets{font-size:.9rem}
+        .facet{margin-bottom:1.25rem}
+        .facet h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:0 0 .4rem}
+        .facet ul{list-style:none;padding:0;margin:0}
+        .facet-value{display:flex;justify-content:space-between;gap:.5rem;padding:.15rem .35rem;border-radius:.3rem;color:var(--fg);text-decoration:none}
+        .facet-value:hover{background:#f2f2f5}
+        .facet-value[aria-current=true]{background:#e8f0fe;color:var(--accent);font-weight:600}
+        .facet-value .count{color:var(--muted);font-variant-numeric:tabular-nums}
         """
 }

@@ -12,6 +12,20 @@ final class BadInputTests: CLITestCase {
         try expect(0, ["add", f])
     }
 
+    /// An index with typed fields (`words` a number, `topic` a keyword, `places` multi-valued
+    /// keywords, `updated` a date) and two committed documents.
+    func makeTypedIndex() throws {
+        let schema = try write("typed-schema.json", """
+            {"fields": [{"name": "title"}, {"name": "body"}, {"name": "words", "type": "number"},
+                        {"name": "topic", "type": "keyword"}, {"name": "places", "type": "keyword", "multiValued": true},
+                        {"name": "updated", "type": "date"}]}
+            """)
+        try expect(0, ["init", "--schema", schema])
+        let f = try write("base.jsonl", #"{"id": "base-1", "title": "t", "words": 3, "topic": "acq", "places": ["usa"]}"# + "\n"
+                          + #"{"id": "base-2", "title": "t", "updated": "2025-06-01"}"# + "\n")
+        try expect(0, ["add", f])
+    }
+
     func assertRejected(_ name: String, _ content: Data, line: Int, mentions: String, extra: [String] = [],
                         file: StaticString = #filePath, testLine: UInt = #line) throws {
         let path = try write(name, content)
@@ -60,6 +74,38 @@ final class BadInputTests: CLITestCase {
     func testUnknownField() throws {
         try makeIndex()
         try assertRejected("unknown.jsonl", Data((good("ok-1") + #"{"id": "u", "title": "t", "topic": "acq"}"# + "\n").utf8), line: 2, mentions: "unknown field")
+    }
+
+    func testTextForANumberField() throws {
+        try makeTypedIndex()
+        let r = #"{"id": "n", "title": "t", "words": "abc"}"#
+        try assertRejected("number.jsonl", Data((good("ok-1") + r + "\n").utf8), line: 2, mentions: #"field "words" must hold numbers"#)
+        try assertRejected("number.json", Data(("[\n" + Self.line("ok-1") + ",\n" + r + "\n]\n").utf8), line: 3, mentions: #""words""#)
+    }
+
+    func testAnArrayForASingleValuedField() throws {
+        try makeTypedIndex()
+        try assertRejected("single.jsonl", Data((good("ok-1") + good("ok-2") + #"{"id": "s", "topic": ["acq", "crude"]}"# + "\n").utf8),
+                           line: 3, mentions: #"field "topic" holds one value, not an array"#)
+        try assertRejected("numbers.jsonl", Data((#"{"id": "s", "words": [1, 2]}"# + "\n").utf8), line: 1, mentions: #""words""#)
+    }
+
+    func testBadValuesOfMultiValuedAndDateFields() throws {
+        try makeTypedIndex()
+        try assertRejected("places.jsonl", Data((good("ok-1") + #"{"id": "p", "places": ["usa", 7]}"# + "\n").utf8),
+                           line: 2, mentions: #"field "places" must hold strings"#)
+        try assertRejected("updated.jsonl", Data((#"{"id": "u", "updated": "2025-13-01"}"# + "\n").utf8),
+                           line: 1, mentions: #"bad date '2025-13-01' in "updated""#)
+        try assertRejected("object.jsonl", Data((#"{"id": "o", "topic": {"a": 1}}"# + "\n").utf8), line: 1, mentions: #""topic""#)
+    }
+
+    func testSkipInvalidReportsBadValuesAndKeepsTheRest() throws {
+        try makeTypedIndex()
+        let path = try write("typed.jsonl", good("ok-1") + #"{"id": "b", "words": "many"}"# + "\n" + good("ok-2"))
+        let r = try loupe(["add", "--skip-invalid", path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("typed.jsonl:2") && r.stderr.contains("\"words\""), r.stderr)
+        XCTAssertEqual(try documentCount(), 4)
     }
 
     func testOversizedDocument() throws {

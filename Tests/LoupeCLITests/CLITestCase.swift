@@ -134,10 +134,13 @@ class CLITestCase: XCTestCase {
     var sampleJSONL: String { LoupeBinary.packageRoot.appendingPathComponent("samples/reuters-sample.jsonl").path }
     var seedsDir: String { LoupeBinary.packageRoot.appendingPathComponent("samples/seeds").path }
 
-    /// An index with the Reuters sample and the two seed articles.
+    var sampleSchema: String { LoupeBinary.packageRoot.appendingPathComponent("samples/schema.json").path }
+
+    /// An index with the Reuters sample and the two seed articles, under the demo schema
+    /// (the news fields, `topic` and `places`), as `make demo` builds it.
     func makeSampleIndex() throws {
-        try expect(0, ["init"])
-        try expect(0, ["add", "--ignore-unknown", sampleJSONL, seedsDir])
+        try expect(0, ["init", "--schema", sampleSchema])
+        try expect(0, ["add", sampleJSONL, seedsDir])
     }
 
     static func line(_ id: String, title: String = "A title", body: String = "Some body text", date: String? = "2025-06-01") -> String {

@@ -14,12 +14,15 @@ final class LoupeHTTPTests: XCTestCase {
 
     override func setUpWithError() throws {
         tmp = TempDir("loupe-http")
-        try TestIndex.build(at: dir, documents: [
+        try TestIndex.build(at: dir, schema: Self.schema, documents: [
             Document(id: "a1", fields: [
                 "title": "Oil prices rise",
                 "body": "Crude oil prices rose sharply on Monday after producers agreed to cut output.",
                 "url": "https://example.com/a1",
-            ], date: ISODate.parse("2025-01-10")),
+            ], date: ISODate.parse("2025-01-10"), values: [
+                "source": [.keyword("Reuters")], "tags": [.keyword("energy"), .keyword("markets")],
+                "words": [.number(412)], "updated": [.date(ISODate.parse("2025-01-11T09:30:00Z")!)],
+            ]),
             Document(id: "a2", fields: [
                 "title": "The war legacy",
                 "body": "Historians argue the war legacy still shapes politics <script>alert(1)</script> & more.",
@@ -35,6 +38,12 @@ final class LoupeHTTPTests: XCTestCase {
     override func tearDown() {
         tmp = nil
     }
+
+    /// The news schema and a field of each other type, so that the JSON forms carry typed values.
+    static let schema = Schema(fields: Schema.news().fields + [
+        .keyword("source", normalize: .lowercase), .keyword("tags", multiValued: true),
+        .number("words"), .date("updated"),
+    ])
 
     // MARK: Helpers
 

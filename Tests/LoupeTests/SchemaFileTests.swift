@@ -31,6 +31,45 @@ final class SchemaFileTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"fields": [{"name": "a"}, {"name": "b"}], "default_fields": ["b"]}"#).defaultFields, ["b"])
     }
 
+    func testTypedFields() throws {
+        let s = try decode("""
+            {"fields": [{"name": "title", "type": "text", "boost": 2},
+                        {"name": "source", "type": "keyword", "normalize": "lowercase", "indexed": true, "stored": true, "boost": 1},
+                        {"name": "tags", "type": "Keyword", "multiValued": true},
+                        {"name": "places", "type": "keyword", "multi_valued": true},
+                        {"name": "words", "type": "number"}, {"name": "pages", "type": "number", "multiValued": true},
+                        {"name": "updated", "type": "date"}]}
+            """)
+        XCTAssertEqual(s.fields, [
+            FieldDefinition(name: "title", indexed: true, stored: true, boost: 2),
+            .keyword("source", normalize: .lowercase), .keyword("tags", multiValued: true), .keyword("places", multiValued: true),
+            .number("words"), .number("pages", multiValued: true), .date("updated"),
+        ])
+        XCTAssertEqual(s.indexedFields.map(\.name), ["title"])
+        XCTAssertEqual(s.columnFields.map(\.name), ["source", "tags", "places", "words", "pages", "updated"])
+    }
+
+    func testTypedFieldErrorsNameTheField() {
+        func invalid(_ fields: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+            guard case let .invalid(reason)? = problem(#"{"fields": [{"name": "t"}, "# + fields + "]}", file: file, line: line)?.problem else {
+                XCTFail("not an invalid schema: \(fields)", file: file, line: line)
+                return ""
+            }
+            return reason
+        }
+        XCTAssertEqual(invalid(#"{"name": "n", "type": "integer"}"#),
+                       #"field 'n' (.fields[1]) has an unknown type "integer" (the types are text, keyword, number and date)"#)
+        XCTAssertEqual(invalid(#"{"name": "k", "type": "keyword", "normalize": "upper"}"#),
+                       #"field 'k' (.fields[1]) has an unknown "normalize" value "upper" (the only one is lowercase)"#)
+        XCTAssertTrue(invalid(#"{"name": "n", "type": "number", "normalize": "lowercase"}"#).contains("only keyword fields are normalized"))
+        XCTAssertTrue(invalid(#"{"name": "k", "type": "keyword", "multivalued": true}"#).contains(#"unknown key "multivalued""#))
+        XCTAssertTrue(invalid(#"{"name": "b", "multiValued": true}"#).contains("field 'b' (.fields[1]) is a text field and cannot be multi-valued"))
+        XCTAssertTrue(invalid(#"{"name": "k", "type": "keyword", "stored": false}"#).contains(#""indexed" and "stored" apply to text fields"#))
+        XCTAssertTrue(invalid(#"{"name": "d", "type": "date", "boost": 2}"#).contains(#""boost" applies to text fields"#))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "k", "type": "keyword"}]}"#)?.problem, .invalid("no text field is indexed"))
+        XCTAssertEqual(problem(#"{"fields": [{"name": "t"}, {"name": "k", "type": 3}]}"#)?.problem, .malformed(".fields[1].type should be a string"))
+    }
+
     func testAMissingFileIsUnreadable() {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-schema-\(UUID().uuidString).json").path
         XCTAssertThrowsError(try SchemaFile.load(path: path)) { error in
@@ -54,7 +93,7 @@ final class SchemaFileTests: XCTestCase {
         XCTAssertEqual(problem(#"{"fields": []}"#)?.problem, .invalid("a schema needs at least one field"))
         XCTAssertEqual(problem(#"{"fields": [{"name": "a"}, {"name": "a"}]}"#)?.problem, .invalid("field 'a' is defined twice"))
         XCTAssertEqual(problem(#"{"fields": [{"name": "a"}], "defaultFields": ["b"]}"#)?.problem,
-                       .invalid("default field 'b' is not an indexed field"))
+                       .invalid("default field 'b' is not an indexed text field"))
         XCTAssertEqual(problem(#"{"fields": [{"name": "a"}, {"name": "a"}]}"#)?.description,
                        "my-schema.json describes an invalid schema: field 'a' is defined twice")
     }

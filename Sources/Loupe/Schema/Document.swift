@@ -1,6 +1,8 @@
 /// One value of a keyword, number or date field.
 public enum FieldValue: Hashable, Sendable {
-    /// A keyword field's value (before the field's normalizer).
+    /// A keyword field's value. Given to the index as written; read back (``StoredDocument``)
+    /// as indexed, after the field's normalizer (a `lowercase` field returns `reuters` for
+    /// `Reuters`), since values are read from the field's column.
     case keyword(String)
     /// A number field's value.
     case number(Double)

@@ -3,13 +3,20 @@ import Foundation
 /// The JSON file that describes a schema, as `loupe init --schema FILE` reads it:
 ///
 ///     {"fields": [{"name": "title", "boost": 2}, {"name": "body"},
-///                 {"name": "source", "indexed": false}],
+///                 {"name": "url", "indexed": false},
+///                 {"name": "source", "type": "keyword", "normalize": "lowercase"},
+///                 {"name": "tags", "type": "keyword", "multiValued": true},
+///                 {"name": "words", "type": "number"}, {"name": "updated", "type": "date"}],
 ///      "language": "english", "defaultFields": ["title", "body"]}
 ///
-/// Friendlier than `Schema`'s own coding: a field's `indexed` and `stored` default to true and
-/// its `boost` to 1; `language` is a Snowball stemmer name or `"none"` (or null) for no
-/// stemming, and defaults to English; `defaultFields` (or `default_fields`) defaults to every
-/// indexed field.
+/// Friendlier than `Schema`'s own coding: a field's `type` is `"text"` (the default),
+/// `"keyword"`, `"number"` or `"date"`. A text field's `indexed` and `stored` default to true
+/// and its `boost` to 1. Keyword, number and date fields are always searchable and returned
+/// (from their columns), so they take neither `indexed`/`stored` set to false nor a boost;
+/// they take `multiValued` (or `multi_valued`, default false: a JSON array is then an error),
+/// and keyword fields `"normalize": "lowercase"`. `language` is a Snowball stemmer name or
+/// `"none"` (or null) for no stemming, and defaults to English; `defaultFields` (or
+/// `default_fields`) defaults to every indexed text field.
 public enum SchemaFile {
     /// Reads and checks the schema file at `path`.
     ///
@@ -37,11 +44,11 @@ public enum SchemaFile {
         }
         var language: String? = "english"
         if let l = contents.language { language = l.flatMap { $0.lowercased() == "none" ? nil : $0.lowercased() } }
-        let schema = Schema(
-            fields: contents.fields.map {
-                FieldDefinition(name: $0.name, indexed: $0.indexed ?? true, stored: $0.stored ?? true, boost: $0.boost ?? 1)
-            },
-            language: language, defaultFields: contents.defaultFields)
+        var fields: [FieldDefinition] = []
+        for (i, f) in contents.fields.enumerated() {
+            fields.append(try field(f, number: i, path: path))
+        }
+        let schema = Schema(fields: fields, language: language, defaultFields: contents.defaultFields)
         do {
             try schema.validate()
         } catch let LoupeError.invalidSchema(reason) {
@@ -52,13 +59,73 @@ public enum SchemaFile {
         return schema
     }
 
+    /// The definition of field `f`, the `number`th of the file (from 0), or an error naming it.
+    private static func field(_ f: Contents.Field, number: Int, path: String) throws(SchemaFileError) -> FieldDefinition {
+        func invalid(_ reason: String) -> SchemaFileError {
+            SchemaFileError(path: path, problem: .invalid("field '\(f.name)' (.fields[\(number)]) \(reason)"))
+        }
+        if let key = f.unknownKeys.first {
+            throw invalid("has an unknown key \"\(key)\" (a field has name, type, indexed, stored, boost, multiValued, normalize)")
+        }
+        let type: FieldType
+        if let name = f.type {
+            guard let t = FieldType(rawValue: name.lowercased()) else {
+                throw invalid("has an unknown type \"\(name)\" (the types are text, keyword, number and date)")
+            }
+            type = t
+        } else {
+            type = .text
+        }
+        var normalize: KeywordNormalizer?
+        if let name = f.normalize {
+            guard let n = KeywordNormalizer(rawValue: name.lowercased()) else {
+                throw invalid("has an unknown \"normalize\" value \"\(name)\" (the only one is lowercase)")
+            }
+            guard type == .keyword else { throw invalid("has \"normalize\" but is a \(type.rawValue) field (only keyword fields are normalized)") }
+            normalize = n
+        }
+        let multiValued = f.multiValued ?? false
+        if type == .text {
+            guard !multiValued else { throw invalid("is a text field and cannot be multi-valued (make it a keyword field)") }
+            return FieldDefinition(name: f.name, indexed: f.indexed ?? true, stored: f.stored ?? true, boost: f.boost ?? 1)
+        }
+        if f.indexed == false || f.stored == false {
+            throw invalid("is a \(type.rawValue) field, always searchable and returned: \"indexed\" and \"stored\" apply to text fields")
+        }
+        if let boost = f.boost, boost != 1 {
+            throw invalid("is a \(type.rawValue) field: \"boost\" applies to text fields (filters on other fields do not score)")
+        }
+        return FieldDefinition(name: f.name, type: type, multiValued: multiValued, normalize: normalize)
+    }
+
     /// The file's JSON.
     private struct Contents: Decodable {
         struct Field: Decodable {
             var name: String
+            var type: String?
             var indexed: Bool?
             var stored: Bool?
             var boost: Double?
+            var multiValued: Bool?
+            var normalize: String?
+            /// Keys a field does not have (a typo such as "multivalued" would otherwise be lost).
+            var unknownKeys: [String] = []
+
+            enum CodingKeys: String, CodingKey { case name, type, indexed, stored, boost, multiValued, multi_valued, normalize }
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                name = try c.decode(String.self, forKey: .name)
+                type = try c.decodeIfPresent(String.self, forKey: .type)
+                indexed = try c.decodeIfPresent(Bool.self, forKey: .indexed)
+                stored = try c.decodeIfPresent(Bool.self, forKey: .stored)
+                boost = try c.decodeIfPresent(Double.self, forKey: .boost)
+                multiValued = try c.decodeIfPresent(Bool.self, forKey: .multiValued)
+                    ?? c.decodeIfPresent(Bool.self, forKey: .multi_valued)
+                normalize = try c.decodeIfPresent(String.self, forKey: .normalize)
+                unknownKeys = try decoder.container(keyedBy: JSONKey.self).allKeys.map(\.stringValue)
+                    .filter { CodingKeys(rawValue: $0) == nil }.sorted()
+            }
         }
 
         var fields: [Field]

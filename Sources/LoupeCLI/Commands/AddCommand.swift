@@ -17,18 +17,22 @@ struct AddCommand: ParsableCommand {
             Each may be gzip-compressed (.gz).
 
             A JSON object has "id" (string or integer, required), "date" (ISO-8601, optional) \
-            and string values for the schema's fields (news schema: "title", "body", "url"). A key \
-            that is not in the schema is an error; --ignore-unknown drops such keys instead. \
-            A document whose id exists replaces it.
+            and values for the schema's fields (news schema: "title", "body", "url"): a string \
+            for text and keyword fields, a number for number fields, ISO-8601 text or seconds \
+            since 1970 for date fields, an array of those for a multi-valued field. A key that \
+            is not in the schema is an error; --ignore-unknown drops such keys instead. \
+            A document whose id exists replaces it. Text files fill "title" and "body" only.
 
             Input is all or nothing: at the first bad record (malformed JSON, invalid UTF-8, \
-            missing id, bad date, unknown field, oversized document) loupe names the file and \
+            missing id, bad date, unknown field, a value of the wrong type, oversized document) \
+            loupe names the file and \
             line, commits nothing and exits with status 2. With --skip-invalid it reports each \
             bad record, commits the others and still exits with status 2 if any was skipped.
 
             Examples:
               loupe add articles.jsonl
-              loupe add --ignore-unknown samples/reuters-sample.jsonl samples/seeds/
+              loupe add samples/reuters-sample.jsonl samples/seeds/
+              loupe add --ignore-unknown extra-keys.jsonl
               zcat dump.jsonl.gz | loupe add - --threads 2
               loupe add --skip-invalid --memory-budget 512 big.ndjson.gz
             """

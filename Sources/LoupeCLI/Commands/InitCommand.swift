@@ -5,18 +5,35 @@ import Loupe
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create an empty index.",
+        abstract: "Create an empty index (text, keyword, number, date fields).",
         discussion: """
-            By default the index has the news schema: title (searched, stored, boost 2), body \
-            (searched, stored), url (stored), plus every document's id and optional date. A JSON \
-            schema file defines other fields:
+            By default the index has the news schema: title (text, boost 2), body (text), url \
+            (stored text), plus every document's id and optional date. A JSON schema file \
+            defines other fields:
 
               {"fields": [{"name": "title", "boost": 2}, {"name": "body"},
-                          {"name": "source", "indexed": false}],
+                          {"name": "url", "indexed": false},
+                          {"name": "source", "type": "keyword", "normalize": "lowercase"},
+                          {"name": "places", "type": "keyword", "multiValued": true},
+                          {"name": "words", "type": "number"},
+                          {"name": "updated", "type": "date"}],
                "language": "english", "defaultFields": ["title", "body"]}
 
-            "indexed" and "stored" default to true and "boost" to 1. "language" is a Snowball \
-            stemmer name or "none"; --language overrides it.
+            Field types ("type", default text):
+              text     analyzed words: BM25, phrases, prefixes. "indexed" and "stored"
+                       default to true; "boost" (default 1) weighs its matches.
+              keyword  exact values (a source, tags, places): source:reuters matches
+                       the whole value. "normalize": "lowercase" makes Reuters and
+                       REUTERS one value.
+              number   64-bit integers or doubles (a word count): words:[100 TO 500].
+              date     ISO-8601 text or seconds since 1970: updated:2025-06. The
+                       document's "date" is the default date field, not listed.
+            Keyword, number and date fields filter without scoring and are always \
+            returned with the document. They hold one value unless "multiValued" (or \
+            "multi_valued") is true, when they take a JSON array. A bad value (text for a \
+            number, an array for a single-valued field) rejects the document.
+
+            "language" is a Snowball stemmer name or "none"; --language overrides it.
 
             Languages: none, \(Analyzer.availableLanguages.joined(separator: ", ")).
 
@@ -46,14 +63,24 @@ struct InitCommand: ParsableCommand {
         let path = location.path
         let w = try IndexWriter.create(directory: path, schema: s, overwrite: force)
         w.close()
-        let fields = s.fields.map { f -> String in
-            var attrs: [String] = []
-            if f.indexed { attrs.append("indexed") }
-            if f.stored { attrs.append("stored") }
-            if f.boost != 1 { attrs.append("boost \(f.boost.formatted())") }
-            return "\(f.name) (\(attrs.joined(separator: ", ")))"
-        }
+        let fields = s.fields.map { "\($0.name) (\($0.summary))" }
         Terminal.out("Created an empty index in \(path): language \(s.language ?? "none"); fields \(fields.joined(separator: ", ")).")
+    }
+}
+
+extension FieldDefinition {
+    /// "text, indexed, stored, boost 2", "keyword, multi-valued, lowercase", "number".
+    var summary: String {
+        var attrs = [type.rawValue]
+        if type == .text {
+            if indexed { attrs.append("indexed") }
+            if stored { attrs.append("stored") }
+            if boost != 1 { attrs.append("boost \(boost.formatted())") }
+        } else {
+            if multiValued { attrs.append("multi-valued") }
+            if let normalize { attrs.append(normalize.rawValue) }
+        }
+        return attrs.joined(separator: ", ")
     }
 }
 

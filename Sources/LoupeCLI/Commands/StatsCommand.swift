@@ -7,7 +7,8 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Show document, segment, term and size statistics.",
         discussion: """
-            Size ratio = bytes of the index files / bytes of the indexed text.
+            Fields lists the schema: each field's type (text, keyword, number, date) and \
+            options. The table counts the indexed text fields. Size ratio = bytes of the index files / bytes of the indexed text.
 
             Examples:
               loupe stats
@@ -26,17 +27,18 @@ struct StatsCommand: ParsableCommand {
         if json {
             try Terminal.json(s)
         } else {
-            Terminal.write(StatsCommand.text(s, directory: location.path), to: 1)
+            Terminal.write(StatsCommand.text(s, schema: index.schema, directory: location.path), to: 1)
         }
     }
 
-    static func text(_ s: IndexStats, directory: String) -> String {
+    static func text(_ s: IndexStats, schema: Schema, directory: String) -> String {
         func pad(_ x: String, _ n: Int) -> String { x.count >= n ? x : x + String(repeating: " ", count: n - x.count) }
         func lpad(_ x: String, _ n: Int) -> String { x.count >= n ? x : String(repeating: " ", count: n - x.count) + x }
         var out = ""
         out += "Index       \(directory) (generation \(s.generation), format \(s.formatVersion), language \(s.language ?? "none"))\n"
         out += "Documents   \(Format.count(s.documents)) live, \(Format.count(s.deletedDocuments)) deleted\n"
-        out += "Segments    \(s.segments)\n\n"
+        out += "Segments    \(s.segments)\n"
+        out += "Fields      " + schema.fields.map { "\($0.name) (\($0.summary))" }.joined(separator: "\n            ") + "\n\n"
         out += pad("Field", 12) + lpad("terms", 14) + lpad("postings", 14) + lpad("positions", 16) + lpad("avg length", 12) + "\n"
         for f in s.fields {
             out += pad(f.name, 12) + lpad(Format.count(f.terms), 14) + lpad(Format.count(f.postings), 14)

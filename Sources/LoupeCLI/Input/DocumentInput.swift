@@ -206,9 +206,10 @@ final class DocumentInput {
             try body(.invalid(.invalidDocument(source: "\(name):\(line)", reason: "invalid UTF-8 (byte \(offset + 1) of the file)")))
             return
         }
-        let schemaFields = Set(parser.schema.fields.map(\.name))
-        guard schemaFields.contains("title"), schemaFields.contains("body") else {
-            throw CLIError.badInput("\(name): text files need the fields title and body, which this index's schema does not have")
+        // Other fields of the schema (keyword, number, date) are left without a value.
+        let textFields = Set(parser.schema.fields.filter { $0.type == .text }.map(\.name))
+        guard textFields.contains("title"), textFields.contains("body") else {
+            throw CLIError.badInput("\(name): text files need the text fields title and body, which this index's schema does not have")
         }
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]

@@ -4,8 +4,10 @@ import Loupe
 /// Turns one JSON object (a JSON Lines line or an array element) into a `Document`.
 ///
 /// `id` (string or integer) is required; `date` is optional (ISO-8601 string, or seconds since
-/// 1970 as a number; null for none); every other key must be a field of the schema with a string
-/// (or null) value. Keys the schema does not know are an error, or dropped with `ignoreUnknown`.
+/// 1970 as a number; null for none); every other key must be a field of the schema with a value
+/// of its type (`Schema.document(members:source:ignoreUnknown:unknownHint:)`: a string for text
+/// and keyword fields, a number, a date, an array for a multi-valued field; null for none). Keys
+/// the schema does not know are an error, or dropped with `ignoreUnknown`.
 struct RecordParser {
     let schema: Schema
     let ignoreUnknown: Bool

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""End-to-end test of the search page in a real browser.
+
+Builds a temporary index of the samples (samples/schema.json, samples/reuters-sample.jsonl,
+samples/seeds/), starts `loupe serve` on a free loopback port, and drives Debian's headless
+Chromium through chromedriver with Selenium: loads the page, searches `oil`, checks that
+results appear, goes to page 2 when there is one, and follows a result's document link.
+
+Run it with `make browser-test` (which installs chromium, chromium-driver and
+python3-selenium when missing and builds the debug `loupe`), or directly:
+
+    python3 Tests/Browser/test_search_page.py [--loupe PATH] [--keep]
+
+Environment: LOUPE_BIN (the loupe binary; default .build/debug/loupe), CHROMIUM and
+CHROMEDRIVER (default: found on PATH), BROWSER_TEST_ARTIFACTS (where a failing check leaves
+a screenshot and the page's HTML; default: a temporary directory, printed).
+
+Prints one line per check and ends with `browser: N passed, M failed`; exits 1 when a check
+failed, 2 when the test could not start (no browser, no server).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERVER_START_TIMEOUT = 60  # seconds for `loupe serve` to print its address
+WAIT = 20  # seconds for an element or a page to appear
+PAGE_LOAD_TIMEOUT = 60
+
+
+def log(message):
+    print(message, flush=True)
+
+
+class SetupError(Exception):
+    """The test could not start: exit status 2."""
+
+
+def run(cmd, **kwargs):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kwargs)
+    if r.returncode != 0:
+        raise SetupError(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stdout}{r.stderr}")
+    return r
+
+
+class Server:
+    """`loupe serve` on a free loopback port, stopped (SIGTERM, then SIGKILL) by stop()."""
+
+    def __init__(self, loupe, index, workdir):
+        self.log_path = os.path.join(workdir, "serve.log")
+        self.log_file = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [loupe, "serve", "--index", index, "--host", "127.0.0.1", "--port", "0"],
+            stdout=self.log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        self.url = None
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            m = re.search(r"on (http://127\.0\.0\.1:\d+)/", self.output())
+            if m:
+                self.url = m.group(1)
+                break
+            if self.process.poll() is not None:
+                raise SetupError(f"loupe serve exited {self.process.returncode}:\n{self.output()}")
+            time.sleep(0.1)
+        if self.url is None:
+            self.stop()
+            raise SetupError(f"loupe serve printed no address in {SERVER_START_TIMEOUT} s:\n{self.output()}")
+        # The address is printed once the socket is bound; check that it answers.
+        with urllib.request.urlopen(self.url + "/health", timeout=WAIT) as r:
+            health = json.load(r)
+        if health.get("status") != "ok":
+            raise SetupError(f"GET /health answered {health}")
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                log("loupe serve did not stop within 15 s of SIGTERM: killing it")
+                self.process.kill()
+                self.process.wait(timeout=15)
+        self.log_file.close()
+
+
+def start_browser(workdir):
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError as e:
+        raise SetupError(f"selenium is not installed for {sys.executable} ({e}); "
+                         "install python3-selenium (apt) or selenium (pip), or run `make browser-test`")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        raise SetupError(f"chromium ({chromium}) or chromedriver ({driver_path}) not found; "
+                         "install chromium and chromium-driver, or run `make browser-test`")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--window-size=1200,900", f"--user-data-dir={os.path.join(workdir, 'chromium-profile')}"]:
+        options.add_argument(arg)
+    service = Service(executable_path=driver_path, log_path=os.path.join(workdir, "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
+    return driver
+
+
+class Checks:
+    """Runs named checks; a failing check leaves a screenshot and the page's HTML."""
+
+    def __init__(self, driver, artifacts):
+        self.driver = driver
+        self.artifacts = artifacts
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, name, body):
+        start = time.monotonic()
+        try:
+            body()
+        except Exception as e:  # noqa: BLE001 - every failure is reported the same way
+            self.failed += 1
+            log(f"FAIL {name} ({time.monotonic() - start:.1f} s): {type(e).__name__}: {e}")
+            log(traceback.format_exc().rstrip())
+            self.save(name)
+            return False
+        self.passed += 1
+        log(f"ok   {name} ({time.monotonic() - start:.1f} s)")
+        return True
+
+    def save(self, name):
+        os.makedirs(self.artifacts, exist_ok=True)
+        stem = os.path.join(self.artifacts, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
+        try:
+            log(f"     at {self.driver.current_url}")
+            self.driver.save_screenshot(stem + ".png")
+            with open(stem + ".html", "w") as f:
+                f.write(self.driver.page_source)
+            log(f"     screenshot and HTML: {stem}.png, {stem}.html")
+        except Exception as e:  # noqa: BLE001
+            log(f"     (could not save the page: {e})")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def test_search_page(driver, base, checks):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, WAIT)
+    state = {}
+
+    def loads():
+        driver.get(base + "/")
+        box = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=q]")))
+        check(driver.title.endswith("Loupe"), f"title is {driver.title!r}")
+        check(box.get_attribute("value") == "", "the query box is not empty")
+        count = driver.find_element(By.CSS_SELECTOR, "header .muted").text
+        check(count == "72 documents", f"the header says {count!r}, not '72 documents'")
+        check(driver.find_elements(By.CSS_SELECTOR, "div.layout > main"), "no div.layout > main")
+
+    def searches():
+        box = driver.find_element(By.CSS_SELECTOR, "input[name=q]")
+        box.clear()
+        box.send_keys("oil")
+        driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.results li")))
+        check("q=oil" in driver.current_url, f"the URL {driver.current_url} lacks q=oil")
+        summary = driver.find_element(By.CSS_SELECTOR, "p.summary").text
+        m = re.match(r"Results 1–(\d+) of (\d+) for oil", summary)
+        check(m, f"unexpected summary {summary!r}")
+        shown, total = int(m.group(1)), int(m.group(2))
+        items = driver.find_elements(By.CSS_SELECTOR, "ol.results > li")
+        check(len(items) == shown, f"{len(items)} results listed, the summary says {shown}")
+        check(shown == min(total, 10), f"{shown} results on page 1 of {total}")
+        marks = driver.find_elements(By.CSS_SELECTOR, "ol.results .snippet mark")
+        check(any(mk.text.lower() == "oil" for mk in marks), "no snippet highlights 'oil'")
+        check(driver.find_element(By.CSS_SELECTOR, "input[name=q]").get_attribute("value") == "oil",
+              "the query box does not keep the query")
+        state["total"] = total
+        state["first_ids"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.results .id")]
+
+    def pages():
+        total = state["total"]
+        nexts = driver.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=next]")
+        if total <= 10:
+            check(not nexts, f"a Next link with only {total} results")
+            log(f"     ({total} results: one page, no Next link)")
+            return
+        check(nexts, f"no Next link with {total} results")
+        nexts[0].click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.summary"), "Results 11–"))
+        pager = driver.find_element(By.CSS_SELECTOR, "nav.pager").text
+        check(f"Page 2 of {(total + 9) // 10}" in pager, f"the pager says {pager!r}")
+        ids = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.results .id")]
+        check(ids and not set(ids) & set(state["first_ids"]), f"page 2 repeats page 1: {ids}")
+        check(driver.find_element(By.CSS_SELECTOR, "ol.results").get_attribute("start") == "11",
+              "page 2's list does not start at 11")
+        check(driver.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=prev]"), "no Previous link on page 2")
+
+    def follows_a_document_link():
+        first = driver.find_element(By.CSS_SELECTOR, "ol.results > li")
+        doc_id = first.find_element(By.CSS_SELECTOR, ".id").text
+        link = first.find_element(By.CSS_SELECTOR, "h2 a")
+        href = link.get_attribute("href")
+        check(href.startswith(base + "/documents/"), f"the first result links to {href}, not to its document")
+        link.click()
+        wait.until(lambda d: d.current_url == href)
+        body = wait.until(EC.presence_of_element_located((By.TAG_NAME, "body"))).text
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise AssertionError(f"the document page is not JSON: {body[:300]!r}")
+        check(doc.get("id") == doc_id, f"the document is {doc.get('id')!r}, the result was {doc_id!r}")
+        check(doc.get("title"), "the document has no title")
+        if doc_id.startswith("reuters-"):
+            check(isinstance(doc.get("topic"), str) and isinstance(doc.get("places"), list),
+                  f"the document lacks its keyword values: {sorted(doc)}")
+
+    if checks.run("the search page loads", loads):
+        if checks.run("searching 'oil' lists results", searches):
+            checks.run("Next goes to page 2", pages)
+            checks.run("a result links to its document", follows_a_document_link)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--loupe", default=os.environ.get("LOUPE_BIN") or os.path.join(ROOT, ".build/debug/loupe"))
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="loupe-browser-")
+    artifacts = os.environ.get("BROWSER_TEST_ARTIFACTS") or os.path.join(workdir, "artifacts")
+    server = driver = None
+    checks = None
+    status = 0
+    try:
+        if not os.access(args.loupe, os.X_OK):
+            raise SetupError(f"no loupe binary at {args.loupe}: run `swift build` first (or set LOUPE_BIN)")
+        index = os.path.join(workdir, "index")
+        run([args.loupe, "init", "--index", index, "--schema", os.path.join(ROOT, "samples/schema.json")])
+        run([args.loupe, "add", "--index", index, "--quiet", "samples/reuters-sample.jsonl", "samples/seeds/"], cwd=ROOT)
+        server = Server(args.loupe, index, workdir)
+        log(f"loupe serve: {server.url} (log {server.log_path})")
+        driver = start_browser(workdir)
+        log(f"browser: {driver.capabilities.get('browserName')} {driver.capabilities.get('browserVersion')}")
+        checks = Checks(driver, artifacts)
+        test_search_page(driver, server.url, checks)
+    except SetupError as e:
+        log(f"browser test could not run: {e}")
+        status = 2
+    except Exception:  # noqa: BLE001
+        log("browser test broke:\n" + traceback.format_exc())
+        status = 2
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except Exception as e:  # noqa: BLE001
+                log(f"(closing the browser failed: {e})")
+        if server is not None:
+            server.stop()
+            if checks is None or checks.failed:
+                log("loupe serve output:\n" + server.output().rstrip())
+        failed = checks.failed if checks else 0
+        if status == 0 and failed:
+            status = 1
+        if args.keep or status != 0:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    passed = checks.passed if checks else 0
+    failed = (checks.failed if checks else 0) + (1 if status == 2 else 0)
+    log(f"browser: {passed} passed, {failed} failed")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -392,3 +392,34 @@ extension SearchCursor {
     /// A well-formed-looking cursor with a field missing.
     static let tamperedExample = Data("1 5 relevance 0 0 0".utf8).base64EncodedString()
 }
+
+/// `SearchRequest.collapse = "near-duplicates"`: the clusters of a first pass, collapsed by
+/// the same collector as keyword values.
+final class NearDuplicateCollapseTests: XCTestCase {
+    func testCollapsingNearDuplicatesKeepsOneHitPerCluster() throws {
+        let dir = TempDir("neardup-collapse")
+        var schema = Schema.news()
+        schema.nearDuplicates = NearDuplicateSettings()
+        let story = (0..<60).map { "word\($0 % 37) story\($0)" }.joined(separator: " ")
+        let other = (0..<60).map { "other\($0) text\($0 % 11)" }.joined(separator: " ")
+        let docs = [Document(id: "a", fields: ["body": story]), Document(id: "b", fields: ["body": story + " more"]),
+                    Document(id: "c", fields: ["body": other]), Document(id: "d", fields: ["body": "REUTERS " + story])]
+        let index = try TestIndex.build(at: dir.path, schema: schema, documents: docs)
+        var r = SearchRequest(MatchAllQuery(), limit: 10)
+        r.collapse = SearchRequest.nearDuplicates
+        r.loadDocuments = false
+        r.snippetField = nil
+        let res = try Searcher(reader: index.reader).search(r)
+        XCTAssertEqual(res.total, 4)
+        XCTAssertEqual(res.groupCount, 2)
+        XCTAssertEqual(res.hits.map(\.id), ["a", "c"])
+        XCTAssertEqual(res.hits.map(\.collapsedCount), [3, 1])
+
+        // Without signatures in the schema there is nothing to cluster: a clear error.
+        let noSettings = TempDir("neardup-none")
+        let index2 = try TestIndex.build(at: noSettings.path, documents: docs)
+        XCTAssertThrowsError(try Searcher(reader: index2.reader).search(r)) {
+            guard case LoupeError.invalidRequest? = $0 as? LoupeError else { return XCTFail("\($0)") }
+        }
+    }
+}

@@ -30,6 +30,9 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
     case io(path: String, reason: String)
     /// The file at `path` is in format version `found`; this build reads only `expected`.
     case unsupportedVersion(path: String, found: Int, expected: Int)
+    /// A search request cannot be run as asked: a facet, sort or collapse on a field of the
+    /// wrong type, a malformed cursor or one made for another sort order.
+    case invalidRequest(String)
 
     /// One sentence naming the input at fault, without advice.
     public var description: String {
@@ -46,6 +49,7 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unsupportedQuery(kind): return "queries of type \(kind) cannot be run: only Loupe's query kinds can"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .unsupportedVersion(path, found, expected): return "\(path) has format version \(found); this build reads version \(expected)"
+        case let .invalidRequest(reason): return "invalid search request: \(reason)"
         }
     }
 }

@@ -20,14 +20,37 @@ public final class TopScoreCollector: Collector, LeafCollector {
     /// The segment being collected, in memory of its own (see `TopK` on why not a stored `var`).
     private let segment = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
+    /// Hits must rank after this (a relevance cursor); nil for all.
+    let after: TopK.Entry?
+    /// Collected matches after the cursor (see `TopK` on why not a stored `var`).
+    private let eligible = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+
     public init(k: Int, exactCount: Bool = false) {
         self.k = max(0, k)
         self.exactCount = exactCount
         top = TopK(k: self.k)
+        after = nil
         segment.initialize(to: 0)
+        eligible.initialize(to: 0)
     }
 
-    deinit { segment.deallocate() }
+    /// Keeps the `k` best matches ranking after `cursor` (made in relevance order), still
+    /// pruning: a relevance page after a cursor scores as the first page did (pruned and
+    /// exhaustive scoring may round a score differently), so pages never overlap.
+    public init(k: Int, exactCount: Bool = false, after cursor: SearchCursor) throws {
+        self.k = max(0, k)
+        self.exactCount = exactCount
+        top = TopK(k: self.k)
+        after = try cursor.entry(for: SortKeySource(nil, reader: nil))
+        segment.initialize(to: 0)
+        eligible.initialize(to: 0)
+    }
+
+    deinit { segment.deallocate(); eligible.deallocate() }
+
+    /// Matches collected after the cursor (all collected matches without one); a lower bound
+    /// when the search pruned (see `isFull`).
+    public var matchesAfterCursor: Int { eligible.pointee }
 
     public var scoreMode: ScoreMode { exactCount ? .complete : .topScores }
 
@@ -37,7 +60,12 @@ public final class TopScoreCollector: Collector, LeafCollector {
     }
 
     @inline(__always) public func collect(_ doc: Int, score: Double) {
-        if score > top.threshold { top.insert(TopK.Entry(score: score, segment: segment.pointee, doc: UInt32(doc), key: 0)) }
+        if score > top.threshold {
+            let e = TopK.Entry(score: score, segment: segment.pointee, doc: UInt32(doc), key: 0)
+            if let after, !top.worse(e, after) { return }
+            eligible.pointee += 1
+            top.insert(e)
+        }
     }
 
     public var minCompetitiveScore: Double { top.threshold }

@@ -39,6 +39,9 @@ public final class IndexReader: @unchecked Sendable {
     private let liveDfLock = NSLock()
     private var liveDfCache: [LiveDfKey: Int] = [:]
 
+    /// Keyword fields' global ordinals, built on first use (``globalOrdinals(_:)``).
+    let globalOrdinalsCache = GlobalOrdinalsCache()
+
     struct LiveDfKey: Hashable { var segment: Int; var field: Int; var term: [UInt8] }
 
     /// Opens the latest commit in `directory`. `verify` checks every file's checksum first

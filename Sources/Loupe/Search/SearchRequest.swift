@@ -15,8 +15,28 @@ public struct SearchRequest: Sendable {
     /// A query built in code; used instead of `query` when set.
     public var parsedQuery: (any Query)?
     public var limit: Int = 10
+    /// Hits (groups, when collapsing) to skip; ignored when `cursor` is set. Costs a top-k
+    /// of `offset + limit`: use `cursor` for deep paging.
     public var offset: Int = 0
     public var sort: SortOrder = .relevance
+    /// Order by a field instead of `sort` (any number, date or keyword field; see
+    /// ``SortField``); nil to use `sort`.
+    public var sortField: SortField?
+    /// Restrictions that must match but never change scores (`source:reuters`,
+    /// `words:[100 TO 500]`, ...), each added as an `Occur.filter` clause. Multi-select
+    /// facets ignore the filters on their own field (see `filteredField(of:)`).
+    public var filters: [any Query] = []
+    /// Aggregations over every match, returned in `SearchResults.facets` in this order.
+    public var facets: [FacetRequest] = []
+    /// Continue after the page that returned this cursor (`SearchResults.cursor`), in the
+    /// same order; the request's other parameters should be the same as that page's.
+    public var cursor: String?
+    /// Keyword field to collapse on: at most one hit (the best) per value, with
+    /// `SearchHit.collapsedCount`; ``nearDuplicates`` for one hit per near-duplicate
+    /// cluster (schemas with `nearDuplicates`); nil for none.
+    public var collapse: String?
+    /// The `collapse` value grouping near duplicates (no field can be named so).
+    public static let nearDuplicates = "near-duplicates"
     /// Only documents dated at or after this time (seconds since 1970 UTC).
     public var after: Int64?
     /// Only documents dated at or before this time.
@@ -56,6 +76,8 @@ public struct SearchHit: Sendable {
     public var document: StoredDocument?
     public var snippet: Snippet?
     public var explanation: Explanation?
+    /// When collapsing: the matches this hit stands for (its group's size, itself included).
+    public var collapsedCount: Int? = nil
 }
 
 /// The results of a search.
@@ -68,4 +90,17 @@ public struct SearchResults: Sendable {
     public var hits: [SearchHit]
     /// Time spent in the search, in microseconds.
     public var tookMicroseconds: Int
+    /// The facets asked for, in the order of `SearchRequest.facets`.
+    public var facets: [FacetResult] = []
+    /// Opaque: pass as `SearchRequest.cursor` for the next page; nil when no hit follows.
+    public var cursor: String? = nil
+    /// When collapsing: the number of groups among all matches (a document without a value
+    /// is a group of its own); `total` still counts documents.
+    public var groupCount: Int? = nil
+    /// The offset applied (0 after a cursor).
+    public var offset: Int = 0
+
+    /// Whether the offset skipped every hit ("offset 500 is past the last of 120 matches"):
+    /// compare `offset` with `groupCount ?? total`.
+    public var offsetIsPastEnd: Bool { offset > 0 && hits.isEmpty && offset >= (groupCount ?? total) }
 }

@@ -90,43 +90,114 @@ public final class Searcher: @unchecked Sendable {
         return total
     }
 
-    /// Runs a ``SearchRequest``: the top hits in the requested order, with the stored
+    /// Runs a ``SearchRequest``: the top hits in the requested order (after its cursor, at
+    /// most one per group when collapsing), its facets over every match, with the stored
     /// documents, snippets and explanations it asks for.
+    ///
+    /// Facets need every match, so they turn off pruning. A multi-select facet whose field
+    /// the request filters on is computed in a second pass without those filters. Throws
+    /// `LoupeError.invalidRequest` for a malformed cursor or a field of the wrong type.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
         let query = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
+        let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
+        let sort = request.sortField ?? SortField(request.sort)
         return try withAnalyzer { analyzer in
             let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields)
-            let weight = try context.weight(query)
-            let k = max(0, request.offset) + max(0, request.limit)
-            let filtered = request.after != nil || request.before != nil
-            // An exact count the dictionaries already hold lets the top hits be pruned.
-            let knownTotal = request.exactCount && !filtered ? dictionaryCount(weight) : nil
-            let top: [ScoredDocument]
-            var lowerBound = false
+            let weight = try context.weight(Searcher.filtered(query, request.filters))
+            let offset = cursor == nil ? max(0, request.offset) : 0
+            let k = offset + max(0, request.limit)
+
+            // Facets: in the main pass, or in a pass per multi-select field the filters restrict.
+            var facets: [any FacetCollector] = []
+            var main: [any Collector] = []
+            var passes: [(field: String, collectors: [any Collector])] = []
+            for f in request.facets {
+                let c = try f.collector(reader: reader)
+                facets.append(c)
+                if f.multiSelect, request.filters.contains(where: { filteredField(of: $0) == f.field }) {
+                    if let i = passes.firstIndex(where: { $0.field == f.field }) { passes[i].collectors.append(c) }
+                    else { passes.append((f.field, [c])) }
+                } else {
+                    main.append(c)
+                }
+            }
+            func withFacets(_ c: any Collector) -> any Collector { main.isEmpty ? c : MultiCollector([c] + main) }
+
+            var ranked: [(entry: TopK.Entry, count: Int?)]
             var total: Int
-            if request.sort == .relevance {
-                let collector = TopScoreCollector(k: k, exactCount: request.exactCount && knownTotal == nil)
+            var lowerBound = false
+            var more: Bool
+            var groupCount: Int?
+            if let field = request.collapse {
+                let collector: CollapseCollector
+                if field == SearchRequest.nearDuplicates {
+                    guard let settings = reader.schema.nearDuplicates else {
+                        throw LoupeError.invalidRequest("collapsing near duplicates needs an index whose schema sets nearDuplicates")
+                    }
+                    // A first pass clusters the matches; the second collapses by cluster.
+                    let clusters = NearDuplicateGroups(threshold: settings.threshold)
+                    _ = try collect(weight, into: clusters, after: request.after, before: request.before)
+                    collector = try CollapseCollector(reader: reader, nearDuplicates: clusters, k: k, sort: sort, after: cursor)
+                } else {
+                    collector = try CollapseCollector(reader: reader, field: field, k: k, sort: sort, after: cursor)
+                }
+                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)
+                let r = collector.ranked
+                ranked = r.entries.map { ($0.entry, $0.count) }
+                groupCount = collector.groupCount
+                more = r.afterCursor > k
+            } else if sort == nil && main.isEmpty {
+                let filtered = request.after != nil || request.before != nil || !request.filters.isEmpty
+                // An exact count the dictionaries already hold lets the top hits be pruned.
+                let knownTotal = request.exactCount && !filtered ? dictionaryCount(weight) : nil
+                let exact = request.exactCount && knownTotal == nil
+                let collector = try cursor.map { try TopScoreCollector(k: k, exactCount: exact, after: $0) }
+                    ?? TopScoreCollector(k: k, exactCount: exact)
                 total = try collect(weight, into: collector, after: request.after, before: request.before)
                 // Pruning starts only once `k` hits are kept: before that, every match was counted.
                 lowerBound = collector.scoreMode == .topScores && collector.isFull
-                top = collector.topDocuments
+                if let knownTotal { total = knownTotal; lowerBound = false }
+                ranked = collector.top.sorted().map { ($0, nil) }
+                more = lowerBound || collector.matchesAfterCursor > k
             } else {
-                let collector = TopSortedCollector(k: k, order: request.sort)
-                total = try collect(weight, into: collector, after: request.after, before: request.before)
-                top = collector.topDocuments
+                let collector = try TopFieldCollector(reader: reader, k: k, sort: sort, after: cursor)
+                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)
+                ranked = collector.entries.map { ($0, nil) }
+                more = collector.matchesAfterCursor > k
             }
-            if let knownTotal { total = knownTotal; lowerBound = false }
-            let ranked = top.dropFirst(max(0, request.offset))
-            let highlight = request.snippetField != nil && !ranked.isEmpty ? weight.highlightTerms : []
+            for pass in passes {
+                let others = request.filters.filter { filteredField(of: $0) != pass.field }
+                let w = try context.weight(Searcher.filtered(query, others))
+                let c: any Collector = pass.collectors.count == 1 ? pass.collectors[0] : MultiCollector(pass.collectors)
+                _ = try collect(w, into: c, after: request.after, before: request.before)
+            }
+
+            let page = ranked.dropFirst(offset)
+            let highlight = request.snippetField != nil && !page.isEmpty ? weight.highlightTerms : []
             var hits: [SearchHit] = []
-            hits.reserveCapacity(ranked.count)
-            for scored in ranked {
-                hits.append(try hit(scored, weight: weight, highlight: highlight, request: request, analyzer: analyzer))
+            hits.reserveCapacity(page.count)
+            for (entry, count) in page {
+                var h = try hit(entry.scored, weight: weight, highlight: highlight, request: request, analyzer: analyzer)
+                h.collapsedCount = count
+                hits.append(h)
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
-            return SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+            var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+            results.facets = facets.map(\.result)
+            results.groupCount = groupCount
+            results.offset = offset
+            if more, let last = page.last {
+                let order = sort?.description ?? "relevance"
+                results.cursor = SearchCursor(generation: reader.generation, order: order, entry: last.entry).encoded
+            }
+            return results
         }
+    }
+
+    /// `query` restricted by `filters`, each a non-scoring `Occur.filter` clause.
+    static func filtered(_ query: any Query, _ filters: [any Query]) -> any Query {
+        filters.isEmpty ? query : BooleanQuery([BooleanQuery.Clause(.must, query)] + filters.map { BooleanQuery.Clause(.filter, $0) })
     }
 
     /// One result, with what the request asks to attach.

@@ -20,6 +20,8 @@ struct RefDoc {
     var date: Int64?
     var fields: [RefField]
     var address: IndexReader.DocAddress
+    /// Keyword, number and date values as written (see `ReferenceValues.swift`).
+    var values: [String: [FieldValue]] = [:]
 }
 
 struct RefHit: CustomStringConvertible {
@@ -99,7 +101,7 @@ final class ReferenceEngine {
                 sums[f] += Double(rf.length)
                 fields.append(rf)
             }
-            docs.append(RefDoc(id: id, date: d.date, fields: fields, address: a))
+            docs.append(RefDoc(id: id, date: d.date, fields: fields, address: a, values: d.values))
         }
         docs.sort { $0.address < $1.address }
         avgdl = sums.map { docs.isEmpty ? 0 : $0 / Double(docs.count) }
@@ -196,8 +198,16 @@ final class ReferenceEngine {
             }
             return score
         case let q as DateRangeQuery:
-            guard let d = doc.date, d >= (q.from ?? Int64.min), d <= (q.to ?? Int64.max) else { return nil }
-            return 0
+            let dates = q.field == "date" ? (doc.date.map { [$0] } ?? []) : doc.numbers(q.field).map { Int64($0) }
+            return dates.contains { $0 >= (q.from ?? Int64.min) && $0 <= (q.to ?? Int64.max) } ? 0 : nil
+        case let q as KeywordQuery:
+            let have = doc.keywords(q.field)
+            if let p = q.prefix { return have.contains { $0.hasPrefix(p) } ? 0 : nil }
+            return have.contains { q.values.contains($0) } ? 0 : nil
+        case let q as NumberRangeQuery:
+            return doc.numbers(q.field).contains { v in
+                (q.lower.map { q.includeLower ? v >= $0 : v > $0 } ?? true) && (q.upper.map { q.includeUpper ? v <= $0 : v < $0 } ?? true)
+            } ? 0 : nil
         case is MatchAllQuery:
             return 0
         case let q as BooleanQuery:

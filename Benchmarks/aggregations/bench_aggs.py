@@ -127,14 +127,16 @@ def tantivy_time(call, reps):
 
 def column_bytes(index, docs):
     """Bytes per document of each column, read from the .cols files' tables (Index/FORMAT.md)."""
-    manifest = open(os.path.join(index, "manifest"), "rb").read()[12:-8]
+    raw = open(os.path.join(index, "manifest"), "rb").read()
+    manifest = raw[28 if struct.unpack_from("<I", raw, 8)[0] >= 4 else 12:-8]
     m = json.loads(manifest)
     names = [f["name"] for f in m["schema"]["fields"] if f.get("type") not in (None, "text")]
     sizes = collections.Counter()
     for seg in m["segments"]:
         data = open(os.path.join(index, seg["name"] + ".cols"), "rb").read()
-        count = struct.unpack_from("<I", data, 16)[0]
-        entries = sorted((struct.unpack_from("<Q", data, 20 + 12 * c + 4)[0], struct.unpack_from("<H", data, 20 + 12 * c)[0])
+        header = 28 if struct.unpack_from("<I", data, 8)[0] >= 4 else 12
+        count = struct.unpack_from("<I", data, header + 4)[0]
+        entries = sorted((struct.unpack_from("<Q", data, header + 8 + 12 * c + 4)[0], struct.unpack_from("<H", data, header + 8 + 12 * c)[0])
                          for c in range(count))
         ends = [e[0] for e in entries[1:]] + [len(data) - 8]
         for (offset, number), end in zip(entries, ends):

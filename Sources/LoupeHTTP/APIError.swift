@@ -42,7 +42,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case let e as LoupeError:
             switch e {
             case let .invalidQuery(_, position): return APIError(.badRequest, e.description, position: position)
-            case .unknownField, .invalidDocument: return APIError(.badRequest, e.description)
+            case .unknownField, .invalidDocument, .invalidRequest: return APIError(.badRequest, e.description)
             case .locked: return APIError(.serviceUnavailable, e.description)
             default: return APIError(.internalServerError, e.description)
             }

@@ -138,8 +138,9 @@ final class FormatSpecTests: XCTestCase {
         let name = try XCTUnwrap(DirTools.files(tmp.path).first { $0.hasSuffix(".cols") })
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tmp.path + "/" + name)))
         func u(_ at: Int, _ n: Int) -> UInt64 { (0..<n).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[at + $1]) } }
-        XCTAssertEqual(Int(u(12, 4)), docs.count)
-        let columns = Int(u(16, 4))
+        let header = try XCTUnwrap(documentedConstants()["FileFormat.headerSize"].flatMap(Int.init))
+        XCTAssertEqual(Int(u(header, 4)), docs.count)
+        let columns = Int(u(header + 4, 4))
         XCTAssertEqual(columns, 4)
         func packed(_ at: inout Int) -> [Int64] {
             let w = Int(bytes[at]), m = Int64(bitPattern: u(at + 1, 8)), g = u(at + 9, 8), n = Int(u(at + 17, 8))
@@ -154,7 +155,7 @@ final class FormatSpecTests: XCTestCase {
         var found: [String: [[String]]] = [:]
         let names = ["tags", "words", "ratio", "updated"]
         for c in 0..<columns {
-            let entry = 20 + c * 12
+            let entry = header + 8 + c * 12
             let number = Int(u(entry, 2)), kind = bytes[entry + 2], layout = bytes[entry + 3]
             var at = Int(u(entry + 4, 8))
             var dictionary: [String] = []

@@ -184,4 +184,22 @@ final class TypedFieldTests: XCTestCase {
             XCTAssertEqual(try index.searcher.count(try index.searcher.parse(q)), want.count, q)
         }
     }
+
+    /// Keyword values are bytes: two spellings of "é" (precomposed, and e + combining accent),
+    /// equal as Swift strings, stay two values.
+    func testKeywordsAreComparedAsBytes() throws {
+        let dir = TempDir()
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let index = try TestIndex.build(at: dir.path, schema: Self.schema, documents: [
+            Document(id: "a", fields: ["body": "x"], values: ["tags": [.keyword(composed), .keyword(decomposed)]]),
+            Document(id: "b", fields: ["body": "x"], values: ["tags": [.keyword(decomposed)]]),
+        ])
+        let a = try XCTUnwrap(index.document(id: "a")).values["tags"]?.compactMap(\.keyword)
+        XCTAssertEqual(a?.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) },
+                       [Array(composed.utf8), Array(decomposed.utf8)].sorted { $0.lexicographicallyPrecedes($1) })
+        let b = try XCTUnwrap(index.document(id: "b")).values["tags"]?.compactMap(\.keyword)
+        XCTAssertEqual(b?.map { Array($0.utf8) }, [Array(decomposed.utf8)])
+        XCTAssertEqual(try index.searcher.count(KeywordQuery(field: "tags", values: [decomposed])), 2)
+        XCTAssertEqual(try index.searcher.count(KeywordQuery(field: "tags", values: [composed])), 1)
+    }
 }

@@ -73,9 +73,11 @@ final class ColumnBuilder {
     private var starts: [Int64] = [0]
     private var numbers: [Double] = []
     private var dates: [Int64] = []
-    private var keywords: [String] = []
+    /// Keyword values as UTF-8 bytes: distinct byte strings are distinct values, even where
+    /// Swift's `String` equality (canonical equivalence) would call them equal.
+    private var keywords: [[UInt8]] = []
     private var raw: [Int64] = []
-    private var scratch: [String] = []
+    private var scratch: [[UInt8]] = []
     /// Whether this is the signature column (values kept as given, in order).
     let isSignature: Bool
 
@@ -108,7 +110,7 @@ final class ColumnBuilder {
             switch field.type {
             case .keyword:
                 scratch.removeAll(keepingCapacity: true)
-                for v in values { if let s = v.keyword { scratch.append(field.normalized(s)) } }
+                for v in values { if let s = v.keyword { scratch.append(Array(field.normalized(s).utf8)) } }
                 if scratch.count > 1 { scratch = Array(Set(scratch)) }
                 keywords.append(contentsOf: scratch)
             case .number:
@@ -140,10 +142,10 @@ final class ColumnBuilder {
         switch field.type {
         case .keyword:
             kind = .keyword
-            let distinct = Array(Set(keywords)).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
-            var ordOf: [String: Int64] = [:]
+            let distinct = Array(Set(keywords)).sorted { $0.lexicographicallyPrecedes($1) }
+            var ordOf: [[UInt8]: Int64] = [:]
             ordOf.reserveCapacity(distinct.count)
-            for (o, v) in distinct.enumerated() { ordOf[String(decoding: v, as: UTF8.self)] = Int64(o) }
+            for (o, v) in distinct.enumerated() { ordOf[v] = Int64(o) }
             w.u32(UInt32(distinct.count))
             var off: UInt32 = 0
             w.u32(0)

@@ -150,18 +150,30 @@ def main():
     ap.add_argument("--loupe", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--reps", type=int, default=50)
+    ap.add_argument("--reuse", action="store_true", help="keep the enriched corpus and both indexes of an earlier run in --work")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     enriched = os.path.join(a.work, "enriched.jsonl")
-    docs, term, share = enrich(a.corpus, enriched)
-    print(f"{docs} documents; frequent term '{term}' in about {share:.0%} of them", flush=True)
     loupe_index = os.path.join(a.work, "loupe")
-    loupe_s = loupe_build(a.loupe, enriched, loupe_index)
     tantivy_index = os.path.join(a.work, "tantivy")
-    idx, tantivy_s = tantivy_build(enriched, tantivy_index)
+    facts = os.path.join(a.work, "facts.json")
+    if a.reuse and os.path.exists(facts):
+        with open(facts) as f:
+            docs, term, share, loupe_s, tantivy_s = json.load(f)
+        idx = tantivy.Index.open(tantivy_index)
+        idx.reload()
+    else:
+        docs, term, share = enrich(a.corpus, enriched)
+        loupe_s = loupe_build(a.loupe, enriched, loupe_index)
+        idx, tantivy_s = tantivy_build(enriched, tantivy_index)
+        with open(facts, "w") as f:
+            json.dump([docs, term, share, loupe_s, tantivy_s], f)
+    print(f"{docs} documents; frequent term '{term}' in about {share:.0%} of them", flush=True)
     searcher = idx.searcher()
     query = idx.parse_query(term, ["body"])
-    print(f"indexing: Loupe {loupe_s:.1f} s, Tantivy {tantivy_s:.1f} s ({searcher.num_segments} Tantivy segments)", flush=True)
+    print(f"indexing: Loupe {loupe_s:.1f} s, Tantivy {tantivy_s:.1f} s; segments: Loupe "
+          f"{len(json.loads(open(os.path.join(loupe_index, 'manifest'), 'rb').read()[28:-8])['segments'])}, "
+          f"Tantivy {searcher.num_segments}", flush=True)
 
     rows = []
     # Terms facet.

@@ -134,9 +134,11 @@ final class TypedFieldTests: XCTestCase {
             }
         }
         try check()
+        XCTAssertNoThrow(try IndexChecker.check(directory: dir.path), "the columns hold their invariants")
         try writer.forceMerge(maxSegments: 1)
         writer.close()
         try check()
+        XCTAssertNoThrow(try IndexChecker.check(directory: dir.path))
     }
 
     /// Filters against a brute-force reading of the documents' values.

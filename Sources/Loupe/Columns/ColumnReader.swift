@@ -118,6 +118,47 @@ struct ColumnReader: @unchecked Sendable {
         return key.withUTF8 { compare(o, $0) == 0 } ? o : nil
     }
 
+    /// The first broken invariant of the column, nil when it holds them all: starts ascend
+    /// within the values; the dictionary is strictly ascending; each document's ordinals are
+    /// within the dictionary and strictly ascend, its numbers ascend; a single-valued field
+    /// has at most one value per document; dates lie in `ISODate.range`; a signature has 0
+    /// or `MinHash.bins` values. O(values).
+    func invariantViolation(docCount: Int) -> String? {
+        if !dense && starts.count > 0 {
+            var previous: Int64 = 0
+            for d in 0...docCount {
+                let s = starts[d]
+                guard s >= previous, s <= Int64(values.count), d > 0 || s == 0 else { return "its starts are out of order at document \(d)" }
+                previous = s
+            }
+        }
+        for o in 0..<Swift.max(0, valueCount - 1) {
+            var next = keyword(o + 1)
+            guard next.withUTF8({ compare(o, $0) }) < 0 else { return "its values are not in ascending byte order at \(o)" }
+        }
+        for d in 0..<docCount {
+            let r = range(d)
+            if kind == .signature {
+                guard r.count == 0 || r.count == MinHash.bins else { return "document \(d) has a signature of \(r.count) values" }
+                continue
+            }
+            guard field.multiValued || r.count <= 1 else { return "single-valued field '\(field.name)' has \(r.count) values in document \(d)" }
+            var previous: Int64? = nil
+            for i in r {
+                let v = values[i]
+                if kind == .keyword {
+                    guard v >= 0, v < Int64(valueCount) else { return "document \(d) has an ordinal past the dictionary" }
+                    if let p = previous, v <= p { return "document \(d)'s ordinals do not ascend" }
+                } else if let p = previous, v < p {
+                    return "document \(d)'s values do not ascend"
+                }
+                if kind == .date, !ISODate.range.contains(v) { return "document \(d) has a date outside the years 0001 to 9999" }
+                previous = v
+            }
+        }
+        return nil
+    }
+
     /// Document `doc`'s values.
     func fieldValues(_ doc: Int) -> [FieldValue] {
         range(doc).map { i in

@@ -9,7 +9,8 @@ import Foundation
 /// one id posting; stored documents decode; deletion counts agree. And what checksums
 /// cannot: the manifest's sums (field lengths, over all and deleted documents; term, posting
 /// and position counts; file sizes) against the segments, the id and date columns against
-/// the stored documents, dates within `ISODate.range`, and every file carrying its
+/// the stored documents, dates within `ISODate.range`, the keyword, number, date and
+/// signature columns' structure (see `ColumnReader.invariantViolation`), and every file carrying its
 /// segment's id. O(index size).
 public enum IndexChecker {
     /// What a successful check covered.
@@ -105,6 +106,12 @@ public enum IndexChecker {
                 }
                 if date != DatesFile.missing, let why = ISODate.rangeViolation(date) {
                     throw fail(SegmentFiles.path(directory, meta.name, "dates"), "document \(d) ('\(doc.id)'): \(why)")
+                }
+            }
+            // Columns: structure the readers clamp rather than trust.
+            for c in seg.columns.columns + (seg.columns.signatures.map { [$0] } ?? []) {
+                if let why = c.invariantViolation(docCount: meta.docCount) {
+                    throw fail(SegmentFiles.path(directory, meta.name, "cols"), "column '\(c.field.name)': \(why)")
                 }
             }
             // The manifest's sums, which statistics and BM25 use unchecked.

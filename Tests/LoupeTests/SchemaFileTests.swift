@@ -70,6 +70,19 @@ final class SchemaFileTests: XCTestCase {
         XCTAssertEqual(problem(#"{"fields": [{"name": "t"}, {"name": "k", "type": 3}]}"#)?.problem, .malformed(".fields[1].type should be a string"))
     }
 
+    func testNearDuplicates() throws {
+        let fields = #"[{"name": "title"}, {"name": "body"}]"#
+        XCTAssertNil(try decode(#"{"fields": \#(fields)}"#).nearDuplicates)
+        XCTAssertNil(try decode(#"{"fields": \#(fields), "nearDuplicates": false}"#).nearDuplicates)
+        XCTAssertEqual(try decode(#"{"fields": \#(fields), "nearDuplicates": true}"#).nearDuplicates, NearDuplicateSettings())
+        XCTAssertEqual(try decode(#"{"fields": \#(fields), "near_duplicates": "title"}"#).nearDuplicates,
+                       NearDuplicateSettings(field: "title"))
+        XCTAssertEqual(try decode(#"{"fields": \#(fields), "nearDuplicates": {"threshold": 0.9}}"#).nearDuplicates,
+                       NearDuplicateSettings(field: "body", threshold: 0.9))
+        XCTAssertTrue(problem(#"{"fields": \#(fields), "nearDuplicates": "url"}"#)?.description.contains("near-duplicate field 'url'") ?? false)
+        XCTAssertTrue(problem(#"{"fields": \#(fields), "nearDuplicates": {"threshold": 1.5}}"#)?.description.contains("threshold") ?? false)
+    }
+
     func testAMissingFileIsUnreadable() {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-schema-\(UUID().uuidString).json").path
         XCTAssertThrowsError(try SchemaFile.load(path: path)) { error in

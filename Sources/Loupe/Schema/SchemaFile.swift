@@ -7,7 +7,8 @@ import Foundation
 ///                 {"name": "source", "type": "keyword", "normalize": "lowercase"},
 ///                 {"name": "tags", "type": "keyword", "multiValued": true},
 ///                 {"name": "words", "type": "number"}, {"name": "updated", "type": "date"}],
-///      "language": "english", "defaultFields": ["title", "body"]}
+///      "language": "english", "defaultFields": ["title", "body"],
+///      "nearDuplicates": {"field": "body", "threshold": 0.8}}
 ///
 /// Friendlier than `Schema`'s own coding: a field's `type` is `"text"` (the default),
 /// `"keyword"`, `"number"` or `"date"`. A text field's `indexed` and `stored` default to true
@@ -16,7 +17,10 @@ import Foundation
 /// they take `multiValued` (or `multi_valued`, default false: a JSON array is then an error),
 /// and keyword fields `"normalize": "lowercase"`. `language` is a Snowball stemmer name or
 /// `"none"` (or null) for no stemming, and defaults to English; `defaultFields` (or
-/// `default_fields`) defaults to every indexed text field.
+/// `default_fields`) defaults to every indexed text field. `nearDuplicates` (or
+/// `near_duplicates`) asks for MinHash signatures of a text field, so that searches can
+/// collapse near duplicates: `true` (the `body` field, threshold 0.8), a field name, or
+/// `{"field": ..., "threshold": ...}`; absent or `false` for none (see ``NearDuplicateSettings``).
 public enum SchemaFile {
     /// Reads and checks the schema file at `path`.
     ///
@@ -48,7 +52,8 @@ public enum SchemaFile {
         for (i, f) in contents.fields.enumerated() {
             fields.append(try field(f, number: i, path: path))
         }
-        let schema = Schema(fields: fields, language: language, defaultFields: contents.defaultFields)
+        var schema = Schema(fields: fields, language: language, defaultFields: contents.defaultFields)
+        schema.nearDuplicates = contents.nearDuplicates
         do {
             try schema.validate()
         } catch let LoupeError.invalidSchema(reason) {
@@ -132,8 +137,26 @@ public enum SchemaFile {
         /// Absent: the default; null: none.
         var language: String??
         var defaultFields: [String]?
+        var nearDuplicates: NearDuplicateSettings?
 
-        enum CodingKeys: String, CodingKey { case fields, language, defaultFields, default_fields }
+        enum CodingKeys: String, CodingKey { case fields, language, defaultFields, default_fields, nearDuplicates, near_duplicates }
+
+        /// `true`, a field name, or `{"field", "threshold"}` (each optional).
+        private struct NearDuplicatesValue: Decodable {
+            var settings: NearDuplicateSettings?
+            private enum Keys: String, CodingKey { case field, threshold }
+            init(from decoder: any Decoder) throws {
+                if let on = try? decoder.singleValueContainer().decode(Bool.self) {
+                    settings = on ? NearDuplicateSettings() : nil
+                } else if let field = try? decoder.singleValueContainer().decode(String.self) {
+                    settings = NearDuplicateSettings(field: field)
+                } else {
+                    let c = try decoder.container(keyedBy: Keys.self)
+                    settings = NearDuplicateSettings(field: try c.decodeIfPresent(String.self, forKey: .field) ?? "body",
+                                                     threshold: try c.decodeIfPresent(Double.self, forKey: .threshold) ?? 0.8)
+                }
+            }
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -143,6 +166,8 @@ public enum SchemaFile {
             }
             defaultFields = try c.decodeIfPresent([String].self, forKey: .defaultFields)
                 ?? c.decodeIfPresent([String].self, forKey: .default_fields)
+            nearDuplicates = try (c.decodeIfPresent(NearDuplicatesValue.self, forKey: .nearDuplicates)
+                ?? c.decodeIfPresent(NearDuplicatesValue.self, forKey: .near_duplicates))?.settings
         }
     }
 }

@@ -24,7 +24,7 @@ public struct SearchRequest: Sendable {
     public var sortField: SortField?
     /// Restrictions that must match but never change scores (`source:reuters`,
     /// `words:[100 TO 500]`, ...), each added as an `Occur.filter` clause. Multi-select
-    /// facets ignore the filters on their own field (see `filteredField(of:)`).
+    /// facets ignore the filters on their own field (see `Query.filteredField`).
     public var filters: [any Query] = []
     /// Aggregations over every match, returned in `SearchResults.facets` in this order.
     public var facets: [FacetRequest] = []

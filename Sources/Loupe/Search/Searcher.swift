@@ -115,7 +115,7 @@ public final class Searcher: @unchecked Sendable {
             for f in request.facets {
                 let c = try f.collector(reader: reader)
                 facets.append(c)
-                if f.multiSelect, request.filters.contains(where: { filteredField(of: $0) == f.field }) {
+                if f.multiSelect, request.filters.contains(where: { $0.filteredField == f.field }) {
                     if let i = passes.firstIndex(where: { $0.field == f.field }) { passes[i].collectors.append(c) }
                     else { passes.append((f.field, [c])) }
                 } else {
@@ -167,7 +167,7 @@ public final class Searcher: @unchecked Sendable {
                 more = collector.matchesAfterCursor > k
             }
             for pass in passes {
-                let others = request.filters.filter { filteredField(of: $0) != pass.field }
+                let others = request.filters.filter { $0.filteredField != pass.field }
                 let w = try context.weight(Searcher.filtered(query, others))
                 let c: any Collector = pass.collectors.count == 1 ? pass.collectors[0] : MultiCollector(pass.collectors)
                 _ = try collect(w, into: c, after: request.after, before: request.before)

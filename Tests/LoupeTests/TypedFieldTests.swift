@@ -205,3 +205,44 @@ final class TypedFieldTests: XCTestCase {
         XCTAssertEqual(try index.searcher.count(KeywordQuery(field: "tags", values: [composed])), 1)
     }
 }
+
+/// The DocC article's facets example ("Facets, sorting, paging and collapsing"), run as written.
+final class FacetsArticleExampleTests: XCTestCase {
+    func testTheArticlesExampleRuns() throws {
+        let dir = TempDir()
+        let schema = Schema(fields: [
+            FieldDefinition(name: "title", indexed: true, stored: true, boost: 2),
+            FieldDefinition(name: "body", indexed: true, stored: true),
+            .keyword("source"), .keyword("story"), .number("words"),
+        ])
+        var docs: [Document] = []
+        for i in 0..<40 {
+            docs.append(Document(id: "d\(i)", fields: ["title": "oil \(i)", "body": "crude oil report"],
+                                 date: ISODate.parse("2025-0\(1 + i % 6)-10"),
+                                 values: ["source": [.keyword(["reuters", "afp", "ap"][i % 3])], "story": [.keyword("s\(i % 12)")],
+                                          "words": [.number(Double(100 + i))]]))
+        }
+        let index = try TestIndex.build(at: dir.path, schema: schema, documents: docs)
+
+        var request = SearchRequest(query: "oil", limit: 10)
+        request.filters = [try index.searcher.parse("source:(reuters OR afp)")]
+        request.facets = [.terms("source", multiSelect: true), .histogram("date", .month), .stats("words")]
+        request.sortField = SortField("words", descending: true)
+        request.collapse = "story"
+        let page1 = try index.search(request)
+        XCTAssertEqual(page1.facets.map(\.name), ["source", "date:month", "words:stats"])
+        XCTAssertEqual(page1.facets[0].buckets.map(\.count).reduce(0, +), 40, "multi-select: the source facet ignores the source filter")
+        XCTAssertEqual(page1.total, 27)
+        XCTAssertEqual(page1.groupCount, 8, "stories s0...s11 whose documents are Reuters or AFP: i % 3 != 2")
+        XCTAssertEqual(page1.hits.count, 8)
+        XCTAssertEqual(page1.hits.first?.id, "d39", "most words first among Reuters/AFP")
+        XCTAssertNil(page1.cursor, "every group fits on the first page")
+        request.limit = 3
+        request.cursor = nil
+        let first = try index.search(request)
+        request.cursor = first.cursor
+        let second = try index.search(request)
+        XCTAssertEqual(Set(first.hits.map(\.id)).intersection(second.hits.map(\.id)), [])
+        XCTAssertEqual(second.hits.count, 3)
+    }
+}

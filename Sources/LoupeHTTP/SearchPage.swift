@@ -198,7 +198,7 @@ struct SearchPage {
         let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
         let pages = max(1, (units + SearchPage.pageSize - 1) / SearchPage.pageSize)
         if r.offsetIsPastEnd {
-            html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText) for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
+            html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
             html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"
             return html
         }

@@ -243,7 +243,7 @@ struct SearchParameters {
         let schema = index.schema
         var r = SearchRequest(query: query, limit: limit)
         r.offset = offset
-        try r.setSort(sort)
+        try r.setSort(sort, schema: schema)
         r.filters = try filters.map { try index.searcher.parseFilter($0) }
         r.facets = try facets.map { try FacetRequest(parsing: $0) }
         r.collapse = collapse

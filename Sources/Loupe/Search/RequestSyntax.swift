@@ -89,8 +89,9 @@ extension NumberRange {
 extension SearchRequest {
     /// Sets the order from `relevance`, `newest`, `oldest` or `FIELD[:asc|desc]` (see
     /// `FacetRequest.init(parsing:)`'s syntax notes). Throws `LoupeError.invalidRequest`
-    /// for a malformed one; the field itself is checked by the search.
-    public mutating func setSort(_ spec: String) throws {
+    /// for a malformed one, or for a field `schema` (when given) does not have; the field's
+    /// type is checked by the search.
+    public mutating func setSort(_ spec: String, schema: Schema? = nil) throws {
         let text = spec.trimmedSpaces()
         if let order = SortOrder(rawValue: text.lowercased()) {
             sort = order
@@ -109,6 +110,9 @@ extension SearchRequest {
             case "desc": descending = true
             default: throw LoupeError.invalidRequest("the sort '\(text.prefix(60))' is malformed: '\(parts[1].prefix(20))' is not asc or desc; \(syntax)")
             }
+        }
+        if let schema, field != "date", schema.field(field) == nil {
+            throw LoupeError.invalidRequest("cannot sort by unknown field '\(field.prefix(60))': \(syntax)")
         }
         sort = .relevance
         sortField = SortField(field, descending: descending)

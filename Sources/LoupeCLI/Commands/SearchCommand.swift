@@ -120,7 +120,7 @@ struct SearchCommand: ParsableCommand {
         var r = SearchRequest(query: text, limit: limit)
         r.snippetField = schema.snippetField
         r.offset = offset
-        try r.setSort(sort)
+        try r.setSort(sort, schema: schema)
         r.filters = try filters.map { try index.searcher.parseFilter($0) }
         r.facets = try facets.map { try FacetRequest(parsing: $0) }
         r.collapse = collapse.map { $0.trimmingCharacters(in: .whitespaces) }

@@ -137,7 +137,7 @@ extension Searcher {
 }
 
 private extension String {
-    fileprivate func trimmedSpaces() -> String {
+    func trimmedSpaces() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

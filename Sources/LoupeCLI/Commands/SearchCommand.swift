@@ -123,7 +123,7 @@ struct SearchCommand: ParsableCommand {
         try r.setSort(sort, schema: schema)
         r.filters = try filters.map { try index.searcher.parseFilter($0) }
         r.facets = try facets.map { try FacetRequest(parsing: $0) }
-        r.collapse = collapse.map { $0.trimmingCharacters(in: .whitespaces) }
+        r.collapse = collapse.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         r.cursor = cursor
         r.after = try parseDateOption(after, name: "after", endOfDay: false)
         r.before = try parseDateOption(before, name: "before", endOfDay: true)

@@ -3,14 +3,24 @@ import Hummingbird
 import Loupe
 import NIOCore
 
-/// The server-rendered search page: a form (query, date range, order), the results with
-/// highlighted snippets, and paging. Every piece of text from the query or the index is escaped.
+/// The server-rendered search page: a form (query, date range, order, collapse, the filters in
+/// use as hidden fields), the results with highlighted snippets, and paging. Every piece of
+/// text from the query or the index is escaped; nothing needs JavaScript.
 ///
-/// Layout: `<div class="layout">` holds `<main>` (summary, results, pager) and, when there is
-/// something to refine by, a sidebar before it, `<aside class="facets" id="facets">`, whose
-/// groups are `<section class="facet" data-field="FIELD">` with a heading and a list of
-/// links (`<a class="facet-value" href="...">` with `.value` and `.count`; `aria-current="true"`
-/// on a value in use). The layout then gets `with-facets` and two columns on wide screens.
+/// The URL holds the whole state (`q`, `after`, `before`, `sort`, repeated `filter`,
+/// `collapse`, `page`); every link is that state changed (see `State.link`).
+///
+/// Layout: `<div class="layout">` holds `<main>` (the filters in use as
+/// `.active-filters .active-filter` links removing them, the summary, results, pager) and,
+/// when there is something to refine by, a sidebar before it, `<aside class="facets"
+/// id="facets">`, whose groups are `<section class="facet" data-field="FIELD">` with a heading
+/// and a list of links (`<a class="facet-value" href="..." data-value data-count>` with
+/// `.value` and `.count`; `aria-current="true"` on a value in use), then the date histogram,
+/// `<section class="facet histogram" data-interval="day|month|year">` holding an `<svg
+/// class="chart">` whose bars are `<rect class="bar" data-value data-count>` inside links
+/// (`.selected` for the period in use). A collapsed hit has `.similar` ("N similar",
+/// `data-count` N); a page past the end has `p.summary.past-end` with a link back. The layout
+/// gets `with-facets` and two columns on wide screens.
 struct SearchPage {
     static let pageSize = 10
     /// Most values listed per keyword field in the sidebar.

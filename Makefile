@@ -28,7 +28,8 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 
-# A fresh index of the samples (the demo schema: the news fields, topic and places), then searches.
+# A fresh index of the samples (the demo schema: the news fields, topic and places), then searches:
+# phrases, ranking, explain, a count, facets and a date histogram, a filtered browse by date, collapsing.
 demo: build
 	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json
 	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
@@ -36,6 +37,9 @@ demo: build
 	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
 	$(LOUPE) search --index $(INDEX) '+"crude oil" -opec' --explain --limit 1
 	$(LOUPE) search --index $(INDEX) 'oil' --count --limit 0
+	$(LOUPE) search --index $(INDEX) oil --facet topic --facet date:month --limit 3
+	$(LOUPE) search --index $(INDEX) '' --filter topic:crude --sort date:desc --limit 3
+	$(LOUPE) search --index $(INDEX) oil --collapse topic --limit 3
 
 # Builds the debug `loupe` first: the CLI tests run that binary.
 test: deps

@@ -1,20 +1,29 @@
 import Foundation
 
 /// The parameters of a URL query string (`a=1&b=x+y`), decoded as HTML forms encode them:
-/// `+` is a space, `%XX` a byte of UTF-8. The last of repeated keys wins.
+/// `+` is a space, `%XX` a byte of UTF-8. The last of repeated keys wins in `subscript`;
+/// `all(_:)` gives every value of a repeatable key (`filter`, `facet`) in order.
 struct QueryString {
     private(set) var values: [String: String] = [:]
+    private(set) var repeated: [String: [String]] = [:]
 
     init(_ query: String?) {
         guard let query, !query.isEmpty else { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = QueryString.decode(parts[0])
-            values[key] = parts.count > 1 ? QueryString.decode(parts[1]) : ""
+            let value = parts.count > 1 ? QueryString.decode(parts[1]) : ""
+            values[key] = value
+            repeated[key, default: []].append(value)
         }
     }
 
     subscript(key: String) -> String? { values[key] }
+
+    /// Every non-blank value of `key`, in the order given.
+    func all(_ key: String) -> [String] {
+        (repeated[key] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     /// The value, or nil when absent or blank.
     func nonEmpty(_ key: String) -> String? {

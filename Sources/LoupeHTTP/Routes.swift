@@ -66,7 +66,7 @@ struct LoupeRoutes: Sendable {
 
     func search(_ request: Request) async throws -> Response {
         let params = try SearchParameters(QueryString(request.uri.query), maxLimit: service.configuration.maxLimit, requireQuery: true)
-        let searchRequest = params.request(schema: schema)
+        let searchRequest = try params.request(index: index)
         let results = try await service.search(searchRequest)
         return jsonResponse(SearchResultsJSON(query: params.query, results: results, detail: .full(request: searchRequest, schema: schema)))
     }
@@ -185,17 +185,29 @@ struct SearchParameters {
     var query: String = ""
     var limit = 10
     var offset = 0
-    var sort: Loupe.SortOrder = .relevance
+    /// `relevance`, `newest`, `oldest` or `FIELD[:asc|desc]` (checked by `request(index:)`).
+    var sort = "relevance"
     var after: Int64?
     var before: Int64?
     var explain = false
+    /// `filter=` (repeatable): restrictions in the query language.
+    var filters: [String] = []
+    /// `facet=` (repeatable), in `FacetRequest(parsing:)`'s syntax.
+    var facets: [String] = []
+    var collapse: String?
+    var cursor: String?
 
     init() {}
 
     init(_ qs: QueryString, maxLimit: Int, requireQuery: Bool) throws {
         query = qs["q"] ?? ""
-        if requireQuery && query.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw APIError.badRequest("missing query: give q, e.g. /search?q=oil+prices")
+        filters = qs.all("filter")
+        facets = qs.all("facet")
+        collapse = qs.nonEmpty("collapse")
+        cursor = qs.nonEmpty("cursor")
+        // Browsing (no words, only filters or facets) matches everything they allow.
+        if requireQuery && query.trimmingCharacters(in: .whitespaces).isEmpty && filters.isEmpty && facets.isEmpty {
+            throw APIError.badRequest("missing query: give q, e.g. /search?q=oil+prices (or filter= or facet= to browse every document)")
         }
         func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = qs.nonEmpty(name) else { return nil }
@@ -206,12 +218,7 @@ struct SearchParameters {
         }
         limit = try int("limit", 0...maxLimit) ?? 10
         offset = try int("offset", 0...100_000) ?? 0
-        if let s = qs.nonEmpty("sort") {
-            guard let v = Loupe.SortOrder(rawValue: s.lowercased()) else {
-                throw APIError.badRequest("sort must be relevance, newest or oldest, not '\(s.prefix(40))'")
-            }
-            sort = v
-        }
+        if let s = qs.nonEmpty("sort") { sort = s }
         func date(_ name: String, endOfDay: Bool) throws -> Int64? {
             guard let text = qs.nonEmpty(name) else { return nil }
             guard let period = ISODate.parsePeriod(text) else {
@@ -230,10 +237,17 @@ struct SearchParameters {
         }
     }
 
-    func request(schema: Schema) -> SearchRequest {
+    /// The request on `index`: parses the sort, filters and facets (`LoupeError.invalidRequest`,
+    /// a 400, when malformed).
+    func request(index: Index) throws -> SearchRequest {
+        let schema = index.schema
         var r = SearchRequest(query: query, limit: limit)
         r.offset = offset
-        r.sort = sort
+        try r.setSort(sort, schema: schema)
+        r.filters = try filters.map { try index.searcher.parseFilter($0) }
+        r.facets = try facets.map { try FacetRequest(parsing: $0) }
+        r.collapse = collapse
+        r.cursor = cursor
         r.after = after
         r.before = before
         r.explain = explain

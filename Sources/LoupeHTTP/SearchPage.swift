@@ -3,30 +3,86 @@ import Hummingbird
 import Loupe
 import NIOCore
 
-/// The server-rendered search page: a form (query, date range, order), the results with
-/// highlighted snippets, and paging. Every piece of text from the query or the index is escaped.
+/// The server-rendered search page: a form (query, date range, order, collapse, the filters in
+/// use as hidden fields), the results with highlighted snippets, and paging. Every piece of
+/// text from the query or the index is escaped; nothing needs JavaScript.
 ///
-/// Layout: `<div class="layout">` holds `<main>` (summary, results, pager) and, when there is
-/// something to refine by, a sidebar before it, `<aside class="facets" id="facets">`, whose
-/// groups are `<section class="facet" data-field="FIELD">` with a heading and a list of
-/// links (`<a class="facet-value" href="...">` with `.value` and `.count`; `aria-current="true"`
-/// on a value in use). The layout then gets `with-facets` and two columns on wide screens.
+/// The URL holds the whole state (`q`, `after`, `before`, `sort`, repeated `filter`,
+/// `collapse`, `page`); every link is that state changed (see `State.link`).
+///
+/// Layout: `<div class="layout">` holds `<main>` (the filters in use as
+/// `.active-filters .active-filter` links removing them, the summary, results, pager) and,
+/// when there is something to refine by, a sidebar before it, `<aside class="facets"
+/// id="facets">`, whose groups are `<section class="facet" data-field="FIELD">` with a heading
+/// and a list of links (`<a class="facet-value" href="..." data-value data-count>` with
+/// `.value` and `.count`; `aria-current="true"` on a value in use), then the date histogram,
+/// `<section class="facet histogram" data-interval="day|month|year">` holding an `<svg
+/// class="chart">` whose bars are `<rect class="bar" data-value data-count>` inside links
+/// (`.selected` for the period in use). A collapsed hit has `.similar` ("N similar",
+/// `data-count` N); a page past the end has `p.summary.past-end` with a link back. The layout
+/// gets `with-facets` and two columns on wide screens.
 struct SearchPage {
     static let pageSize = 10
+    /// Most values listed per keyword field in the sidebar.
+    static let facetSize = 10
 
     let routes: LoupeRoutes
     let query: QueryString
 
+    /// What the page's links carry over: the form's fields, the filters, the collapse, the page.
+    struct State {
+        var q = ""
+        var after = ""
+        var before = ""
+        var sort = "relevance"
+        var filters: [String] = []
+        var collapse = ""
+        var page = 1
+
+        /// A link to this state changed as given (`page` defaults to 1: a new refinement
+        /// starts over).
+        func link(page p: Int = 1, filters f: [String]? = nil, collapse c: String? = nil) -> String {
+            var pairs: [(String, String?)] = [("q", q), ("after", after.isEmpty ? nil : after),
+                                              ("before", before.isEmpty ? nil : before),
+                                              ("sort", sort == "relevance" ? nil : sort)]
+            for x in f ?? filters { pairs.append(("filter", x)) }
+            let col = c ?? collapse
+            pairs.append(("collapse", col.isEmpty ? nil : col))
+            pairs.append(("page", p == 1 ? nil : String(p)))
+            return "?" + QueryString.build(pairs)
+        }
+
+        /// The filters with `filter` added, or removed when present (a facet value's link).
+        func toggling(_ filter: String) -> [String] {
+            filters.contains(filter) ? filters.filter { $0 != filter } : filters + [filter]
+        }
+    }
+
+    /// `field:"value"`: an exact keyword filter, quoted so any value parses back.
+    static func keywordFilter(_ field: String, _ value: String) -> String {
+        var quoted = ""
+        for c in value {
+            if c == "\\" || c == "\"" { quoted.append("\\") }
+            quoted.append(c)
+        }
+        return "\(field):\"\(quoted)\""
+    }
+
     func response() async -> Response {
         var status: HTTPResponse.Status = .ok
         var html = ""
-        let q = query["q"] ?? ""
-        let afterText = query.nonEmpty("after") ?? ""
-        let beforeText = query.nonEmpty("before") ?? ""
-        let sortText = query.nonEmpty("sort") ?? "relevance"
-        let page = max(1, min(10_000, Int(query.nonEmpty("page") ?? "") ?? 1))
+        var state = State()
+        state.q = query["q"] ?? ""
+        state.after = query.nonEmpty("after") ?? ""
+        state.before = query.nonEmpty("before") ?? ""
+        state.sort = query.nonEmpty("sort") ?? "relevance"
+        state.filters = query.all("filter")
+        state.collapse = query.nonEmpty("collapse") ?? ""
+        state.page = max(1, min(10_000, Int(query.nonEmpty("page") ?? "") ?? 1))
+        let q = state.q
         let base = routes.basePath
         let docCount = routes.index.reader.liveDocCount
+        let schema = routes.schema
 
         html += """
             <!doctype html>
@@ -43,9 +99,11 @@ struct SearchPage {
             <div class="row"><input type="search" name="q" value="\(HTMLText.escape(q))" placeholder="Search the archive: words, &quot;a phrase&quot;, title:word, -exclude" aria-label="Query" autofocus>
             <button type="submit">Search</button></div>
             <div class="row filters">
-            <label>From <input type="date" name="after" value="\(HTMLText.escape(afterText))"></label>
-            <label>to <input type="date" name="before" value="\(HTMLText.escape(beforeText))"></label>
-            <label>Order <select name="sort">\(["relevance", "newest", "oldest"].map { "<option\($0 == sortText ? " selected" : "")>\($0)</option>" }.joined())</select></label>
+            <label>From <input type="date" name="after" value="\(HTMLText.escape(state.after))"></label>
+            <label>to <input type="date" name="before" value="\(HTMLText.escape(state.before))"></label>
+            <label>Order <select name="sort">\(SearchPage.sortOptions(schema, selected: state.sort))</select></label>
+            <label>Collapse <select name="collapse">\(SearchPage.collapseOptions(schema, selected: state.collapse))</select></label>
+            \(state.filters.map { "<input type=\"hidden\" name=\"filter\" value=\"\(HTMLText.escape($0))\">" }.joined())
             </div>
             </form>
 
@@ -53,21 +111,29 @@ struct SearchPage {
 
         var main = ""
         var sidebar = ""
-        if !q.trimmingCharacters(in: .whitespaces).isEmpty {
+        if !q.trimmingCharacters(in: .whitespaces).isEmpty || !state.filters.isEmpty {
             do {
-                var params = try SearchParameters(query, maxLimit: SearchPage.pageSize, requireQuery: true)
+                var params = try SearchParameters(query, maxLimit: SearchPage.pageSize, requireQuery: false)
                 params.limit = SearchPage.pageSize
-                params.offset = (page - 1) * SearchPage.pageSize
+                params.offset = (state.page - 1) * SearchPage.pageSize
                 params.explain = false
+                params.facets = []
+                params.cursor = nil
                 // People page through results: count exactly so the page count is right.
-                var request = params.request(schema: routes.schema)
+                var request = try params.request(index: routes.index)
                 request.exactCount = true
+                let keywordFields = schema.fields.filter { $0.type == .keyword }.map(\.name)
+                request.facets = keywordFields.map { FacetRequest.terms($0, size: SearchPage.facetSize) }
+                    + [FacetRequest.histogram("date", .month)]
                 let found = try await routes.service.search(request)
-                sidebar = facets(found, params: params)
-                main += results(found, params: params, page: page, q: q, after: afterText, before: beforeText, sort: sortText)
+                let histogram = try await dateHistogram(found.facets.last, request: request)
+                main += activeFilters(state)
+                main += results(found, state: state)
+                sidebar = facets(Array(found.facets.dropLast()), histogram: histogram, state: state)
             } catch {
                 let e = APIError.from(error, maxBodyBytes: 0)
                 status = e.status
+                main += activeFilters(state)
                 main += "<div class=\"error\"><p>\(HTMLText.escape(e.message))</p>"
                 if let p = e.position {
                     let chars = Array(q)
@@ -89,59 +155,187 @@ struct SearchPage {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func results(_ r: SearchResults, params: SearchParameters, page: Int, q: String, after: String, before: String, sort: String) -> String {
-        var html = ""
-        let first = params.offset + 1
-        let last = params.offset + r.hits.count
-        let totalText = (r.totalIsLowerBound ? "at least " : "") + SearchPage.format(r.total)
-        let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
-        if r.hits.isEmpty {
-            html += "<p class=\"summary\">No results\(page > 1 ? " on this page" : "") for <b>\(HTMLText.escape(q))</b>\(r.total > 0 ? " (\(totalText) in all)" : "") <span class=\"muted\">(\(took) ms)</span></p>\n"
-        } else {
-            html += "<p class=\"summary\">Results \(first)–\(last) of \(totalText) for <b>\(HTMLText.escape(q))</b> <span class=\"muted\">(\(took) ms)</span></p>\n"
-            html += "<ol class=\"results\" start=\"\(first)\">\n"
-            for hit in r.hits {
-                let doc = hit.document
-                let title = doc.flatMap(routes.schema.title(of:)) ?? hit.id
-                var link = "\(routes.basePath)/documents/\(QueryString.encode(hit.id))"
-                if let url = doc.flatMap(routes.schema.link(of:)) { link = url }
-                html += "<li><h2><a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(title))</a></h2>"
-                html += "<div class=\"meta\">"
-                if let d = doc?.date {
-                    let text = ISODate.format(d)
-                    html += "<time datetime=\"\(HTMLText.escape(text))\">\(HTMLText.escape(String(text.prefix(10))))</time> · "
-                }
-                html += "<span class=\"id\">\(HTMLText.escape(hit.id))</span></div>"
-                if let s = hit.snippet {
-                    html += "<p class=\"snippet\">\(s.html)</p>"
-                }
-                html += "</li>\n"
-            }
-            html += "</ol>\n"
+    /// The date histogram at a sensible interval: by month from the main search, by day
+    /// (a second, hit-less search) when the matches span at most two months, by year
+    /// (months summed) when they span more than two years.
+    private func dateHistogram(_ months: FacetResult?, request: SearchRequest) async throws -> (interval: HistogramInterval, buckets: [FacetBucket]) {
+        guard let months, !months.buckets.isEmpty else { return (.month, []) }
+        if months.buckets.count <= 2 {
+            var r = request
+            r.limit = 0
+            r.offset = 0
+            r.collapse = nil
+            r.exactCount = false
+            r.loadDocuments = false
+            r.snippetField = nil
+            r.facets = [FacetRequest.histogram("date", .day)]
+            let days = try await routes.service.search(r)
+            return (.day, days.facets.first?.buckets ?? [])
         }
-        // Paging.
-        let hasPrevious = page > 1
-        let hasNext = r.totalIsLowerBound ? r.hits.count == SearchPage.pageSize : params.offset + r.hits.count < r.total
-        if hasPrevious || hasNext {
-            func link(_ p: Int) -> String {
-                "?" + QueryString.build([("q", q), ("after", after.isEmpty ? nil : after), ("before", before.isEmpty ? nil : before),
-                                         ("sort", sort == "relevance" ? nil : sort), ("page", p == 1 ? nil : String(p))])
+        if months.buckets.count <= 24 { return (.month, months.buckets) }
+        var years: [FacetBucket] = []
+        for b in months.buckets {
+            let key = String(b.value.dropLast(3))  // 1987-02 -> 1987
+            if let last = years.last, last.value == key { years[years.count - 1].count += b.count }
+            else { years.append(FacetBucket(value: key, count: b.count, start: b.start)) }
+        }
+        return (.year, years)
+    }
+
+    /// The filters in use, each with a link removing it.
+    private func activeFilters(_ state: State) -> String {
+        guard !state.filters.isEmpty else { return "" }
+        var html = "<div class=\"active-filters\"><span class=\"muted\">Filtered by</span>"
+        for f in state.filters {
+            html += " <a class=\"active-filter\" href=\"\(HTMLText.escape(state.link(filters: state.filters.filter { $0 != f })))\" title=\"Remove this filter\"><span class=\"filter-text\">\(HTMLText.escape(f))</span> <span aria-hidden=\"true\">×</span></a>"
+        }
+        if state.filters.count > 1 {
+            html += " <a class=\"clear-filters\" href=\"\(HTMLText.escape(state.link(filters: [])))\">clear all</a>"
+        }
+        return html + "</div>\n"
+    }
+
+    private func results(_ r: SearchResults, state: State) -> String {
+        var html = ""
+        let q = state.q
+        let offset = r.offset
+        let first = offset + 1
+        let last = offset + r.hits.count
+        let units = r.groupCount ?? r.total
+        let totalText = (r.totalIsLowerBound ? "at least " : "") + SearchPage.format(units)
+            + (r.groupCount != nil ? " groups (\(SearchPage.format(r.total)) matches)" : "")
+        let forText = q.trimmingCharacters(in: .whitespaces).isEmpty ? "every document" : "<b>\(HTMLText.escape(q))</b>"
+        let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
+        let pages = max(1, (units + SearchPage.pageSize - 1) / SearchPage.pageSize)
+        if r.offsetIsPastEnd {
+            html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
+            html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"
+            return html
+        }
+        if r.hits.isEmpty {
+            html += "<p class=\"summary\">No results for \(forText) <span class=\"muted\">(\(took) ms)</span></p>\n"
+            return html
+        }
+        html += "<p class=\"summary\">Results \(first)–\(last) of \(totalText) for \(forText) <span class=\"muted\">(\(took) ms)</span></p>\n"
+        html += "<ol class=\"results\" start=\"\(first)\">\n"
+        let collapseField = routes.schema.field(state.collapse).flatMap { $0.type == .keyword && !$0.multiValued ? $0.name : nil }
+        for hit in r.hits {
+            let doc = hit.document
+            let title = doc.flatMap(routes.schema.title(of:)) ?? hit.id
+            var link = "\(routes.basePath)/documents/\(QueryString.encode(hit.id))"
+            if let url = doc.flatMap(routes.schema.link(of:)) { link = url }
+            html += "<li><h2><a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(title))</a></h2>"
+            html += "<div class=\"meta\">"
+            if let d = doc?.date {
+                let text = ISODate.format(d)
+                html += "<time datetime=\"\(HTMLText.escape(text))\">\(HTMLText.escape(String(text.prefix(10))))</time> · "
             }
+            html += "<span class=\"id\">\(HTMLText.escape(hit.id))</span>"
+            if let n = hit.collapsedCount, n > 1 {
+                let similar = "\(SearchPage.format(n - 1)) similar"
+                if let field = collapseField, case let .keyword(value)? = doc?.values[field]?.first {
+                    let href = state.link(filters: state.filters + [SearchPage.keywordFilter(field, value)], collapse: "")
+                    html += " · <a class=\"similar\" data-count=\"\(n - 1)\" href=\"\(HTMLText.escape(href))\">\(similar)</a>"
+                } else {
+                    html += " · <span class=\"similar\" data-count=\"\(n - 1)\">\(similar)</span>"
+                }
+            }
+            html += "</div>"
+            if let s = hit.snippet {
+                html += "<p class=\"snippet\">\(s.html)</p>"
+            }
+            html += "</li>\n"
+        }
+        html += "</ol>\n"
+        // Paging by offset: the page count is exact (counts are exact on the page).
+        let hasPrevious = state.page > 1
+        let hasNext = r.totalIsLowerBound ? r.hits.count == SearchPage.pageSize : last < units
+        if hasPrevious || hasNext {
             html += "<nav class=\"pager\">"
-            html += hasPrevious ? "<a rel=\"prev\" href=\"\(HTMLText.escape(link(page - 1)))\">← Previous</a>" : "<span></span>"
-            let pages = r.totalIsLowerBound ? "" : " of \((r.total + SearchPage.pageSize - 1) / SearchPage.pageSize)"
-            html += "<span class=\"muted\">Page \(page)\(pages)</span>"
-            html += hasNext ? "<a rel=\"next\" href=\"\(HTMLText.escape(link(page + 1)))\">Next →</a>" : "<span></span>"
+            html += hasPrevious ? "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: state.page - 1)))\">← Previous</a>" : "<span></span>"
+            let of = r.totalIsLowerBound ? "" : " of \(pages)"
+            html += "<span class=\"muted\">Page \(state.page)\(of)</span>"
+            html += hasNext ? "<a rel=\"next\" href=\"\(HTMLText.escape(state.link(page: state.page + 1)))\">Next →</a>" : "<span></span>"
             html += "</nav>\n"
         }
         return html
     }
 
-    /// The sidebar's facet groups for `r` (HTML, empty for none): nothing yet. Facet counts
-    /// come with the library's facet requests; each group will be a
-    /// `<section class="facet" data-field="FIELD">` as the type's comment describes.
-    private func facets(_ r: SearchResults, params: SearchParameters) -> String {
-        ""
+    /// The sidebar: per keyword field its most frequent values among the matches (a link
+    /// adding `field:"value"` as a filter, or removing it when in use), then the date histogram.
+    private func facets(_ terms: [FacetResult], histogram: (interval: HistogramInterval, buckets: [FacetBucket]), state: State) -> String {
+        var html = ""
+        for f in terms where !f.buckets.isEmpty {
+            html += "<section class=\"facet\" data-field=\"\(HTMLText.escape(f.request.field))\"><h3>\(HTMLText.escape(f.request.field))</h3><ul>"
+            for b in f.buckets {
+                let filter = SearchPage.keywordFilter(f.request.field, b.value)
+                let selected = state.filters.contains(filter)
+                html += "<li><a class=\"facet-value\" href=\"\(HTMLText.escape(state.link(filters: state.toggling(filter))))\" data-value=\"\(HTMLText.escape(b.value))\" data-count=\"\(b.count)\"\(selected ? " aria-current=\"true\" title=\"Remove this filter\"" : "")>"
+                html += "<span class=\"value\">\(HTMLText.escape(b.value))</span><span class=\"count\">\(SearchPage.format(b.count))</span></a></li>"
+            }
+            html += "</ul></section>\n"
+        }
+        if !histogram.buckets.isEmpty { html += chart(histogram.buckets, interval: histogram.interval, state: state) }
+        return html
+    }
+
+    /// The date histogram as an SVG bar chart; each non-empty bar links to the matches of its
+    /// period (`date:1987-02-26`, `date:1987-03`, `date:1987`), or back when that filter is in use.
+    private func chart(_ buckets: [FacetBucket], interval: HistogramInterval, state: State) -> String {
+        let width = 220.0, height = 80.0
+        let step = width / Double(buckets.count)
+        let gap = step > 4 ? 1.0 : 0
+        let top = Double(max(1, buckets.map(\.count).max() ?? 1))
+        let unit = interval == .day ? "day" : interval.rawValue
+        let first = buckets.first!.value, last = buckets.last!.value
+        var html = "<section class=\"facet histogram\" data-field=\"date\" data-interval=\"\(interval.rawValue)\"><h3>date · by \(unit)</h3>"
+        html += "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"Matches by \(unit) from \(HTMLText.escape(first)) to \(HTMLText.escape(last))\">"
+        for (i, b) in buckets.enumerated() {
+            let x = String(format: "%.2f", Double(i) * step), w = String(format: "%.2f", max(0.5, step - gap))
+            let h = b.count == 0 ? 0 : max(3, Double(b.count) / top * (height - 2))
+            let y = String(format: "%.2f", height - h), hText = String(format: "%.2f", h)
+            let label = "\(b.value): \(SearchPage.format(b.count)) \(b.count == 1 ? "match" : "matches")"
+            guard b.count > 0 else { continue }
+            let filter = "date:\(b.value)"
+            let selected = state.filters.contains(filter)
+            html += "<a href=\"\(HTMLText.escape(state.link(filters: state.toggling(filter))))\" class=\"bar-link\" aria-label=\"\(HTMLText.escape(label))\">"
+            // A full-height transparent target, so short bars are easy to click.
+            html += "<rect class=\"bar-target\" x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"\(Int(height))\"/>"
+            html += "<rect class=\"bar\(selected ? " selected" : "")\" data-value=\"\(HTMLText.escape(b.value))\" data-count=\"\(b.count)\" x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(hText)\"><title>\(HTMLText.escape(label))</title></rect></a>"
+        }
+        html += "</svg><div class=\"axis\"><span>\(HTMLText.escape(first))</span><span>\(HTMLText.escape(last))</span></div></section>\n"
+        return html
+    }
+
+    /// The order menu: relevance, newest, oldest, then both directions of every keyword,
+    /// number and date field.
+    static func sortOptions(_ schema: Schema, selected: String) -> String {
+        var options: [(value: String, label: String)] = [("relevance", "relevance"), ("newest", "newest"), ("oldest", "oldest")]
+        for f in schema.fields where f.type != .text {
+            let (up, down): (String, String)
+            switch f.type {
+            case .keyword: (up, down) = ("A–Z", "Z–A")
+            case .date: (up, down) = ("oldest first", "newest first")
+            default: (up, down) = ("lowest first", "highest first")
+            }
+            options.append(("\(f.name):asc", "\(f.name), \(up)"))
+            options.append(("\(f.name):desc", "\(f.name), \(down)"))
+        }
+        if !options.contains(where: { $0.value == selected }) { options.append((selected, selected)) }
+        return options.map {
+            "<option value=\"\(HTMLText.escape($0.value))\"\($0.value == selected ? " selected" : "")>\(HTMLText.escape($0.label))</option>"
+        }.joined()
+    }
+
+    /// The collapse menu: none, each keyword field, near duplicates when the schema keeps them.
+    static func collapseOptions(_ schema: Schema, selected: String) -> String {
+        var options: [(value: String, label: String)] = [("", "none")]
+        for f in schema.fields where f.type == .keyword { options.append((f.name, "one per \(f.name)")) }
+        if schema.nearDuplicates != nil { options.append((SearchRequest.nearDuplicates, "near duplicates")) }
+        if !options.contains(where: { $0.value == selected }) { options.append((selected, selected)) }
+        return options.map {
+            "<option value=\"\(HTMLText.escape($0.value))\"\($0.value == selected ? " selected" : "")>\(HTMLText.escape($0.label))</option>"
+        }.joined()
     }
 
     /// 12345 as "12,345".
@@ -194,5 +388,17 @@ struct SearchPage {
         .facet-value:hover{background:#f2f2f5}
         .facet-value[aria-current=true]{background:#e8f0fe;color:var(--accent);font-weight:600}
         .facet-value .count{color:var(--muted);font-variant-numeric:tabular-nums}
+        .chart{display:block;width:100%;height:5rem;background:#fafafc;border-bottom:1px solid var(--line)}
+        .chart .bar{fill:#8fb1ee}
+        .chart .bar-target{fill:transparent}
+        .chart .bar-link:hover .bar,.chart .bar-link:focus .bar{fill:var(--accent)}
+        .chart .bar.selected{fill:var(--accent)}
+        .axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.75rem}
+        .active-filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-bottom:.5rem;font-size:.85rem}
+        .active-filter{background:#e8f0fe;color:var(--accent);border-radius:1rem;padding:.1rem .6rem;text-decoration:none}
+        .active-filter:hover{background:#d2e3fc}
+        .clear-filters{color:var(--muted)}
+        .similar{color:var(--accent)}
+        .past-end a{color:var(--accent)}
         """
 }

@@ -4,7 +4,10 @@
 Builds a temporary index of the samples (samples/schema.json, samples/reuters-sample.jsonl,
 samples/seeds/), starts `loupe serve` on a free loopback port, and drives Debian's headless
 Chromium through chromedriver with Selenium: loads the page, searches `oil`, checks that
-results appear, goes to page 2 when there is one, and follows a result's document link.
+results appear, goes to page 2 when there is one, and follows a result's document link;
+clicks a facet value (the result count becomes the value's count; clicking again removes the
+filter), a date histogram bar (the results are all in its period, as many as the bar says),
+uses the order menu, collapses by topic ("N similar"), and asks for a page past the end.
 
 Run it with `make browser-test` (which installs chromium, chromium-driver and
 python3-selenium when missing and builds the debug `loupe`), or directly:
@@ -238,10 +241,139 @@ def test_search_page(driver, base, checks):
             check(isinstance(doc.get("topic"), str) and isinstance(doc.get("places"), list),
                   f"the document lacks its keyword values: {sorted(doc)}")
 
+    def summary_total():
+        """The N of 'Results 1–k of N' (documents, or groups when collapsing)."""
+        summary = driver.find_element(By.CSS_SELECTOR, "p.summary").text
+        m = re.match(r"Results \d+–\d+ of (\d+)", summary)
+        check(m, f"unexpected summary {summary!r}")
+        return int(m.group(1))
+
+    def open_and_wait(url):
+        driver.get(url)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.summary")))
+
+    def click_and_wait(element):
+        old = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        wait.until(EC.staleness_of(old))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.summary")))
+
+    def api(params):
+        with urllib.request.urlopen(base + "/search?" + params, timeout=WAIT) as r:
+            return json.load(r)
+
+    def facet_value_filters():
+        open_and_wait(base + "/?q=oil")
+        before = summary_total()
+        links = driver.find_elements(By.CSS_SELECTOR, "aside#facets section.facet[data-field=topic] a.facet-value")
+        check(links, "no topic values in the facet sidebar")
+        # The second value if any: its count differs from the total.
+        link = links[1] if len(links) > 1 else links[0]
+        value, count = link.get_attribute("data-value"), int(link.get_attribute("data-count"))
+        check(link.find_element(By.CSS_SELECTOR, ".count").text == str(count), "the shown count is not data-count")
+        click_and_wait(link)
+        after = summary_total()
+        check(after == count, f"selecting topic {value!r} ({count}) lists {after} results")
+        if count != before:
+            log(f"     (topic {value}: {before} -> {after} results)")
+        chips = driver.find_elements(By.CSS_SELECTOR, ".active-filters .active-filter")
+        check(any(value in c.text for c in chips), f"the filter on {value!r} is not shown: {[c.text for c in chips]}")
+        selected = driver.find_elements(By.CSS_SELECTOR, "section.facet[data-field=topic] a.facet-value[aria-current=true]")
+        check(len(selected) == 1 and selected[0].get_attribute("data-value") == value, "the value is not marked selected")
+        click_and_wait(selected[0])
+        check(summary_total() == before, f"removing the filter does not bring back {before} results")
+        check(not driver.find_elements(By.CSS_SELECTOR, ".active-filters"), "a filter is still shown")
+        # A chip removes its filter too.
+        link = driver.find_elements(By.CSS_SELECTOR, "section.facet[data-field=places] a.facet-value")[0]
+        pcount = int(link.get_attribute("data-count"))
+        click_and_wait(link)
+        check(summary_total() == pcount, f"places filter: {summary_total()} results, the facet said {pcount}")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, ".active-filters .active-filter"))
+        check(summary_total() == before, "the filter chip does not remove the filter")
+
+    def histogram_bar_filters():
+        open_and_wait(base + "/?q=oil")
+        section = driver.find_element(By.CSS_SELECTOR, "aside#facets section.histogram")
+        interval = section.get_attribute("data-interval")
+        check(interval in ("day", "month", "year"), f"interval {interval!r}")
+        check(interval == "day", f"the oil matches span days of 1987, but the histogram is by {interval}")
+        bars = section.find_elements(By.CSS_SELECTOR, "rect.bar")
+        check(len(bars) >= 2, f"{len(bars)} bars")
+        bar = min(bars, key=lambda b: int(b.get_attribute("data-count")))
+        value, count = bar.get_attribute("data-value"), int(bar.get_attribute("data-count"))
+        click_and_wait(bar)
+        check(f"filter=date%3A{value}" in driver.current_url, f"the URL {driver.current_url} lacks the date filter")
+        total = summary_total()
+        check(total == count, f"the bar of {value} says {count}, the page lists {total}")
+        dates = [t.get_attribute("datetime") for t in driver.find_elements(By.CSS_SELECTOR, "ol.results time")]
+        check(len(dates) == min(count, 10), f"{len(dates)} dated results")
+        check(all(d.startswith(value) for d in dates), f"results outside {value}: {dates}")
+        selected = driver.find_elements(By.CSS_SELECTOR, "section.histogram rect.bar.selected")
+        check(len(selected) == 1, "the bar in use is not marked")
+        click_and_wait(selected[0])
+        check("date%3A" not in driver.current_url, "clicking the bar again keeps the filter")
+
+    def sort_menu():
+        from selenium.webdriver.support.ui import Select
+        open_and_wait(base + "/?q=oil")
+        menu = Select(driver.find_element(By.CSS_SELECTOR, "select[name=sort]"))
+        options = [o.get_attribute("value") for o in menu.options]
+        for expected in ["relevance", "newest", "oldest", "topic:asc", "topic:desc", "places:asc"]:
+            check(expected in options, f"the order menu lacks {expected}: {options}")
+        menu.select_by_value("oldest")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]"))
+        dates = [t.get_attribute("datetime") for t in driver.find_elements(By.CSS_SELECTOR, "ol.results time")]
+        check(dates and dates == sorted(dates), f"oldest first is not in date order: {dates}")
+        menu = Select(driver.find_element(By.CSS_SELECTOR, "select[name=sort]"))
+        check(menu.first_selected_option.get_attribute("value") == "oldest", "the menu does not keep the order")
+        menu.select_by_value("topic:desc")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]"))
+        ids = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.results .id")]
+        expected = [h["id"] for h in api("q=oil&sort=topic:desc")["hits"]]
+        check(ids == expected, f"sorted by topic descending the page lists {ids}, /search {expected}")
+
+    def collapsed_view():
+        from selenium.webdriver.support.ui import Select
+        open_and_wait(base + "/?q=oil")
+        matches = summary_total()
+        Select(driver.find_element(By.CSS_SELECTOR, "select[name=collapse]")).select_by_value("topic")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]"))
+        summary = driver.find_element(By.CSS_SELECTOR, "p.summary").text
+        m = re.match(r"Results 1–(\d+) of (\d+) groups \((\d+) matches\)", summary)
+        check(m, f"unexpected collapsed summary {summary!r}")
+        groups, total = int(m.group(2)), int(m.group(3))
+        check(total == matches, f"collapsing changed the match count {matches} -> {total}")
+        items = driver.find_elements(By.CSS_SELECTOR, "ol.results > li")
+        check(len(items) == groups, f"{len(items)} hits for {groups} groups")
+        folded = 0
+        for li in items:
+            s = li.find_elements(By.CSS_SELECTOR, ".similar")
+            folded += 1 + (int(s[0].get_attribute("data-count")) if s else 0)
+        check(folded == total, f"hits and their similar ones add up to {folded}, not {total}")
+        similar = driver.find_elements(By.CSS_SELECTOR, "ol.results a.similar")
+        check(similar, "no 'N similar' link")
+        n = int(similar[0].get_attribute("data-count"))
+        check(similar[0].text == f"{n} similar", f"the link says {similar[0].text!r}")
+        click_and_wait(similar[0])
+        check(summary_total() == n + 1, f"'{n} similar' lists {summary_total()} results, not {n + 1}")
+
+    def past_the_end():
+        driver.get(base + "/?q=oil&page=99")
+        p = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.summary.past-end")))
+        check("Page 99 is past the last page" in p.text, f"the message is {p.text!r}")
+        check("Page 99 of" not in driver.page_source, "the page still says 'Page 99 of'")
+        click_and_wait(p.find_element(By.CSS_SELECTOR, "a"))
+        check(driver.find_elements(By.CSS_SELECTOR, "ol.results > li"), "the link back lists no results")
+
     if checks.run("the search page loads", loads):
         if checks.run("searching 'oil' lists results", searches):
             checks.run("Next goes to page 2", pages)
             checks.run("a result links to its document", follows_a_document_link)
+        checks.run("a facet value filters to its count, and again removes it", facet_value_filters)
+        checks.run("a histogram bar filters to its period and count", histogram_bar_filters)
+        checks.run("the order menu sorts by date and by keyword fields", sort_menu)
+        checks.run("collapsing by topic shows groups with 'N similar'", collapsed_view)
+        checks.run("a page past the end says so and links back", past_the_end)
 
 
 def main():

@@ -21,6 +21,31 @@ extension LoupeHTTPTests {
         }
     }
 
+    /// Facets of every kind, filters, a field sort, collapsing and a cursor: the same text.
+    func testCLIAndHTTPWriteTheSameFacetsCursorsAndGroups() async throws {
+        let dir = self.dir
+        try await withServer { client in
+            let facets = ["source", "tags:1", "date:month", "words:stats", "words:ranges:0-100,100-"]
+            var uri = "/search?q=oil+OR+war&limit=1&sort=date:desc&filter=date:2025&collapse=source"
+            var cli = ["search", "--index", dir, "--json", "oil OR war", "--limit", "1", "--sort", "date:desc", "--filter", "date:2025", "--collapse", "source"]
+            for f in facets { uri += "&facet=" + f; cli += ["--facet", f] }
+            let r = try await client.execute(uri: uri, method: .get)
+            XCTAssertEqual(r.status, .ok, String(buffer: r.body))
+            let http = String(buffer: r.body)
+            XCTAssertEqual(Self.withoutTime(Self.minified(try Self.runLoupe(cli))), Self.withoutTime(Self.minified(http)))
+            let j = try Self.json(r)
+            XCTAssertEqual(Set(j.keys), ["query", "total", "total_is_lower_bound", "took_us", "offset", "limit", "sort", "hits", "facets", "cursor", "groups"])
+            XCTAssertEqual(Set((j["facets"] as? [String: Any])?.keys.map { $0 } ?? []), ["source", "tags", "date:month", "words:stats", "words:ranges"])
+            let cursor = try XCTUnwrap(j["cursor"] as? String)
+            XCTAssertNotNil((j["hits"] as? [[String: Any]])?.first?["collapsed"] as? Int)
+
+            // The next page, by the cursor, is the same text too.
+            let next = try await client.execute(uri: uri + "&cursor=" + cursor, method: .get)
+            XCTAssertEqual(Self.withoutTime(Self.minified(try Self.runLoupe(cli + ["--cursor", cursor]))),
+                           Self.withoutTime(Self.minified(String(buffer: next.body))))
+        }
+    }
+
     func testCLIAndHTTPWriteTheSameDocumentAndStatsJSON() async throws {
         let dir = self.dir
         try await withServer { client in

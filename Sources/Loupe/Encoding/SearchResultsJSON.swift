@@ -4,7 +4,21 @@
 /// In full (`--json`, `/search`):
 ///
 ///     {"query": "oil", "total": 2, "total_is_lower_bound": false, "took_us": 180,
-///      "offset": 0, "limit": 10, "sort": "relevance", "hits": [hit, ...]}
+///      "offset": 0, "limit": 10, "sort": "relevance", "hits": [hit, ...],
+///      "facets": {...}, "cursor": "MSAzIHJl..." or null, "groups": 17}
+///
+/// `sort` is `relevance`, `newest`, `oldest` or `field:asc|desc`; `offset` is the offset
+/// applied (0 after a cursor). `facets` is present when facets were asked for, keyed by
+/// `FacetRequest.name`, in the order asked:
+///
+///     "facets": {"topic": [{"value": "crude", "count": 12}, ...],
+///                "date:year": [{"value": "1987", "count": 70}],
+///                "words:stats": {"count": 70, "min": 12, "max": 900, "sum": 14000, "mean": 200},
+///                "words:ranges": [{"value": "0-100", "from": 0, "to": 100, "count": 20}, ...]}
+///
+/// (stats of no values have `null` min, max and mean; an open range end is `null`).
+/// `cursor` continues after this page (`SearchRequest.cursor`), `null` when no hit follows;
+/// `groups` (only when collapsing) counts the groups among all matches.
 ///
 /// where each hit is
 ///
@@ -18,9 +32,14 @@
 /// matches as UTF-16 offsets (JavaScript string indices); `explanation` (see `Explanation`'s
 /// encoding) is present with `explain`.
 ///
+/// When collapsing, each hit also has `"collapsed": N`, the matches it stands for (itself included).
+///
 /// With ids and scores only (`--batch`, one line per query, kept small for benchmark harnesses):
 ///
 ///     {"query": "oil", "total": 2, "took_us": 180, "hits": [{"id": "a1", "score": 2.4}]}
+///
+/// followed, as in full, by `facets` when asked for, `cursor` when a page follows, `groups`
+/// and per hit `collapsed` when collapsing.
 public struct SearchResultsJSON: Encodable, Sendable {
     /// How much of each hit is written.
     public enum Detail: Sendable {
@@ -57,18 +76,57 @@ public struct SearchResultsJSON: Encodable, Sendable {
                 var h = hits.nestedContainer(keyedBy: JSONKey.self)
                 try h.encode(hit.id, forKey: "id")
                 try h.encode(hit.score, forKey: "score")
+                if let n = hit.collapsedCount { try h.encode(n, forKey: "collapsed") }
             }
+            try encodeExtras(into: &c, alwaysCursor: false)
         case let .full(request, schema):
             try c.encode(results.totalIsLowerBound, forKey: "total_is_lower_bound")
             try c.encode(results.tookMicroseconds, forKey: "took_us")
-            try c.encode(request.offset, forKey: "offset")
+            try c.encode(results.offset, forKey: "offset")
             try c.encode(request.limit, forKey: "limit")
-            try c.encode(request.sort.rawValue, forKey: "sort")
+            try c.encode(request.sortDescription, forKey: "sort")
             var hits = c.nestedUnkeyedContainer(forKey: "hits")
             for (i, hit) in results.hits.enumerated() {
                 var h = hits.nestedContainer(keyedBy: JSONKey.self)
-                try SearchResultsJSON.encode(hit, rank: request.offset + i + 1, schema: schema, into: &h)
+                try SearchResultsJSON.encode(hit, rank: results.offset + i + 1, schema: schema, into: &h)
             }
+            try encodeExtras(into: &c, alwaysCursor: true)
+        }
+    }
+
+    /// `facets` (when any), `cursor` (always, or only when set) and `groups` (when collapsing).
+    private func encodeExtras(into c: inout KeyedEncodingContainer<JSONKey>, alwaysCursor: Bool) throws {
+        if !results.facets.isEmpty {
+            var facets = c.nestedContainer(keyedBy: JSONKey.self, forKey: "facets")
+            for f in results.facets { try SearchResultsJSON.encode(f, into: &facets) }
+        }
+        if let cursor = results.cursor { try c.encode(cursor, forKey: "cursor") }
+        else if alwaysCursor { try c.encodeNil(forKey: "cursor") }
+        if let groups = results.groupCount { try c.encode(groups, forKey: "groups") }
+    }
+
+    /// One facet under its name: an object for stats, else an array of buckets.
+    static func encode(_ f: FacetResult, into c: inout KeyedEncodingContainer<JSONKey>) throws {
+        let key = JSONKey(f.name)
+        if case .stats = f.request.kind {
+            let s = f.stats ?? NumberStats(count: 0, min: nil, max: nil, sum: 0)
+            var o = c.nestedContainer(keyedBy: JSONKey.self, forKey: key)
+            try o.encode(s.count, forKey: "count")
+            if let v = s.min { try o.encode(v, forKey: "min") } else { try o.encodeNil(forKey: "min") }
+            if let v = s.max { try o.encode(v, forKey: "max") } else { try o.encodeNil(forKey: "max") }
+            try o.encode(s.sum, forKey: "sum")
+            if let v = s.mean { try o.encode(v, forKey: "mean") } else { try o.encodeNil(forKey: "mean") }
+            return
+        }
+        var buckets = c.nestedUnkeyedContainer(forKey: key)
+        for b in f.buckets {
+            var o = buckets.nestedContainer(keyedBy: JSONKey.self)
+            try o.encode(b.value, forKey: "value")
+            if case .ranges = f.request.kind {
+                if let v = b.range?.from { try o.encode(v, forKey: "from") } else { try o.encodeNil(forKey: "from") }
+                if let v = b.range?.to { try o.encode(v, forKey: "to") } else { try o.encodeNil(forKey: "to") }
+            }
+            try o.encode(b.count, forKey: "count")
         }
     }
 
@@ -92,5 +150,6 @@ public struct SearchResultsJSON: Encodable, Sendable {
             try c.encodeNil(forKey: "snippet")
         }
         if let explanation = hit.explanation { try c.encode(explanation, forKey: "explanation") }
+        if let n = hit.collapsedCount { try c.encode(n, forKey: "collapsed") }
     }
 }

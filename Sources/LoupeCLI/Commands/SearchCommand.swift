@@ -14,6 +14,27 @@ struct SearchCommand: ParsableCommand {
               title:vietnam           a field;  title:"war legacy"
               legac*                  a prefix
               date:[2025-01-01 TO 2025-06-30]   a date range (* for an open end)
+              topic:crude  words:>=100  date:1987-03   keyword, number and date fields
+
+            An empty QUERY ('') matches every document: browse with --filter, --facet, --sort.
+
+            --filter FIELD:VALUE restricts the matches without changing scores; it takes the             query language (topic:crude, places:(usa OR uk), words:[100 TO 500], date:1987-03)             and may be repeated (all must match).
+
+            --facet counts values over all the matches (repeatable; shown after the hits):
+              --facet topic              the 10 most frequent values of keyword field topic
+              --facet topic:5            the 5 most frequent
+              --facet date:month         a date histogram: year, month, week (ISO) or day (UTC)
+              --facet words:stats        count, min, max, sum and mean of a number field
+              --facet words:ranges:0-100,100-500,500-   counts per range [from, to) (open: empty or *)
+              --facet topic:10:multi     :multi at the end makes it multi-select: it ignores the             --filter on its own field, so the other values keep their counts
+
+            --sort relevance | newest | oldest | FIELD | FIELD:asc | FIELD:desc, for any number,             date or keyword field (ascending unless :desc); ties by score, then index order.
+
+            --collapse FIELD shows the best hit per value of a keyword field, with "+N similar"             for the others folded into it; --collapse near-duplicates groups edited copies of one             story (schemas with nearDuplicates). Paging then counts groups.
+
+            Paging: each page that has a next one ends with "next page: --cursor C"; pass that             cursor with the same query and options to continue, at the same cost for page 2             or page 1000 (--offset N skips N hits but costs a top-k of N + limit). An --offset             past the last hit prints "offset N is past the last of M matches" and exits 0.
+
+            --json adds "facets" ({"topic": [{"value", "count"}], "date:month": [...],             "words:stats": {"count", "min", "max", "sum", "mean"}}), "cursor" (null on the last             page), "groups" and per hit "collapsed" when collapsing; --batch adds the same             (cursor only when a next page exists).
 
             Results show title, date, id, score and a snippet with the matched words \
             highlighted (in colour on a terminal unless NO_COLOR is set; between ** when piped).
@@ -28,6 +49,11 @@ struct SearchCommand: ParsableCommand {
               loupe search 'title:acquisition' --after 1987-03-01 --json
               loupe search 'crude OR oil' --explain --limit 3
               printf 'oil\\ncrude AND price\\n' | loupe search --batch --count
+              loupe search oil --facet topic --facet date:month --limit 3
+              loupe search '' --filter topic:crude --sort date:desc --limit 3
+              loupe search '' --filter topic:crude --facet places:5:multi --filter places:usa
+              loupe search oil --collapse topic --limit 5
+              loupe search oil --limit 5 --cursor CURSOR      (as the previous page printed it)
             """
     )
 
@@ -42,8 +68,20 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Results to skip (for paging).")
     var offset: Int = 0
 
-    @Option(help: "Order: relevance, newest or oldest.")
-    var sort: Loupe.SortOrder = .relevance
+    @Option(help: ArgumentHelp("Order: relevance, newest, oldest, or FIELD[:asc|desc] for a number, date or keyword field.", valueName: "ORDER"))
+    var sort: String = "relevance"
+
+    @Option(name: .customLong("filter"), help: ArgumentHelp("Only matches of this query, without changing scores (repeatable): topic:crude, words:>=100.", valueName: "FIELD:VALUE"))
+    var filters: [String] = []
+
+    @Option(name: .customLong("facet"), help: ArgumentHelp("Count over all matches (repeatable): FIELD[:N], DATEFIELD:year|month|week|day, FIELD:stats, FIELD:ranges:0-100,100-; end with :multi for multi-select.", valueName: "SPEC"))
+    var facets: [String] = []
+
+    @Option(help: ArgumentHelp("At most one hit per value of this keyword field, or per group of near duplicates (near-duplicates).", valueName: "FIELD"))
+    var collapse: String?
+
+    @Option(help: ArgumentHelp("Continue after the page that printed this cursor (same query and options).", valueName: "CURSOR"))
+    var cursor: String?
 
     @Option(help: ArgumentHelp("Only documents dated on or after DATE (2025, 2025-06, 2025-06-01 or an ISO-8601 date-time).", valueName: "DATE"))
     var after: String?
@@ -74,13 +112,19 @@ struct SearchCommand: ParsableCommand {
         if !batch && query.isEmpty { throw ValidationError("give a QUERY (or --batch)") }
         guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
         guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        if cursor != nil && offset > 0 { throw ValidationError("--cursor continues after its page: give no --offset with it") }
     }
 
-    func request(_ text: String, schema: Schema) throws -> SearchRequest {
+    func request(_ text: String, index: Index) throws -> SearchRequest {
+        let schema = index.schema
         var r = SearchRequest(query: text, limit: limit)
         r.snippetField = schema.snippetField
         r.offset = offset
-        r.sort = sort
+        try r.setSort(sort, schema: schema)
+        r.filters = try filters.map { try index.searcher.parseFilter($0) }
+        r.facets = try facets.map { try FacetRequest(parsing: $0) }
+        r.collapse = collapse.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        r.cursor = cursor
         r.after = try parseDateOption(after, name: "after", endOfDay: false)
         r.before = try parseDateOption(before, name: "before", endOfDay: true)
         r.defaultOperator = any ? .or : .and
@@ -92,23 +136,22 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let index = try location.open()
         if batch {
-            var template = try request("", schema: index.schema)
+            var template = try request("", index: index)
             template.loadDocuments = false
             template.snippetField = nil
             try BatchSearch(index: index, template: template).run()
             return
         }
         let text = query.joined(separator: " ")
-        let request = try request(text, schema: index.schema)
+        let request = try request(text, index: index)
         let results = try index.search(request)
         if json {
             try Terminal.json(SearchResultsJSON(query: text, results: results, detail: .full(request: request, schema: index.schema)))
         } else {
             let style = Style(enabled: Terminal.colorEnabled(color))
-            Terminal.write(SearchOutput.text(query: text, results: results, offset: offset, schema: index.schema, style: style), to: 1)
+            Terminal.write(SearchOutput.text(query: text, results: results, schema: index.schema, style: style), to: 1)
         }
     }
 }
 
-extension Loupe.SortOrder: ExpressibleByArgument {}
 extension ColorMode: ExpressibleByArgument {}

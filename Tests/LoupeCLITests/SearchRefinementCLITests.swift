@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LoupeTestSupport
 
 /// `loupe search --filter --facet --sort FIELD --collapse --cursor` on the demo index (the
 /// samples under samples/schema.json), and a small index with a number field for stats and
@@ -158,8 +159,33 @@ final class SearchRefinementCLITests: CLITestCase {
         XCTAssertTrue(text.hasPrefix("22 results in 2 groups for oil"), text)
         XCTAssertTrue(text.contains("· +19 similar"), text)
         XCTAssertTrue(text.contains("· +1 similar"), text)
-        try assertBadRequest(["oil", "--collapse", "near-duplicates"], mentions: "nearDuplicates")
+        // The demo schema keeps near-duplicate signatures; the samples hold no near copies.
+        let near = try search(["oil", "--collapse", "near-duplicates"])
+        XCTAssertEqual(near["groups"] as? Int, 22)
+        XCTAssertEqual(Set(hits(near).map { $0["collapsed"] as? Int }), [1])
         try assertBadRequest(["oil", "--collapse", "body"], mentions: "'body' is a text field")
+    }
+
+    /// A wire copy of a sample article (a dateline added, two words changed) collapses into it.
+    func testCollapseNearDuplicates() throws {
+        try makeSampleIndex()
+        let original = try jsonObject(Data(try expect(0, ["get", "reuters-10"]).stdout.utf8))
+        var body = try XCTUnwrap(original["body"] as? String)
+        body = "NEW YORK (AP) -- " + body.replacingOccurrences(of: "completed", with: "finished")
+            .replacingOccurrences(of: "shares", with: "stock")
+        let copy = try JSONSerialization.data(withJSONObject: ["id": "ap-copy", "title": original["title"] ?? "", "body": body])
+        let file = try write("copy.jsonl", String(decoding: copy, as: UTF8.self) + "\n")
+        _ = try expect(0, ["add", file])
+        let query = try XCTUnwrap((original["title"] as? String)?.split(separator: " ").first.map(String.init))
+        let plain = try search([query, "--limit", "50"])
+        let near = try search([query, "--limit", "50", "--collapse", "near-duplicates"])
+        XCTAssertEqual(near["groups"] as? Int, (plain["total"] as? Int).map { $0 - 1 })
+        let grouped = hits(near).filter { ($0["collapsed"] as? Int) == 2 }
+        XCTAssertEqual(grouped.count, 1)
+        let kept = grouped.first?["id"] as? String
+        XCTAssertTrue(kept == "reuters-10" || kept == "ap-copy", "\(String(describing: kept))")
+        let text = try expect(0, ["search", query, "--collapse", "near-duplicates"]).stdout
+        XCTAssertTrue(text.contains("+1 similar"), text)
     }
 
     func testOffsetPastTheEnd() throws {

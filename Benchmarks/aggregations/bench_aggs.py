@@ -77,7 +77,7 @@ def loupe_build(loupe, enriched, index):
 
 
 def loupe_run(loupe, index, term, args, reps):
-    lines = "\n".join([term] * (reps + 5)) + "\n"
+    lines = "\n".join([f"body:{term}"] * (reps + 5)) + "\n"
     out = subprocess.run([loupe, "search", "--index", index, "--batch", "--json"] + args, input=lines,
                          capture_output=True, text=True, check=True).stdout
     results = [json.loads(l) for l in out.splitlines() if l.strip()]

@@ -17,12 +17,31 @@ public final class MultiCollector: Collector {
         Leaf(try collectors.map { try $0.leafCollector(for: segment) })
     }
 
+    /// Feeds every leaf each match. The leaves are called through unretained references in
+    /// a buffer of their own (`leaves` keeps them alive): iterating an array of class
+    /// existentials retained and released each leaf on every match, which was 40 % of a
+    /// facet search's time.
     private final class Leaf: LeafCollector {
         let leaves: [any LeafCollector]
-        init(_ leaves: [any LeafCollector]) { self.leaves = leaves }
-        func collect(_ doc: Int, score: Double) {
-            for l in leaves { l.collect(doc, score: score) }
+        private struct Ref { unowned(unsafe) let leaf: any LeafCollector }
+        private let refs: UnsafeMutableBufferPointer<Ref>
+
+        init(_ leaves: [any LeafCollector]) {
+            self.leaves = leaves
+            refs = .allocate(capacity: leaves.count)
+            _ = refs.initialize(from: leaves.map { Ref(leaf: $0) })
         }
-        var minCompetitiveScore: Double { leaves.map(\.minCompetitiveScore).min() ?? -.infinity }
+
+        deinit { refs.deallocate() }
+
+        func collect(_ doc: Int, score: Double) {
+            for i in 0..<refs.count { refs[i].leaf.collect(doc, score: score) }
+        }
+
+        var minCompetitiveScore: Double {
+            var m = Double.infinity
+            for i in 0..<refs.count { m = min(m, refs[i].leaf.minCompetitiveScore) }
+            return refs.count == 0 ? -.infinity : m
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class TopFieldCollector: Collector {
     /// The kept entries, with their sort keys (for the next cursor).
     var entries: [TopK.Entry] { top.sorted() }
 
-    private final class Leaf: LeafCollector {
+    final class Leaf: LeafCollector {
         let top: TopK
         let keys: SegmentSortKeys
         let segment: Int32
@@ -62,6 +62,27 @@ public final class TopFieldCollector: Collector {
             if let after, !top.worse(e, after) { return }
             eligible.pointee += 1
             top.insert(e)
+        }
+
+        /// The same, scoring the match only when its key leaves the order undecided (Lucene's
+        /// lazy `Scorable`): a match whose key is below the kept hits' worst cannot enter, and
+        /// one whose key differs from the cursor's is placed by the key alone. On a frequent
+        /// term sorted by a number field most matches are never scored.
+        @inline(__always) func collect(_ doc: Int, scorer: Scorer) {
+            let key = keys.key(doc)
+            if let after {
+                if key > after.key { return }
+                if key == after.key {
+                    let e = TopK.Entry(score: scorer.score(), segment: segment, doc: UInt32(doc), key: key)
+                    if !top.worse(e, after) { return }
+                    eligible.pointee += 1
+                    top.insert(e)
+                    return
+                }
+            }
+            eligible.pointee += 1
+            if let bottom = top.bottomKey, key < bottom { return }
+            top.insert(TopK.Entry(score: scorer.score(), segment: segment, doc: UInt32(doc), key: key))
         }
     }
 }

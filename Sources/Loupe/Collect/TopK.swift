@@ -49,6 +49,9 @@ final class TopK {
     var count: Int { state.pointee.count }
     var isFull: Bool { state.pointee.count >= k }
 
+    /// The key of the worst kept hit once `k` are kept (a key below it cannot enter); nil before.
+    @inline(__always) var bottomKey: Int64? { isFull && k > 0 ? state.pointee.heap[0].key : nil }
+
     /// Score a new hit must exceed to enter (relevance order, hits arrive in address order).
     @inline(__always) var threshold: Double {
         isFull && k > 0 ? state.pointee.heap[0].score : -Double.infinity

@@ -21,7 +21,20 @@ struct ScorerBulkScorer: BulkScorer {
             if let top = collector as? TopScoreCollector { return scorePruned(into: top, accept: accept) }
             return scorePruned(into: collector, accept: accept)
         }
+        if mode.needsScores, let sorted = collector as? TopFieldCollector.Leaf { return scoreLazily(into: sorted, accept: accept) }
         return scoreAll(into: collector, accept: accept, scores: mode.needsScores)
+    }
+
+    /// Every match into a field-sorted top-k, which asks for a score only where it needs one.
+    private func scoreLazily(into collector: TopFieldCollector.Leaf, accept: DocFilter) -> Int {
+        var matched = 0
+        while scorer.next() != Scorer.noMore {
+            let d = Int(scorer.doc)
+            guard accept.passes(d) else { continue }
+            matched += 1
+            collector.collect(d, scorer: scorer)
+        }
+        return matched
     }
 
     private func scoreAll(into collector: any LeafCollector, accept: DocFilter, scores: Bool) -> Int {

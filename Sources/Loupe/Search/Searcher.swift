@@ -147,6 +147,12 @@ public final class Searcher: @unchecked Sendable {
                 ranked = r.entries.map { ($0.entry, $0.count) }
                 groupCount = collector.groupCount
                 more = r.afterCursor > k
+            } else if k == 0 && cursor == nil && !main.isEmpty {
+                // Facets and no hits: the facet collectors alone, without scoring.
+                let collector: any Collector = main.count == 1 ? main[0] : MultiCollector(main)
+                total = try collect(weight, into: collector, after: request.after, before: request.before)
+                ranked = []
+                more = false
             } else if sort == nil && main.isEmpty {
                 let filtered = request.after != nil || request.before != nil || !request.filters.isEmpty
                 // An exact count the dictionaries already hold lets the top hits be pruned.

@@ -51,9 +51,12 @@ public final class DateHistogramCollector: FacetCollector {
         // 1970-01-01 was a Thursday: the Monday before is day -3.
         case .week: return floorDiv(day + 3, 7)
         case .month:
+            if let m = MonthTable.month(ofDay: day) { return m }
             let c = ISODate.civilFromDays(day)
             return c.year * 12 + Int64(c.month - 1)
-        case .year: return ISODate.civilFromDays(day).year
+        case .year:
+            if let m = MonthTable.month(ofDay: day) { return m / 12 }
+            return ISODate.civilFromDays(day).year
         }
     }
 
@@ -160,5 +163,33 @@ final class PeriodCounts {
         let s = state.pointee
         let i = p - s.base
         return i >= 0 && i < Int64(s.capacity) ? s.counts![Int(i)] : 0
+    }
+}
+
+/// `year * 12 + month - 1` of every day from 1900-01-01 to 2099-12-31, computed once per
+/// process (73,049 entries, 290 KB): a month or year histogram then costs a table read per
+/// value instead of a civil-calendar conversion (several divisions). Days outside fall back
+/// to `ISODate.civilFromDays`.
+enum MonthTable {
+    static let firstDay = ISODate.daysFromCivil(1900, 1, 1)
+    /// Allocated once and never freed, so the hot loops index it without reference counting;
+    /// immutable after initialization (Swift's lazy global initialization is thread-safe).
+    nonisolated(unsafe) static let table: UnsafeBufferPointer<Int32> = {
+        var out = [Int32]()
+        for year in Int64(1900)..<2100 {
+            for month in 1...12 {
+                let start = ISODate.daysFromCivil(year, month, 1)
+                let end = month == 12 ? ISODate.daysFromCivil(year + 1, 1, 1) : ISODate.daysFromCivil(year, month + 1, 1)
+                out.append(contentsOf: repeatElement(Int32(year * 12 + Int64(month - 1)), count: Int(end - start)))
+            }
+        }
+        let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: out.count)
+        _ = buffer.initialize(from: out)
+        return UnsafeBufferPointer(buffer)
+    }()
+
+    @inline(__always) static func month(ofDay day: Int64) -> Int64? {
+        let i = day &- firstDay
+        return i >= 0 && i < Int64(table.count) ? Int64(table[Int(i)]) : nil
     }
 }

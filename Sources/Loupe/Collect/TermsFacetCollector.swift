@@ -68,11 +68,21 @@ public final class TermsFacetCollector: FacetCollector {
         let column: ColumnReader
         let counts: UnsafeMutablePointer<Int32>
         let valueCount: Int
+        /// A dense column (one value per document, the common single-valued case) is read
+        /// directly: value `doc` is the document's ordinal.
+        let dense: Bool
+        let ordinals: PackedIntsReader
         init(column: ColumnReader, counts: UnsafeMutablePointer<Int32>) {
             self.column = column; self.counts = counts; valueCount = column.valueCount
+            dense = column.dense; ordinals = column.values
         }
 
         @inline(__always) func collect(_ doc: Int, score: Double) {
+            if dense {
+                let o = Int(truncatingIfNeeded: ordinals[doc])
+                if UInt(bitPattern: o) < UInt(valueCount) { counts[o] &+= 1 }
+                return
+            }
             for i in column.range(doc) {
                 let o = Int(column.values[i])
                 if o < valueCount { counts[o] &+= 1 }

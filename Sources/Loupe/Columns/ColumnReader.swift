@@ -7,7 +7,8 @@
 struct ColumnReader: @unchecked Sendable {
     let field: FieldDefinition
     let kind: ColumnKind
-    private let dense: Bool
+    /// Layout 0: exactly one value per document, value `d` being document `d`'s.
+    let dense: Bool
     private let starts: PackedIntsReader
     let values: PackedIntsReader
     /// Keyword dictionary: `valueCount + 1` u32 offsets into `bytes`.

@@ -14,6 +14,7 @@ struct SearchCommand: ParsableCommand {
               title:vietnam           a field;  title:"war legacy"
               legac*                  a prefix
               date:[2025-01-01 TO 2025-06-30]   a date range (* for an open end)
+              A query is at most 64 KiB with at most 1,024 clauses; its prefixes share 4,096 expansions.
 
             Results show title, date, id, score and a snippet with the matched words \
             highlighted (in colour on a terminal unless NO_COLOR is set; between ** when piped).

@@ -259,7 +259,7 @@ final class StrictInputCLITests: CLITestCase {
 
     func testDeletedSegmentFileExitsDamaged() throws {
         try makeIndex()
-        let post = try XCTUnwrap(DirTools.files(indexPath).first { $0.hasSuffix(".post") })
+        let post = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: indexPath).first { $0.hasSuffix(".post") })
         try FileManager.default.removeItem(atPath: indexPath + "/" + post)
         let r = try loupe(["search", "body"])
         XCTAssertEqual(r.status, 3, r.stderr)

@@ -60,7 +60,7 @@ final class QueryBoundsTests: XCTestCase {
         let war = Array(repeating: "war", count: 10_000).joined(separator: " ")
         XCTAssertNoThrow(try parse(war))
         XCTAssertNoThrow(try parse(war, .or))
-        XCTAssertNoThrow(try parse(Array(repeating: "(oil OR war) -tanker", count: 5000).joined(separator: " ")))
+        XCTAssertNoThrow(try parse(Array(repeating: "(oil OR war) -tanker", count: 2500).joined(separator: " ")))
         // Different occurs are different clauses.
         XCTAssertNoThrow(try parse(words(512).joined(separator: " ") + " " + words(512).map { "-" + $0 }.joined(separator: " ")))
         assertInvalid(words(513).joined(separator: " ") + " " + words(512).map { "-" + $0 }.joined(separator: " "),

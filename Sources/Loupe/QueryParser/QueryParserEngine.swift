@@ -104,19 +104,17 @@ struct QueryParserEngine {
     private mutating func parseOr(field: String?, base: Int) throws -> (any Query, Int) {
         var groups: [(clause: BooleanQuery.Clause, leaves: Int, start: Int)] = []
         var naive = 0
-        repeat {
-            if !groups.isEmpty {
-                let t = tokens[p]
-                p += 1
-                guard Self.canStartUnary(current) else {
-                    throw error("'OR' has nothing after it: it needs a term on both sides", t.start)
-                }
-            }
+        while true {
             let start = current?.start ?? 0
             let (clauses, leaves) = try parseAnd(field: field, base: base + naive)
             naive += leaves
             groups.append((BooleanQuery.Clause(.should, Self.combine(clauses)), leaves, start))
-        } while { if let t = current, case .or = t.kind { return true } else { return false } }()
+            guard let t = current, case .or = t.kind else { break }
+            p += 1
+            guard Self.canStartUnary(current) else {
+                throw error("'OR' has nothing after it: it needs a term on both sides", t.start)
+            }
+        }
         if groups.count == 1 { return (groups[0].clause.query, groups[0].leaves) }
         return (BooleanQuery(groups.map(\.clause)), countLeaves(groups, base: base))
     }

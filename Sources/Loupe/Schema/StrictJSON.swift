@@ -90,13 +90,13 @@ struct StrictJSON {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    private mutating func literal(_ word: String) throws {
         let start = i
-        let n = word.utf8CodeUnitsCount
-        guard i + n <= b.count, (0..<n).allSatisfy({ b[i + $0] == word.utf8Start[$0] }) else {
+        let bytes = Array(word.utf8)
+        guard i + bytes.count <= b.count, bytes.indices.allSatisfy({ b[start + $0] == bytes[$0] }) else {
             throw fail("unexpected \(describe(start)) where a value was expected", at: start)
         }
-        i += n
+        i += bytes.count
     }
 
     private mutating func object(depth: Int) throws -> Value {

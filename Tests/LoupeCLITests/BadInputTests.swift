@@ -236,6 +236,7 @@ final class StrictInputCLITests: CLITestCase {
         try assertBadInput("escape.jsonl", Data(#"{"id":"b","title":"a\qb"}"#.utf8), mentions: ["invalid escape"])
         try assertBadInput("numid.jsonl", Data(#"{"id":1E2,"title":"t"}"#.utf8), mentions: [#""id" must be a string or an integer"#])
         try assertBadInput("array.json", Data("[\n{\"id\":\"b\",\n\"title\":\"t\",\n}\n]".utf8), mentions: ["array.json:4", "trailing comma"])
+        try assertBadInput("array2.json", Data("[{\"id\":\"b\"},\n]".utf8), mentions: ["array2.json:2", "trailing comma before ']'"])
     }
 
     func testTruncatedAndCorruptGzipAreBadInput() throws {

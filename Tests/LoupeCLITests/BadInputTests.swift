@@ -209,3 +209,78 @@ final class BadInputTests: CLITestCase {
         XCTAssertEqual(try documentCount(), 3)
     }
 }
+
+/// Issue 19: input the JSON reader used to accept, misleading messages and exit statuses,
+/// and the query length limit of `--batch`.
+final class StrictInputCLITests: CLITestCase {
+    func makeIndex() throws {
+        try expect(0, ["init"])
+        let f = try write("base.jsonl", Self.line("base-1") + "\n")
+        try expect(0, ["add", f])
+    }
+
+    func assertBadInput(_ name: String, _ content: Data, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try write(name, content)
+        let r = try loupe(["add", path])
+        XCTAssertEqual(r.status, 2, "\(name): \(r.stderr)", file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "\(name): expected '\(m)' in \(r.stderr)", file: file, line: line) }
+        XCTAssertEqual(try documentCount(), 1, file: file, line: line)
+    }
+
+    func testStrictJSONNamesFileLineAndKey() throws {
+        try makeIndex()
+        try assertBadInput("comma.jsonl", Data((Self.line("a") + "\n" + #"{"id":"b","title":"t",}"# + "\n").utf8),
+                           mentions: ["comma.jsonl:2", "trailing comma"])
+        try assertBadInput("dup.jsonl", Data(#"{"id":"b","title":"t","title":"u"}"#.utf8), mentions: ["dup.jsonl:1", #"duplicate key "title""#])
+        try assertBadInput("tab.jsonl", Data("{\"id\":\"b\",\"title\":\"a\tb\"}".utf8), mentions: ["tab.jsonl:1", "raw tab"])
+        try assertBadInput("escape.jsonl", Data(#"{"id":"b","title":"a\qb"}"#.utf8), mentions: ["invalid escape"])
+        try assertBadInput("numid.jsonl", Data(#"{"id":1E2,"title":"t"}"#.utf8), mentions: [#""id" must be a string or an integer"#])
+        try assertBadInput("array.json", Data("[\n{\"id\":\"b\",\n\"title\":\"t\",\n}\n]".utf8), mentions: ["array.json:4", "trailing comma"])
+        try assertBadInput("array2.json", Data("[{\"id\":\"b\"},\n]".utf8), mentions: ["array2.json:2", "trailing comma before ']'"])
+    }
+
+    func testTruncatedAndCorruptGzipAreBadInput() throws {
+        try makeIndex()
+        let lines = (0..<2000).map { Self.line("g\($0)", body: "gzip body \($0) with some words to compress") }.joined(separator: "\n") + "\n"
+        let path = try write("docs.jsonl", lines)
+        try gzip(path)
+        let gz = try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+        let truncated = try write("cut.jsonl.gz", gz.prefix(gz.count / 2))
+        var r = try loupe(["add", truncated])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("truncated"), r.stderr)
+        var corrupt = gz
+        for i in stride(from: 40, to: min(corrupt.count - 20, 400), by: 7) { corrupt[i] ^= 0x5A }
+        let bad = try write("bad.jsonl.gz", corrupt)
+        r = try loupe(["add", bad])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("gzip"), r.stderr)
+        XCTAssertEqual(try documentCount(), 1)
+    }
+
+    func testDeletedSegmentFileExitsDamaged() throws {
+        try makeIndex()
+        let post = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: indexPath).first { $0.hasSuffix(".post") })
+        try FileManager.default.removeItem(atPath: indexPath + "/" + post)
+        let r = try loupe(["search", "body"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains(post) && r.stderr.contains("damaged"), r.stderr)
+    }
+
+    func testBatchLinesHaveTheQueryLengthLimit() throws {
+        try makeIndex()
+        let limit = QueryParser.maxQueryBytes
+        // One byte over the limit, alone on its line, must not slip through (it used to at 1 MB + 1).
+        let input = String(repeating: "a", count: limit + 1) + "\n" + String(repeating: "b", count: limit) + "\nbody\n"
+        let r = try expect(0, ["search", "--batch", "--limit", "1"], stdin: input)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertTrue(lines[0].contains("\(limit + 1) bytes long, over the limit of \(limit)"), lines[0])
+        XCTAssertFalse(lines[1].contains("error"), String(lines[1].prefix(200)))
+        XCTAssertFalse(lines[2].contains("error"), lines[2])
+        // The same limit on the command line.
+        let long = try loupe(["search", String(repeating: "w ", count: limit / 2 + 1)])
+        XCTAssertEqual(long.status, 2)
+        XCTAssertTrue(long.stderr.contains("over the limit of \(limit) bytes"), long.stderr)
+    }
+}

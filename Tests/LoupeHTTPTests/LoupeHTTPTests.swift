@@ -181,6 +181,12 @@ final class LoupeHTTPTests: XCTestCase {
             try Self.assertError(r, .badRequest, contains: "explain")
             r = try await client.execute(uri: "/no/such/route", method: .get)
             try Self.assertError(r, .notFound, contains: "/no/such/route")
+            // Issue 19: the query length limit applies to `q`, and says so.
+            r = try await client.execute(uri: "/search?q=" + String(repeating: "w+", count: QueryParser.maxQueryBytes / 2 + 1), method: .get)
+            try Self.assertError(r, .badRequest, contains: "over the limit of \(QueryParser.maxQueryBytes) bytes")
+            // Trailing commas and duplicate keys in a document are rejected, naming the key.
+            r = try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"title":"t","title":"u"}"#))
+            try Self.assertError(r, .badRequest, contains: #"duplicate key "title""#)
         }
     }
 

@@ -236,7 +236,8 @@ final class CrashSafetyTests: XCTestCase {
         try IndexVerifier.assertIndexMatches(dir, t.modelB)
     }
 
-    func testMissingSegmentFileIsAnIOErrorNamingIt() throws {
+    /// A file the commit refers to that is gone is damage (exit 3 in the CLI), not an I/O error.
+    func testMissingSegmentFileIsDamageNamingIt() throws {
         let t = try twoCommits("missing", seed: 6) { w, corpus, model in
             let d = corpus.document(id: "d1"); try w.add(d); model[d.id] = d
             try w.commit()
@@ -246,7 +247,7 @@ final class CrashSafetyTests: XCTestCase {
             try DirTools.copy(t.dirB, to: dir)
             try FileManager.default.removeItem(atPath: dir + "/" + f)
             XCTAssertThrowsError(try IndexReader.open(directory: dir), f) { e in
-                guard case LoupeError.io(let p, _) = e else { return XCTFail("\(f): \(e)") }
+                guard case LoupeError.corruptFile(let p, _) = e else { return XCTFail("\(f): \(e)") }
                 XCTAssertEqual(p, dir + "/" + f)
             }
         }

@@ -29,7 +29,9 @@ enum FileSystem {
     static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
         var off = 0
         while off < bytes.count {
-            let n = write(fd, bytes.baseAddress! + off, min(bytes.count - off, writePiece))
+            let n: Int
+            if let injected = injectedFailure(.write, path) { errno = injected; n = -1 }
+            else { n = write(fd, bytes.baseAddress! + off, min(bytes.count - off, writePiece)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw LoupeError.io(path: path, reason: "write failed: \(errnoText())")
@@ -38,11 +40,30 @@ enum FileSystem {
         }
     }
 
+    /// Makes a directory's entries (a rename, a new file) durable. A failure is an error: the
+    /// rename it should make durable may not survive a crash. File systems that cannot sync a
+    /// directory (EINVAL, ENOTSUP) are taken as having nothing to sync.
     static func fsyncDirectory(_ dir: String) throws {
         let fd = open(dir, O_RDONLY)
         guard fd >= 0 else { throw LoupeError.io(path: dir, reason: "cannot open directory: \(errnoText())") }
         defer { close(fd) }
-        _ = fsync(fd)
+        var result = fsync(fd)
+        if let injected = injectedFailure(.fsyncDirectory, dir) { result = -1; errno = injected }
+        if result != 0 && errno != EINVAL && errno != ENOTSUP {
+            throw LoupeError.io(path: dir, reason: "fsync of the directory failed: \(errnoText())")
+        }
+    }
+
+    /// Operations a test can make fail (`faultInjector`).
+    enum Operation: Sendable { case write, fsyncDirectory }
+
+    /// Test hook: called before each write(2) and directory fsync with the path; a non-nil
+    /// result is the errno the operation fails with (ENOSPC for a full disk). Nil in production.
+    nonisolated(unsafe) static var faultInjector: (@Sendable (Operation, String) -> Int32?)?
+
+    @inline(__always) static func injectedFailure(_ op: Operation, _ path: String) -> Int32? {
+        guard let f = faultInjector else { return nil }
+        return f(op, path)
     }
 
     /// Atomically replaces `path` with `bytes`: write a temporary, fsync, rename, fsync the directory.

@@ -46,7 +46,8 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Opens the latest commit in `directory`. `verify` checks every file's checksum first
     /// (reading each file once); without it only the file headers and structures are checked.
-    /// Throws `LoupeError.noIndex`, `.corruptFile`, `.unsupportedVersion` or `.io` naming the file.
+    /// Throws `LoupeError.noIndex`, `.corruptFile` (also for a file of the commit that is
+    /// missing), `.unsupportedVersion` or `.io` naming the file.
     public static func open(directory: String, verify: Bool = true) throws -> IndexReader {
         var lastError: Error?
         // A concurrent writer may remove a file between our reading the manifest and opening
@@ -58,7 +59,11 @@ public final class IndexReader: @unchecked Sendable {
             } catch let LoupeError.io(path, reason) {
                 lastError = LoupeError.io(path: path, reason: reason)
                 if FileSystem.exists(path) { break }
-                if (try? Manifest.read(directory: directory))?.generation == manifest.generation { break }
+                if (try? Manifest.read(directory: directory))?.generation == manifest.generation {
+                    // No writer moved on: the commit refers to a file that is gone.
+                    lastError = LoupeError.corruptFile(path: path, reason: "missing: the current commit refers to it, but it does not exist (deleted?)")
+                    break
+                }
             }
         }
         throw lastError ?? LoupeError.noIndex(path: directory)

@@ -52,6 +52,11 @@ public final class IndexWriter {
     private var nextSeq: UInt32 = 0
     private var nextSegment: Int
 
+    /// Why the automatic merge after the last `commit()` failed (out of disk space, say), or
+    /// nil. The commit itself succeeded: its documents are durable and visible; the merge's
+    /// partial files are already removed, and the next commit tries again.
+    public private(set) var skippedMerge: Error?
+
     /// Creates a new index in `directory` (which may exist but must hold no index, unless
     /// `overwrite`) and returns a writer holding its lock. Throws `LoupeError.invalidSchema`,
     /// `.unknownLanguage`, `.indexExists`, `.locked` or `.io`.
@@ -228,7 +233,12 @@ public final class IndexWriter {
             guard let b = builders[t] else { continue }
             builders[t] = nil
             if b.docCount == 0 { b.abandon(); continue }
-            let meta = try b.finish()
+            let meta: SegmentMeta
+            do { meta = try b.finish() } catch {
+                // A full disk, say: the partial segment goes now, not with the next writer.
+                removeSegmentFiles(b.name)
+                throw error
+            }
             flushed.append((meta, b.sequences))
         }
     }
@@ -301,7 +311,12 @@ public final class IndexWriter {
         manifest = m
         flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0
         deleteUnreferencedFiles()
-        if options.autoMerge { try maybeMerge() }
+        // The commit is durable: a merge that fails now (out of space, say) leaves it intact,
+        // so it is reported in `skippedMerge`, not thrown.
+        skippedMerge = nil
+        if options.autoMerge {
+            do { try maybeMerge() } catch { skippedMerge = error }
+        }
     }
 
     private func writeDeletions(_ dels: DeletionSet, meta: SegmentMeta, norms: [[UInt32]], generation: Int) throws -> SegmentMeta {
@@ -332,6 +347,13 @@ public final class IndexWriter {
         rollback()
         lock?.release()
         lock = nil
+    }
+
+    /// Removes every file of segment `name` (a flush or merge that failed part way).
+    func removeSegmentFiles(_ name: String) {
+        for file in FileSystem.list(directory) where file.hasPrefix(name + ".") || file.hasPrefix(name + "_") {
+            FileSystem.remove("\(directory)/\(file)")
+        }
     }
 
     /// Removes files no commit references (left by a crash, a rollback or superseded commits).
@@ -385,7 +407,11 @@ public final class IndexWriter {
         let metas = segmentIndices.map { manifest.segments[$0] }
         let readers = try metas.map { try SegmentReader(directory: directory, meta: $0, schema: schema, verify: true) }
         let name = newSegmentName()
-        let merged = try SegmentMerger(directory: directory, name: name, schema: schema).merge(readers)
+        let merged: SegmentMeta
+        do { merged = try SegmentMerger(directory: directory, name: name, schema: schema).merge(readers) } catch {
+            removeSegmentFiles(name)
+            throw error
+        }
         var m = manifest
         m.generation += 1
         let first = segmentIndices.min()!
@@ -396,7 +422,11 @@ public final class IndexWriter {
         }
         m.segments = segs
         m.nextSegmentNumber = nextSegment
-        try m.write(directory: directory)
+        do { try m.write(directory: directory) } catch {
+            removeSegmentFiles(name)
+            FileSystem.remove("\(directory)/manifest.tmp")
+            throw error
+        }
         manifest = m
         deleteUnreferencedFiles()
     }

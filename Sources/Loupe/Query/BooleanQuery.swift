@@ -1,6 +1,10 @@
 /// A boolean combination of clauses: every `must` and `filter` clause matches, no `mustNot`
 /// clause does, and, without `must` or `filter` clauses, at least one `should` clause does.
 /// The score is the sum of the matching `must` and `should` clauses' scores.
+///
+/// A search merges identical sibling clauses (same occur, `isEqual`): `war war war` does the
+/// work of one `war` whose score counts three times, and a repeated `mustNot` or `filter`
+/// clause is built once.
 public struct BooleanQuery: Query, Equatable {
     /// One clause: a query and how it takes part.
     public struct Clause: Equatable, Sendable {
@@ -39,11 +43,34 @@ public struct BooleanQuery: Query, Equatable {
     }
 }
 
+extension BooleanQuery {
+    /// `clauses` with identical siblings (same occur, `isEqual`) merged: each distinct clause
+    /// once, in order of first appearance, with the index of that appearance and how many
+    /// times it appears.
+    static func merged(_ clauses: [Clause]) -> [(clause: Clause, first: Int, count: Int)] {
+        var out: [(clause: Clause, first: Int, count: Int)] = []
+        var byKey: [String: [Int]] = [:]
+        for (i, c) in clauses.enumerated() {
+            let key = "\(c.occur) \(c.query.description)"
+            if let j = byKey[key]?.first(where: { out[$0].clause.query.isEqual(to: c.query) }) {
+                out[j].count += 1
+                continue
+            }
+            byKey[key, default: []].append(out.count)
+            out.append((c, i, 1))
+        }
+        return out
+    }
+}
+
 extension BooleanQuery: WeightBuilding {
     func weight(_ context: WeightContext) throws -> Weight {
         var must: [Weight] = [], should: [Weight] = [], mustNot: [Weight] = [], filter: [Weight] = [], positive: [Weight] = []
-        for c in clauses {
-            let w = try context.weight(c.query)
+        // Identical siblings are built once: a repeated filter or exclusion changes nothing, and
+        // n identical scoring clauses score as one whose weight is n times as large.
+        for (c, _, n) in Self.merged(clauses) {
+            var w = try context.weight(c.query)
+            if n > 1, c.occur == .must || c.occur == .should { w = ScaledWeight(w, factor: Double(n)) }
             switch c.occur {
             case .must: must.append(w); positive.append(w)
             case .should: should.append(w); positive.append(w)

@@ -3,8 +3,10 @@
 /// The prefix is folded like indexed text (lower case, accents removed) but not stemmed: a
 /// stem need not be a prefix of the words it stems from. It expands to the dictionary terms
 /// that start with it, each scored as a term and summed, at most `WeightContext.maxExpansions`
-/// of them per field: the most frequent, ties broken by term bytes, so the same index always
-/// expands the same way.
+/// of them per field (1,024; less when the query's prefixes share the 4,096 expansions of
+/// `WeightContext.maxTotalExpansions`): the most frequent (live document frequency, highest
+/// first), ties broken by term bytes, among the first 4 × that many terms in byte order, so the
+/// same index always expands the same way.
 public struct PrefixQuery: Query, Hashable {
     /// The prefix, without the `*`.
     public var prefix: String

@@ -55,8 +55,12 @@ struct WeightContext {
     let analyzer: Analyzer
     /// Indexed field numbers searched by clauses without `field:`.
     let defaultFields: [Int]
-    /// The most terms one prefix expands to (ties: see `PrefixQuery`).
+    /// The most terms one prefix expands to in one field (which: see `PrefixQuery`); lowered by
+    /// `budgeted(for:)` so that all the prefixes of a query share `maxTotalExpansions`.
     var maxExpansions = 1024
+
+    /// The most expansions all the prefixes of one query share (each in each field it searches).
+    static let maxTotalExpansions = 4096
 
     init(reader: IndexReader, analyzer: Analyzer, fields: [String]? = nil) throws {
         self.reader = reader
@@ -65,6 +69,23 @@ struct WeightContext {
             guard let n = reader.fieldNumbers[$0] else { throw LoupeError.unknownField($0) }
             return n
         }
+    }
+
+    /// This context for searching `query`: its distinct prefixes, counted once per field they
+    /// search, share `maxTotalExpansions` equally (each at most 1,024 terms, at least 1), so a
+    /// query of many prefixes does bounded work: 20 prefixes in 2 fields expand to at most 102
+    /// terms each.
+    func budgeted(for query: any Query) -> WeightContext {
+        func prefixes(_ q: any Query) -> Int {
+            if let p = q as? PrefixQuery { return p.field == nil ? defaultFields.count : 1 }
+            if let b = q as? BooleanQuery { return BooleanQuery.merged(b.clauses).reduce(0) { $0 + prefixes($1.clause.query) } }
+            return 0
+        }
+        let n = prefixes(query)
+        guard n > 0 else { return self }
+        var c = self
+        c.maxExpansions = max(1, min(maxExpansions, Self.maxTotalExpansions / n))
+        return c
     }
 
     /// The weight of `query`, built by its own kind.
@@ -137,6 +158,67 @@ struct WeightedTerm {
     let bm25: BM25Weight
 
     var field: Int { states.field }
+}
+
+extension WeightedTerm {
+    /// The term with its score multiplied by `factor` (a merged repeated clause).
+    func scaled(by factor: Double) -> WeightedTerm {
+        WeightedTerm(states: states, idf: idf, boost: boost * factor, bm25: bm25.scaled(by: factor))
+    }
+}
+
+/// A clause repeated n times among its siblings, built once: it matches as the clause does and
+/// scores n times its score (what the n copies would add up to).
+final class ScaledWeight: Weight {
+    let inner: Weight
+    let factor: Double
+
+    init(_ inner: Weight, factor: Double) {
+        self.inner = inner
+        self.factor = factor
+    }
+
+    func scorer(_ segment: SegmentContext) -> Scorer? { inner.scorer(segment).map { ScaledScorer($0, factor: factor) } }
+
+    func explain(_ segment: SegmentContext, doc: UInt32) -> [Explanation.Entry]? {
+        inner.explain(segment, doc: doc)?.map { e in
+            var e = e
+            e.boost *= factor
+            e.score *= factor
+            return e
+        }
+    }
+
+    func count(_ segment: SegmentContext) -> Int? { inner.count(segment) }
+    var highlightTerms: [[String]] { inner.highlightTerms }
+    var termDisjunction: [WeightedTerm]? { inner.termDisjunction?.map { $0.scaled(by: factor) } }
+}
+
+/// A scorer whose scores (and score bounds) are multiplied by a positive factor.
+final class ScaledScorer: Scorer {
+    let inner: Scorer
+    let factor: Double
+    init(_ inner: Scorer, factor: Double) {
+        self.inner = inner
+        self.factor = factor
+        super.init()
+    }
+    override var minCompetitiveScore: Double {
+        didSet { inner.minCompetitiveScore = minCompetitiveScore / factor }
+    }
+    override var cost: Int { inner.cost }
+    override func next() -> UInt32 { doc = inner.next(); return doc }
+    override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
+    override func score() -> Double { inner.score() * factor }
+    override func shallowBound(_ target: UInt32) -> (bound: Double, upTo: UInt32) {
+        let b = inner.shallowBound(target)
+        return (b.bound * factor, b.upTo)
+    }
+    override var peekNext: UInt32 { inner.peekNext }
+    override func prefetch(for target: UInt32) { inner.prefetch(for: target) }
+    override var isTwoPhase: Bool { inner.isTwoPhase }
+    override func approximate(_ target: UInt32) -> UInt32 { doc = inner.approximate(target); return doc }
+    override func confirm() -> Bool { inner.confirm() }
 }
 
 /// Matches nothing: a clause whose text analyzed to no term.

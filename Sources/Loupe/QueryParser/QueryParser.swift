@@ -2,13 +2,35 @@
 ///
 /// The grammar is in `QueryParserEngine.swift`; each production builds one query kind.
 public enum QueryParser {
-    /// Parses `text`. Throws `LoupeError.invalidQuery(message:position:)` with the 0-based
+    /// The longest query text accepted, in UTF-8 bytes (64 KiB): a longer query is an
+    /// `invalidQuery` error saying so, before any of it is parsed. It bounds the work one query
+    /// can ask for, with `maxClauses`.
+    public static let maxQueryBytes = 65_536
+
+    /// The most leaf clauses a parsed query may hold (Lucene's default `maxClauseCount`): each
+    /// term, prefix, keyword, number or date value and range counts one, a phrase one per word.
+    /// Identical sibling clauses count once (a search merges them: see ``BooleanQuery``).
+    public static let maxClauses = 1024
+
+    /// Parses `text` (at most `maxQueryBytes` bytes, at most `maxClauses` clauses). Throws `LoupeError.invalidQuery(message:position:)` with the 0-based
     /// character position of the problem; `knownFields` are the field names the query may scope
     /// (`field:`); an unknown field name is an error. `fieldTypes` gives the keyword, number
     /// and date fields, whose values are exact (`source:reuters`), ranges (`words:[100 TO 500]`,
     /// `words:>=100`) or periods (`updated:2025-06`); the default `date` is always a date field.
     public static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>,
                              fieldTypes: [String: FieldType] = [:]) throws -> any Query {
+        let bytes = text.utf8.count
+        if bytes > maxQueryBytes {
+            // The position is the first character past the limit.
+            var used = 0, position = 0
+            for c in text {
+                used += c.utf8.count
+                if used > maxQueryBytes { break }
+                position += 1
+            }
+            throw LoupeError.invalidQuery(message: "the query is \(bytes) bytes long, over the limit of \(maxQueryBytes) bytes (64 KiB)",
+                                          position: position)
+        }
         var dateFields: Set<String> = [QueryParserEngine.dateField]
         for (name, type) in fieldTypes where type == .date { dateFields.insert(name) }
         var lexer = QueryLexer(text, dateFields: dateFields)

@@ -19,6 +19,8 @@ struct QueryParserEngine {
     /// Keyword, number and date fields (text fields are not listed).
     private let fieldTypes: [String: FieldType]
     private var depth = 0
+    /// Where the clause that took the count past `QueryParser.maxClauses` starts, once it has.
+    private var overflowPosition: Int?
 
     /// Deeper parenthesis nesting is rejected rather than risking the stack.
     static let maxDepth = 200
@@ -44,12 +46,40 @@ struct QueryParserEngine {
 
     mutating func parse() throws -> any Query {
         if tokens.isEmpty { return MatchAllQuery() }
-        let node = try parseOr(field: nil)
+        let (node, leaves) = try parseOr(field: nil, base: 0)
         if let t = current {
             // parseOr only stops early at a ')'.
             throw error("')' without a matching '('", t.start)
         }
+        if leaves > QueryParser.maxClauses {
+            throw error("the query has \(leaves) clauses (terms, prefixes, values and words of phrases), over the limit of \(QueryParser.maxClauses)",
+                        overflowPosition ?? 0)
+        }
         return node
+    }
+
+    /// Counts `clauses`' leaves, identical siblings once (as a search merges them), and notes
+    /// where the count, with `base` leaves before them, first passes the limit.
+    private mutating func countLeaves(_ clauses: [(clause: BooleanQuery.Clause, leaves: Int, start: Int)], base: Int) -> Int {
+        var total = 0
+        let merged = BooleanQuery.merged(clauses.map(\.clause))
+        var firsts = Set(merged.map(\.first))
+        for (i, c) in clauses.enumerated() where firsts.remove(i) != nil {
+            total += c.leaves
+            if base + total > QueryParser.maxClauses, overflowPosition == nil { overflowPosition = c.start }
+        }
+        return total
+    }
+
+    /// The leaves a phrase counts: its words (runs of letters and digits), at least one.
+    private static func phraseLeaves(_ text: String) -> Int {
+        var n = 0, inWord = false
+        for c in text {
+            let w = c.isLetter || c.isNumber
+            if w && !inWord { n += 1 }
+            inWord = w
+        }
+        return max(1, n)
     }
 
     // MARK: - Structure
@@ -70,21 +100,29 @@ struct QueryParserEngine {
         }
     }
 
-    private mutating func parseOr(field: String?) throws -> any Query {
-        var groups = [try parseAnd(field: field)]
-        while let t = current, case .or = t.kind {
+    /// The node and its leaf count (see `QueryParser.maxClauses`); `base` leaves come before it.
+    private mutating func parseOr(field: String?, base: Int) throws -> (any Query, Int) {
+        var groups: [(clause: BooleanQuery.Clause, leaves: Int, start: Int)] = []
+        var naive = 0
+        while true {
+            let start = current?.start ?? 0
+            let (clauses, leaves) = try parseAnd(field: field, base: base + naive)
+            naive += leaves
+            groups.append((BooleanQuery.Clause(.should, Self.combine(clauses)), leaves, start))
+            guard let t = current, case .or = t.kind else { break }
             p += 1
             guard Self.canStartUnary(current) else {
                 throw error("'OR' has nothing after it: it needs a term on both sides", t.start)
             }
-            groups.append(try parseAnd(field: field))
         }
-        if groups.count == 1 { return Self.combine(groups[0]) }
-        return BooleanQuery(groups.map { BooleanQuery.Clause(.should, Self.combine($0)) })
+        if groups.count == 1 { return (groups[0].clause.query, groups[0].leaves) }
+        return (BooleanQuery(groups.map(\.clause)), countLeaves(groups, base: base))
     }
 
-    private mutating func parseAnd(field: String?) throws -> [BooleanQuery.Clause] {
+    private mutating func parseAnd(field: String?, base: Int) throws -> ([BooleanQuery.Clause], Int) {
         var clauses: [BooleanQuery.Clause] = []
+        var counted: [(leaves: Int, start: Int)] = []
+        var naive = 0
         var explicitAnd = false
         loop: while let t = current {
             switch t.kind {
@@ -102,10 +140,12 @@ struct QueryParserEngine {
                 if clauses[clauses.count - 1].occur == .should { clauses[clauses.count - 1].occur = .must }
                 explicitAnd = true
             default:
-                var clause = try parseUnary(field: field)
+                var (clause, leaves) = try parseUnary(field: field, base: base + naive)
                 if explicitAnd, clause.occur == .should { clause.occur = .must }
                 explicitAnd = false
                 clauses.append(clause)
+                counted.append((leaves, t.start))
+                naive += leaves
             }
         }
         if clauses.isEmpty {
@@ -115,7 +155,8 @@ struct QueryParserEngine {
             }
             throw error("')' without a matching '('", t.start)
         }
-        return clauses
+        let leaves = countLeaves(zip(clauses, counted).map { ($0, $1.leaves, $1.start) }, base: base)
+        return (clauses, leaves)
     }
 
     /// The node for one andExpr: a lone must/should clause stands for itself; a purely negative
@@ -128,7 +169,7 @@ struct QueryParserEngine {
         return BooleanQuery(clauses)
     }
 
-    private mutating func parseUnary(field: String?) throws -> BooleanQuery.Clause {
+    private mutating func parseUnary(field: String?, base: Int) throws -> (BooleanQuery.Clause, Int) {
         let t = tokens[p]
         let occur: Occur
         let symbol: String
@@ -136,16 +177,19 @@ struct QueryParserEngine {
         case .plus: occur = .must; symbol = "+"
         case .minus: occur = .mustNot; symbol = "-"
         case .not: occur = .mustNot; symbol = "NOT"
-        default: return BooleanQuery.Clause(defaultOccur, try parsePrimary(field: field))
+        default:
+            let (q, leaves) = try parsePrimary(field: field, base: base)
+            return (BooleanQuery.Clause(defaultOccur, q), leaves)
         }
         p += 1
         guard Self.canStartPrimary(current) else {
             throw error("'\(symbol)' must be followed by a term", t.start)
         }
-        return BooleanQuery.Clause(occur, try parsePrimary(field: field))
+        let (q, leaves) = try parsePrimary(field: field, base: base)
+        return (BooleanQuery.Clause(occur, q), leaves)
     }
 
-    private mutating func parsePrimary(field: String?) throws -> any Query {
+    private mutating func parsePrimary(field: String?, base: Int) throws -> (any Query, Int) {
         let t = tokens[p]
         switch t.kind {
         case .lparen:
@@ -161,28 +205,28 @@ struct QueryParserEngine {
             guard current != nil else {
                 throw error("unbalanced parenthesis: the '(' here is never closed", t.start)
             }
-            let node = try parseOr(field: field)
+            let (node, leaves) = try parseOr(field: field, base: base)
             guard let close = current, case .rparen = close.kind else {
                 throw error("unbalanced parenthesis: the '(' here is never closed", t.start)
             }
             p += 1
-            return node
+            return (node, leaves)
         case let .word(text, stars):
             p += 1
-            if let field, let type = fieldTypes[field] { return try valueNode(text, stars: stars, quoted: false, field: field, type: type, token: t) }
-            return try wordNode(text, stars: stars, field: field)
+            if let field, let type = fieldTypes[field] { return (try valueNode(text, stars: stars, quoted: false, field: field, type: type, token: t), 1) }
+            return (try wordNode(text, stars: stars, field: field), 1)
         case let .phrase(text, slop):
             p += 1
-            if let field, let type = fieldTypes[field] { return try valueNode(text, stars: [], quoted: true, field: field, type: type, token: t) }
-            return PhraseQuery(text, field: field, slop: slop)
+            if let field, let type = fieldTypes[field] { return (try valueNode(text, stars: [], quoted: true, field: field, type: type, token: t), 1) }
+            return (PhraseQuery(text, field: field, slop: slop), Self.phraseLeaves(text))
         case let .field(name):
-            return try parseField(name, outer: field)
+            return try parseField(name, outer: field, base: base)
         case let .range(content, contentStart):
             guard let field, let type = fieldTypes[field], type != .keyword else {
                 throw error("a range needs a field: write date:[from TO to], or a number field's words:[100 TO 500]", t.start)
             }
             p += 1
-            return try range(content, contentStart: contentStart, token: t, field: field, type: type)
+            return (try range(content, contentStart: contentStart, token: t, field: field, type: type), 1)
         default:
             throw error("expected a term", t.start)
         }
@@ -202,7 +246,7 @@ struct QueryParserEngine {
 
     // MARK: - Fields
 
-    private mutating func parseField(_ name: String, outer: String?) throws -> any Query {
+    private mutating func parseField(_ name: String, outer: String?, base: Int) throws -> (any Query, Int) {
         let t = tokens[p]
         if let outer {
             throw error("fields cannot be nested: '\(name):' is inside '\(outer):(...)'", t.start)
@@ -221,7 +265,7 @@ struct QueryParserEngine {
         if case .range = value.kind, fieldTypes[name] == nil || fieldTypes[name] == .keyword {
             throw error("ranges are only supported on number and date fields", value.start)
         }
-        return try parsePrimary(field: name)
+        return try parsePrimary(field: name, base: base)
     }
 
     /// A value of a keyword, number or date field: an exact keyword (or a prefix), a number

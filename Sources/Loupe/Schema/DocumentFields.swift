@@ -31,7 +31,8 @@ public enum DocumentValue: Sendable, Equatable {
 
 extension Schema {
     /// Builds a document from a JSON object's members with the rules every front end shares:
-    /// `id` is a string (or an integer) and required; `date` is an ISO-8601 string, or seconds
+    /// `id` is a string (or an integer written with digits only, within 64 bits, taken as its
+    /// digits; `1E2` or `1.0` is an error) and required; `date` is an ISO-8601 string, or seconds
     /// since 1970 as a number, or null, within years 0001 to 9999 (`ISODate.range`); every other key must be a field of this schema: a text
     /// field takes a string, a keyword field a string, a number field a number, a date field
     /// an ISO-8601 string or seconds since 1970; a multi-valued field also takes an array of
@@ -54,7 +55,11 @@ extension Schema {
                 case let .string(s): id = s
                 case let .integer(i): id = String(i)
                 case .null: id = nil
-                default: throw bad("\"id\" must be a string, not \(value.kind)")
+                case .number:
+                    // `1E2`, `1.0` or an integer past 64 bits: turning it into a string would
+                    // not give back what was written.
+                    throw bad("\"id\" must be a string or an integer written with digits only (such as 42), not a number with a fraction, an exponent or more than 64 bits: quote it")
+                default: throw bad("\"id\" must be a string or an integer, not \(value.kind)")
                 }
             case "date":
                 if case .null = value { date = nil; continue }

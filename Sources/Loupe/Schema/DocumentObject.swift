@@ -14,24 +14,77 @@ public struct DocumentObject: Decodable, Sendable {
         self.members = members
     }
 
-    /// Parses JSON text holding one value. Malformed JSON throws `LoupeError.invalidDocument`
-    /// with `source` and the parser's reason; a value that is not an object is kept, to be
-    /// rejected (naming its kind) when it is turned into a document.
-    public init(json: some Collection<UInt8>, source: String) throws {
+    /// Parses JSON text holding one value, strictly (RFC 8259: no trailing commas, no
+    /// duplicate keys, no raw control characters or unknown escapes in strings). Malformed JSON
+    /// throws `LoupeError.invalidDocument` with `source` and what is wrong (when the record
+    /// spans lines, the source of the line at fault is `sourceOfLine(n)`, n counted from 1 in
+    /// `json`); a value that is not an object is kept, to be rejected (naming its kind) when it
+    /// is turned into a document.
+    public init(json: some Collection<UInt8>, source: String, sourceOfLine: ((Int) -> String)? = nil) throws {
+        let value: StrictJSON.Value
         do {
-            self = try JSONDecoder().decode(DocumentObject.self, from: Data(json))
-        } catch let e as DecodingError {
-            throw LoupeError.invalidDocument(source: source, reason: e.reason)
+            value = try StrictJSON.parse(json)
+        } catch let f as StrictJSON.Failure {
+            throw LoupeError.invalidDocument(source: f.line == 1 ? source : sourceOfLine?(f.line) ?? "\(source) (line \(f.line) of the record)",
+                                             reason: "malformed JSON: \(f.reason)")
+        }
+        self.init(value)
+    }
+
+    /// Parses JSON text holding an array of values (documents), strictly as
+    /// `init(json:source:sourceOfLine:)`. Malformed JSON throws `LoupeError.invalidDocument`
+    /// with `source` and what is wrong (and on which line, past the first).
+    public static func array(json: some Collection<UInt8>, source: String) throws -> [DocumentObject] {
+        let value: StrictJSON.Value
+        do {
+            value = try StrictJSON.parse(json)
+        } catch let f as StrictJSON.Failure {
+            throw LoupeError.invalidDocument(source: source, reason: "malformed JSON: \(f.reason)\(f.line == 1 ? "" : " (line \(f.line))")")
+        }
+        guard case let .array(items) = value else {
+            throw LoupeError.invalidDocument(source: source, reason: "expected an array, not \(Self.kind(value))")
+        }
+        return items.map(DocumentObject.init)
+    }
+
+    private init(_ value: StrictJSON.Value) {
+        guard case let .object(members) = value else {
+            self.members = []
+            nonObjectKind = Self.kind(value)
+            return
+        }
+        self.members = members.map { ($0.0, Self.documentValue($0.1)) }
+    }
+
+    private static func kind(_ value: StrictJSON.Value) -> String {
+        switch value {
+        case .string: return "a string"
+        case .integer, .number: return "a number"
+        case .bool: return "a boolean"
+        case .null: return "null"
+        case .array: return "an array"
+        case .object: return "an object"
         }
     }
 
-    /// Parses JSON text holding an array of values (documents). Malformed JSON throws
-    /// `LoupeError.invalidDocument` with `source` and the parser's reason.
-    public static func array(json: some Collection<UInt8>, source: String) throws -> [DocumentObject] {
-        do {
-            return try JSONDecoder().decode([DocumentObject].self, from: Data(json))
-        } catch let e as DecodingError {
-            throw LoupeError.invalidDocument(source: source, reason: e.reason)
+    private static func documentValue(_ value: StrictJSON.Value, nested: Bool = false) -> DocumentValue {
+        switch value {
+        case let .string(s): return .string(s)
+        case let .integer(i): return .integer(i)
+        case let .number(d): return .number(d)
+        case let .bool(b): return .bool(b)
+        case .null: return .null
+        case .object: return .other
+        case let .array(items):
+            if nested { return .other }
+            var out: [DocumentValue] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                let v = documentValue(item, nested: true)
+                if case .other = v { return .other }
+                out.append(v)
+            }
+            return .array(out)
         }
     }
 

@@ -31,6 +31,17 @@ struct BM25Weight {
         perLength = averageLength > 0 ? BM25.k1 * BM25.b / averageLength : 0
     }
 
+    private init(weight: Double, constant: Double, perLength: Double) {
+        self.weight = weight
+        self.constant = constant
+        self.perLength = perLength
+    }
+
+    /// The same weight scoring `factor` times as much.
+    func scaled(by factor: Double) -> BM25Weight {
+        BM25Weight(weight: weight * factor, constant: constant, perLength: perLength)
+    }
+
     @inline(__always) func score(tf: UInt32, length: UInt32) -> Double {
         let t = Double(tf)
         return weight * t / (t + constant + perLength * Double(length))

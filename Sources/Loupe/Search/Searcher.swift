@@ -41,7 +41,7 @@ public final class Searcher: @unchecked Sendable {
     @discardableResult
     public func search(_ query: any Query, fields: [String]? = nil, collector: any Collector) throws -> Int {
         try withAnalyzer { analyzer in
-            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).weight(query)
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).budgeted(for: query).weight(query)
             return try collect(weight, into: collector, after: nil, before: nil)
         }
     }
@@ -51,7 +51,7 @@ public final class Searcher: @unchecked Sendable {
     /// iterating postings.
     public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
         try withAnalyzer { analyzer in
-            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).weight(query)
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).budgeted(for: query).weight(query)
             let counter = CountCollector()
             for (s, seg) in reader.segments.enumerated() {
                 let context = SegmentContext(ordinal: s, segment: seg)
@@ -103,8 +103,9 @@ public final class Searcher: @unchecked Sendable {
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
         return try withAnalyzer { analyzer in
-            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields)
-            let weight = try context.weight(Searcher.filtered(query, request.filters))
+            let filtered = Searcher.filtered(query, request.filters)
+            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
+            let weight = try context.weight(filtered)
             let offset = cursor == nil ? max(0, request.offset) : 0
             let k = offset + max(0, request.limit)
 

@@ -125,6 +125,14 @@ struct AddCommand: ParsableCommand {
         if skipped > 0 { summary += "; skipped \(Format.plural(skipped, "invalid record"))" }
         summary += "; the index has \(Format.plural(live, "document"))."
         Terminal.out(summary)
+        warnIfMergeSkipped(writer)
         if skipped > 0 { throw ExitCode(Exit.badInput.rawValue) }
     }
+}
+
+/// The commit succeeded but the automatic merge after it failed (a full disk, say): the
+/// documents are durable, so the command still succeeds, with a warning.
+func warnIfMergeSkipped(_ writer: IndexWriter) {
+    guard let e = writer.skippedMerge else { return }
+    Terminal.warn("the automatic merge after the commit was skipped (\(describe(e).message)); the changes are committed; `loupe merge` or the next commit will merge")
 }

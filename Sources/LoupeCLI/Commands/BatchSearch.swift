@@ -8,13 +8,14 @@ struct BatchSearch {
     let template: SearchRequest
 
     func run() throws {
-        let lines = LineReader(source: ByteSource(interactiveStandardInput: ()), maxLineBytes: 1 << 20)
+        // A line is one query: it has the query's length limit.
+        let lines = LineReader(source: ByteSource(interactiveStandardInput: ()), maxLineBytes: QueryParser.maxQueryBytes)
         let encoder = OrderedJSONEncoder(formatting: .compact)
         while let line = try lines.next() {
             let out: String
             switch line {
             case .tooLong(let n):
-                out = try encoder.encode(failure(query: "", "the query line is \(n) bytes long, over the limit of 1 MB"))
+                out = try encoder.encode(failure(query: "", "the query line is \(n) bytes long, over the limit of \(QueryParser.maxQueryBytes) bytes (64 KiB)"))
             case .bytes(let bytes):
                 let text = String(decoding: bytes, as: UTF8.self)
                 if firstInvalidUTF8(bytes) != nil {

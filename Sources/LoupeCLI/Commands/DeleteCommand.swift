@@ -61,7 +61,7 @@ struct DeleteCommand: ParsableCommand {
             return
         }
         for id in targets { try writer.delete(id: id) }
-        if !targets.isEmpty { try writer.commit() }
+        if !targets.isEmpty { try writer.commit(); warnIfMergeSkipped(writer) }
         for id in missing { Terminal.warn("no document with id '\(id)'") }
         let live = writer.documentCount
         Terminal.out("Deleted \(Format.plural(targets.count, "document")); the index has \(Format.plural(live, "document")).")

@@ -15,6 +15,7 @@ struct SearchCommand: ParsableCommand {
               legac*                  a prefix
               date:[2025-01-01 TO 2025-06-30]   a date range (* for an open end)
               topic:crude  words:>=100  date:1987-03   keyword, number and date fields
+              A query is at most 64 KiB with at most 1,024 clauses; its prefixes share 4,096 expansions.
 
             An empty QUERY ('') matches every document: browse with --filter, --facet, --sort.
 

@@ -48,10 +48,17 @@ final class ByteSource {
             }
         }
         let n = gzread(file, buffer, UInt32(min(count, Int(Int32.max))))
+        var code: Int32 = 0
+        let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
         if n < 0 {
-            var code: Int32 = 0
-            let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+            // Corrupt compressed data is bad input (exit 2); a failing read is an I/O error.
+            if code == Z_DATA_ERROR { throw CLIError.badInput("\(name) is not valid gzip data (corrupt: \(message))") }
+            if code == Z_ERRNO { throw CLIError.io("cannot read \(name): \(String(cString: strerror(errno)))") }
             throw CLIError.io("cannot read \(name): \(message)")
+        }
+        // gzread ends a truncated stream as if it were complete, noting Z_BUF_ERROR.
+        if n == 0, code == Z_BUF_ERROR {
+            throw CLIError.badInput("\(name) is truncated: its gzip data ends before the end of the compressed stream")
         }
         return Int(n)
     }
@@ -73,8 +80,8 @@ final class ByteSource {
 }
 
 /// Splits a byte stream into lines (`\n` or `\r\n`), reading in large blocks.
-/// A line longer than `maxLineBytes` is skipped to its end and reported as `.tooLong`,
-/// so a huge line never has to fit in memory.
+/// A line longer than `maxLineBytes` (not counting its `\n` or `\r\n`) is skipped to its end
+/// and reported as `.tooLong`, so a huge line never has to fit in memory.
 final class LineReader {
     enum Line {
         case bytes([UInt8])
@@ -121,6 +128,14 @@ final class LineReader {
             if let nl = findNewline(from: scanned) {
                 var last = nl
                 if last > start && buffer[last - 1] == 0x0D { last -= 1 }
+                // The whole line may have arrived in one read: its length is checked here too
+                // (a line one byte over the limit used to slip through).
+                if last - start > maxLineBytes {
+                    let length = last - start
+                    start = nl + 1
+                    lineNumber += 1
+                    return .tooLong(length)
+                }
                 let line = Array(buffer[start..<last])
                 start = nl + 1
                 lineNumber += 1
@@ -132,10 +147,11 @@ final class LineReader {
                 guard start < end else { return nil }
                 var last = end
                 if buffer[last - 1] == 0x0D { last -= 1 }
-                let line = Array(buffer[start..<last])
+                let length = last - start
+                let line = length > maxLineBytes ? nil : Array(buffer[start..<last])
                 start = end
                 lineNumber += 1
-                return .bytes(line)
+                return line.map { .bytes($0) } ?? .tooLong(length)
             }
             let offset = scanned - start
             try fill()

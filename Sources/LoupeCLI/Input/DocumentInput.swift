@@ -187,7 +187,9 @@ final class DocumentInput {
             }
             let src = "\(name):\(element.line)"
             do {
-                try body(.document(try parser.document(from: element.bytes, source: src), source: src))
+                let document = try parser.document(from: element.bytes, source: src,
+                                                   sourceOfLine: { "\(name):\(element.line + $0 - 1)" })
+                try body(.document(document, source: src))
             } catch let e as LoupeError {
                 try body(.invalid(e))
             }

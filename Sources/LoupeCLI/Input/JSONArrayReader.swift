@@ -90,9 +90,8 @@ final class JSONArrayReader {
             }
             guard let c = try skipSpace() else { throw Failure.structure(line: line, reason: "the array is not closed (missing ']')") }
             unread()
-            if c == UInt8(ascii: "]") || c == UInt8(ascii: ",") {
-                throw Failure.structure(line: line, reason: "an empty array element")
-            }
+            if c == UInt8(ascii: "]") { throw Failure.structure(line: line, reason: "a trailing comma before ']'") }
+            if c == UInt8(ascii: ",") { throw Failure.structure(line: line, reason: "an empty array element") }
             return try readElement()
         case .singleObject:
             return nil

@@ -17,12 +17,13 @@ struct RecordParser {
         self.ignoreUnknown = ignoreUnknown
     }
 
-    func document(from bytes: [UInt8], source: String) throws -> Document {
+    /// `sourceOfLine(n)` names the n-th line of a record spanning lines (an array element).
+    func document(from bytes: [UInt8], source: String, sourceOfLine: ((Int) -> String)? = nil) throws -> Document {
         func bad(_ reason: String) -> LoupeError { .invalidDocument(source: source, reason: reason) }
         if let offset = firstInvalidUTF8(bytes) {
             throw bad("invalid UTF-8 (byte \(offset + 1) of the record)")
         }
-        let object = try DocumentObject(json: bytes, source: source)
+        let object = try DocumentObject(json: bytes, source: source, sourceOfLine: sourceOfLine)
         return try schema.document(object, source: source, ignoreUnknown: ignoreUnknown,
                                    unknownHint: "; use --ignore-unknown to drop other keys")
     }

@@ -69,3 +69,11 @@ public protocol LeafCollector: AnyObject {
 extension LeafCollector {
     public var minCompetitiveScore: Double { -.infinity }
 }
+
+/// A leaf collector that takes matches in batches when scores are not needed (facets,
+/// counts): the bulk scorer hands it up to 256 document numbers per call instead of making
+/// one dynamic call per match. Internal: an optimization of the built-in collectors.
+protocol BatchLeafCollector: LeafCollector {
+    /// Matches, ascending, all within the segment.
+    func collect(docs: UnsafeBufferPointer<UInt32>)
+}

@@ -89,12 +89,16 @@ public final class DateHistogramCollector: FacetCollector {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    private final class Leaf: LeafCollector {
+    private final class Leaf: BatchLeafCollector {
         let values: SegmentNumbers
         let interval: HistogramInterval
         let counts: PeriodCounts
         init(values: SegmentNumbers, interval: HistogramInterval, counts: PeriodCounts) {
             self.values = values; self.interval = interval; self.counts = counts
+        }
+
+        func collect(docs: UnsafeBufferPointer<UInt32>) {
+            for d in docs { collect(Int(d), score: 0) }
         }
 
         @inline(__always) func collect(_ doc: Int, score: Double) {

@@ -31,13 +31,13 @@ struct KeywordGroupKeys: GroupKeySource {
     var groupCount: Int { ordinals.count }
 
     func keys(for segment: SegmentContext) -> any SegmentGroupKeys {
-        Leaf(column: segment.segment.columns.columns[column], map: UnsafeBufferPointer(ordinals.maps[segment.ordinal]))
+        Leaf(column: segment.segment.columns.columns[column].hot, map: UnsafeBufferPointer(ordinals.maps[segment.ordinal]))
     }
 
     final class Leaf: SegmentGroupKeys {
-        let column: ColumnReader
+        let column: ColumnValues
         let map: UnsafeBufferPointer<Int32>
-        init(column: ColumnReader, map: UnsafeBufferPointer<Int32>) { self.column = column; self.map = map }
+        init(column: ColumnValues, map: UnsafeBufferPointer<Int32>) { self.column = column; self.map = map }
 
         @inline(__always) func group(_ doc: Int) -> Int {
             let r = column.range(doc)

@@ -21,7 +21,7 @@ public final class MultiCollector: Collector {
     /// a buffer of their own (`leaves` keeps them alive): iterating an array of class
     /// existentials retained and released each leaf on every match, which was 40 % of a
     /// facet search's time.
-    private final class Leaf: LeafCollector {
+    private final class Leaf: BatchLeafCollector {
         let leaves: [any LeafCollector]
         private struct Ref { unowned(unsafe) let leaf: any LeafCollector }
         private let refs: UnsafeMutableBufferPointer<Ref>
@@ -36,6 +36,13 @@ public final class MultiCollector: Collector {
 
         func collect(_ doc: Int, score: Double) {
             for i in 0..<refs.count { refs[i].leaf.collect(doc, score: score) }
+        }
+
+        func collect(docs: UnsafeBufferPointer<UInt32>) {
+            for i in 0..<refs.count {
+                if let batch = refs[i].leaf as? any BatchLeafCollector { batch.collect(docs: docs) }
+                else { for d in docs { refs[i].leaf.collect(Int(d), score: 0) } }
+            }
         }
 
         var minCompetitiveScore: Double {

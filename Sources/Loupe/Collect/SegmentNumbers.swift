@@ -31,7 +31,7 @@ extension IndexReader {
 struct SegmentNumbers {
     private let dates: UnsafeBufferPointer<Int64>
     private let byDate: Bool
-    private let column: ColumnReader
+    private let column: ColumnValues
     private let isDouble: Bool
     /// Whether values are dates (sortable keys are then seconds, else `sortableBits`).
     let isDate: Bool
@@ -40,10 +40,10 @@ struct SegmentNumbers {
         switch field {
         case .defaultDate:
             dates = segment.dates; byDate = true
-            column = ColumnReader(empty: .date("date")); isDouble = false; isDate = true
+            column = ColumnReader(empty: .date("date")).hot; isDouble = false; isDate = true
         case let .column(n, isDate):
             dates = UnsafeBufferPointer(start: nil, count: 0); byDate = false
-            column = segment.columns.columns[n]; isDouble = column.kind == .double; self.isDate = isDate
+            column = segment.columns.columns[n].hot; isDouble = column.kind == .double; self.isDate = isDate
         }
     }
 

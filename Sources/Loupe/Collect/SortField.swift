@@ -61,7 +61,7 @@ struct SortKeySource {
         case .relevance: return SegmentSortKeys()
         case let .numbers(field): return SegmentSortKeys(numbers: SegmentNumbers(field, segment: segment), descending: descending)
         case let .keyword(column, ordinals):
-            return SegmentSortKeys(keywords: segment.columns.columns[column], map: UnsafeBufferPointer(ordinals.maps[s]), descending: descending)
+            return SegmentSortKeys(keywords: segment.columns.columns[column].hot, map: UnsafeBufferPointer(ordinals.maps[s]), descending: descending)
         }
     }
 }
@@ -75,7 +75,7 @@ struct SegmentSortKeys {
     private let mode: Mode
     private let descending: Bool
     private let numbers: SegmentNumbers?
-    private let column: ColumnReader?
+    private let column: ColumnValues?
     private let map: UnsafeBufferPointer<Int32>
 
     /// Every key 0 (relevance).
@@ -86,7 +86,7 @@ struct SegmentSortKeys {
         map = UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    init(keywords: ColumnReader, map: UnsafeBufferPointer<Int32>, descending: Bool) {
+    init(keywords: ColumnValues, map: UnsafeBufferPointer<Int32>, descending: Bool) {
         mode = .keywords; self.descending = descending; numbers = nil; column = keywords; self.map = map
     }
 

@@ -64,7 +64,7 @@ public final class TermsFacetCollector: FacetCollector {
 
     public var result: FacetResult { FacetResult(request: request, buckets: buckets) }
 
-    private final class Leaf: LeafCollector {
+    private final class Leaf: BatchLeafCollector {
         let column: ColumnReader
         let counts: UnsafeMutablePointer<Int32>
         let valueCount: Int
@@ -75,6 +75,18 @@ public final class TermsFacetCollector: FacetCollector {
         init(column: ColumnReader, counts: UnsafeMutablePointer<Int32>) {
             self.column = column; self.counts = counts; valueCount = column.valueCount
             dense = column.dense; ordinals = column.values
+        }
+
+        func collect(docs: UnsafeBufferPointer<UInt32>) {
+            if dense {
+                let n = UInt(valueCount)
+                for d in docs {
+                    let o = Int(truncatingIfNeeded: ordinals[Int(d)])
+                    if UInt(bitPattern: o) < n { counts[o] &+= 1 }
+                }
+                return
+            }
+            for d in docs { collect(Int(d), score: 0) }
         }
 
         @inline(__always) func collect(_ doc: Int, score: Double) {

@@ -4,6 +4,32 @@
 /// within the bytes checked at open: ranges read from the file are clamped to the values
 /// present, and an ordinal past the dictionary reads as no value. A column of a segment that
 /// has none (written before the field existed, or by format version 3) is empty.
+/// The part of a column the hot loops read: plain values and pointers only, so copying it
+/// (into a collector's leaf, a sort key source) costs no reference counting, unlike
+/// `ColumnReader`, which also holds the field's definition (a `String`).
+struct ColumnValues: @unchecked Sendable {
+    let kind: ColumnKind
+    /// Layout 0: exactly one value per document, value `d` being document `d`'s.
+    let dense: Bool
+    let starts: PackedIntsReader
+    let values: PackedIntsReader
+
+    /// Positions in `values` of document `doc`'s values (clamped to the values present).
+    @inline(__always) func range(_ doc: Int) -> Range<Int> {
+        if dense { return doc ..< doc + 1 }
+        if starts.count == 0 { return 0..<0 }
+        let a = Swift.max(0, Swift.min(Int(truncatingIfNeeded: starts[doc]), values.count))
+        let b = Swift.max(a, Swift.min(Int(truncatingIfNeeded: starts[doc + 1]), values.count))
+        return a..<b
+    }
+
+    /// Value `i` as a number (a date as its seconds; a keyword as its ordinal).
+    @inline(__always) func number(_ i: Int) -> Double {
+        let v = values[i]
+        return kind == .double ? ColumnKind.double(sortableBits: v) : Double(v)
+    }
+}
+
 struct ColumnReader: @unchecked Sendable {
     let field: FieldDefinition
     let kind: ColumnKind
@@ -11,6 +37,8 @@ struct ColumnReader: @unchecked Sendable {
     let dense: Bool
     private let starts: PackedIntsReader
     let values: PackedIntsReader
+    /// What the hot loops copy.
+    var hot: ColumnValues { ColumnValues(kind: kind, dense: dense, starts: starts, values: values) }
     /// Keyword dictionary: `valueCount + 1` u32 offsets into `bytes`.
     let valueCount: Int
     private let offsets: UnsafeRawPointer?
@@ -63,13 +91,7 @@ struct ColumnReader: @unchecked Sendable {
     var isEmpty: Bool { values.count == 0 }
 
     /// Positions in `values` of document `doc`'s values.
-    @inline(__always) func range(_ doc: Int) -> Range<Int> {
-        if dense { return doc ..< doc + 1 }
-        if starts.count == 0 { return 0..<0 }
-        let a = Swift.max(0, Swift.min(Int(truncatingIfNeeded: starts[doc]), values.count))
-        let b = Swift.max(a, Swift.min(Int(truncatingIfNeeded: starts[doc + 1]), values.count))
-        return a..<b
-    }
+    @inline(__always) func range(_ doc: Int) -> Range<Int> { hot.range(doc) }
 
     /// Value `i` as a number (a date as its seconds; a keyword as its ordinal).
     @inline(__always) func number(_ i: Int) -> Double {

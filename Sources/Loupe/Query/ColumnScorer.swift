@@ -80,14 +80,14 @@ final class ColumnFilterWeight<P: ColumnPredicate>: Weight {
 
 /// Any value of a keyword column is one of a set of ordinals.
 struct KeywordPredicate: ColumnPredicate {
-    let column: ColumnReader
+    let column: ColumnValues
     /// The single accepted ordinal, or -1 when `accepted` decides.
     let single: Int64
     let accepted: [Bool]
 
     init?(column: ColumnReader, ords: [Int]) {
         guard !ords.isEmpty else { return nil }
-        self.column = column
+        self.column = column.hot
         if ords.count == 1 {
             single = Int64(ords[0]); accepted = []
         } else {
@@ -113,7 +113,7 @@ struct KeywordPredicate: ColumnPredicate {
 
 /// Any value of a number column lies in `lower ... upper`.
 struct NumberPredicate: ColumnPredicate {
-    let column: ColumnReader
+    let column: ColumnValues
     let lower: Double, upper: Double
 
     @inline(__always) func matches(_ doc: Int) -> Bool {
@@ -127,7 +127,7 @@ struct NumberPredicate: ColumnPredicate {
 
 /// Any value of a date column lies in `from ... to`.
 struct DateColumnPredicate: ColumnPredicate {
-    let column: ColumnReader
+    let column: ColumnValues
     let from: Int64, to: Int64
 
     @inline(__always) func matches(_ doc: Int) -> Bool {

@@ -40,7 +40,7 @@ extension DateRangeQuery: WeightBuilding {
         return ColumnFilterWeight<DateColumnPredicate> { segment in
             let column = segment.segment.columns.columns[number]
             guard from <= to, !column.isEmpty else { return nil }
-            return DateColumnPredicate(column: column, from: from, to: to)
+            return DateColumnPredicate(column: column.hot, from: from, to: to)
         }
     }
 }

@@ -45,7 +45,7 @@ extension NumberRangeQuery: WeightBuilding {
         return ColumnFilterWeight<NumberPredicate> { segment in
             let column = segment.segment.columns.columns[number]
             guard lo <= hi, !column.isEmpty else { return nil }
-            return NumberPredicate(column: column, lower: lo, upper: hi)
+            return NumberPredicate(column: column.hot, lower: lo, upper: hi)
         }
     }
 }

@@ -22,7 +22,40 @@ struct ScorerBulkScorer: BulkScorer {
             return scorePruned(into: collector, accept: accept)
         }
         if mode.needsScores, let sorted = collector as? TopFieldCollector.Leaf { return scoreLazily(into: sorted, accept: accept) }
+        if !mode.needsScores, let batch = collector as? any BatchLeafCollector { return collectBatches(into: batch, accept: accept) }
         return scoreAll(into: collector, accept: accept, scores: mode.needsScores)
+    }
+
+    /// Every match, unscored, in batches of up to 256 (a term's postings read straight from
+    /// its cursor): one dynamic call per batch instead of two per match.
+    private func collectBatches(into collector: any BatchLeafCollector, accept: DocFilter) -> Int {
+        let capacity = 256
+        let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var n = 0, matched = 0
+        let all = accept.acceptsAll
+        @inline(__always) func add(_ d: UInt32) {
+            guard all || accept.passes(Int(d)) else { return }
+            buffer[n] = d
+            n += 1
+            if n == capacity {
+                collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n))
+                matched += n
+                n = 0
+            }
+        }
+        if let term = scorer as? TermScorer {
+            let cursor = term.cursor
+            while true {
+                let d = cursor.next()
+                if d == PostingsCursor.noMore { break }
+                add(d)
+            }
+        } else {
+            while scorer.next() != Scorer.noMore { add(scorer.doc) }
+        }
+        if n > 0 { collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n)); matched += n }
+        return matched
     }
 
     /// Every match into a field-sorted top-k, which asks for a score only where it needs one.

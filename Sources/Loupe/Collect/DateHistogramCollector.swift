@@ -98,7 +98,24 @@ public final class DateHistogramCollector: FacetCollector {
         }
 
         func collect(docs: UnsafeBufferPointer<UInt32>) {
-            for d in docs { collect(Int(d), score: 0) }
+            guard interval == .month || interval == .year else {
+                for d in docs { collect(Int(d), score: 0) }
+                return
+            }
+            // Months and years: the day's month from the table, read through a local copy
+            // of its pointer (no lazy-initialization check per value).
+            let table = MonthTable.table, first = MonthTable.firstDay, count = Int64(table.count)
+            let years = interval == .year
+            for d in docs {
+                var last = Int64.min
+                for i in values.range(Int(d)) {
+                    let t = values.raw(i)
+                    let k = (t >= 0 ? t / 86_400 : DateHistogramCollector.floorDiv(t, 86_400)) &- first
+                    var p = k >= 0 && k < count ? Int64(table[Int(k)]) : DateHistogramCollector.period(t, .month)
+                    if years { p = DateHistogramCollector.floorDiv(p, 12) }
+                    if p != last { counts.increment(p); last = p }
+                }
+            }
         }
 
         @inline(__always) func collect(_ doc: Int, score: Double) {

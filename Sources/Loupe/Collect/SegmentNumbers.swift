@@ -47,6 +47,13 @@ struct SegmentNumbers {
         }
     }
 
+    /// The column's packed values when it is dense (one value per document, value `d` being
+    /// document `d`'s) and not the default date: what a sort can read without `range`.
+    var denseValues: PackedIntsReader? { !byDate && column.dense ? column.values : nil }
+
+    /// Whether the column stores doubles as sortable bits (else integers or dates as themselves).
+    var storesDoubles: Bool { isDouble }
+
     /// Positions of document `doc`'s values (empty when it has none).
     @inline(__always) func range(_ doc: Int) -> Range<Int> {
         if byDate { return dates[doc] == DatesFile.missing ? doc..<doc : doc..<doc + 1 }

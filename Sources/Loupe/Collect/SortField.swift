@@ -77,21 +77,38 @@ struct SegmentSortKeys {
     private let numbers: SegmentNumbers?
     private let column: ColumnValues?
     private let map: UnsafeBufferPointer<Int32>
+    /// A dense number or date column's values, read directly (the common single-valued case).
+    private let dense: PackedIntsReader
+    private let isDense: Bool
+    /// For `dense`: the values are numbers to turn into sortable bits (else dates or doubles'
+    /// sortable bits already).
+    private let denseNeedsBits: Bool
 
     /// Every key 0 (relevance).
-    init() { mode = .none; descending = true; numbers = nil; column = nil; map = UnsafeBufferPointer(start: nil, count: 0) }
+    init() {
+        mode = .none; descending = true; numbers = nil; column = nil; map = UnsafeBufferPointer(start: nil, count: 0)
+        dense = PackedIntsReader(); isDense = false; denseNeedsBits = false
+    }
 
     init(numbers: SegmentNumbers, descending: Bool) {
         mode = .numbers; self.descending = descending; self.numbers = numbers; column = nil
         map = UnsafeBufferPointer(start: nil, count: 0)
+        dense = numbers.denseValues ?? PackedIntsReader(); isDense = numbers.denseValues != nil
+        denseNeedsBits = !numbers.isDate && !numbers.storesDoubles
     }
 
     init(keywords: ColumnValues, map: UnsafeBufferPointer<Int32>, descending: Bool) {
         mode = .keywords; self.descending = descending; numbers = nil; column = keywords; self.map = map
+        dense = PackedIntsReader(); isDense = false; denseNeedsBits = false
     }
 
     /// The key of document `doc`. O(1).
     @inline(__always) func key(_ doc: Int) -> Int64 {
+        if isDense {
+            let raw = dense[doc]
+            let v = denseNeedsBits ? ColumnKind.sortableBits(Double(raw)) : raw
+            return descending ? v : ~v
+        }
         let v: Int64
         switch mode {
         case .none: return 0

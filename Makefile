@@ -7,21 +7,26 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOUPE    := .build/release/loupe
 INDEX    := ./Index
 
+# Installs, with apt-get, those of the Debian packages $(1) that are not installed.
+define install_missing
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing$$missing"; \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+fi
+endef
+
 .PHONY: all deps build demo test browser-deps browser-test clean
 
 all: build
 
 # Install the system libraries Loupe links against, if any is missing.
 deps:
-	@missing=""; \
-	for p in $(PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing$$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
-	fi
+	@$(call install_missing,$(PACKAGES))
 
 # The optimized `loupe` binary, in .build/release/loupe. The Swift runtime is linked in
 # statically: the binary runs without a Swift toolchain and maps ~5 MB less at run time.
@@ -52,15 +57,7 @@ BROWSER_PACKAGES := chromium chromium-driver python3-selenium
 PYTHON ?= /usr/bin/python3
 
 browser-deps:
-	@missing=""; \
-	for p in $(BROWSER_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing$$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
-	fi
+	@$(call install_missing,$(BROWSER_PACKAGES))
 
 # The search page in headless Chromium (Tests/Browser): a temporary index of the samples
 # served by the debug `loupe` on a free loopback port.

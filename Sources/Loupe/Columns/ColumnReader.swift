@@ -94,10 +94,7 @@ struct ColumnReader: @unchecked Sendable {
     @inline(__always) func range(_ doc: Int) -> Range<Int> { hot.range(doc) }
 
     /// Value `i` as a number (a date as its seconds; a keyword as its ordinal).
-    @inline(__always) func number(_ i: Int) -> Double {
-        let v = values[i]
-        return kind == .double ? ColumnKind.double(sortableBits: v) : Double(v)
-    }
+    @inline(__always) func number(_ i: Int) -> Double { hot.number(i) }
 
     /// The keyword of ordinal `ord` ("" for an ordinal past the dictionary).
     func keyword(_ ord: Int) -> String {

@@ -111,7 +111,8 @@ struct KeywordPredicate: ColumnPredicate {
     }
 }
 
-/// Any value of a number column lies in `lower ... upper`.
+/// Any value of a number or date column lies in `lower ... upper` (a date as its seconds,
+/// exact as a double for every date in `ISODate.range`).
 struct NumberPredicate: ColumnPredicate {
     let column: ColumnValues
     let lower: Double, upper: Double
@@ -120,20 +121,6 @@ struct NumberPredicate: ColumnPredicate {
         for i in column.range(doc) {
             let v = column.number(i)
             if v >= lower && v <= upper { return true }
-        }
-        return false
-    }
-}
-
-/// Any value of a date column lies in `from ... to`.
-struct DateColumnPredicate: ColumnPredicate {
-    let column: ColumnValues
-    let from: Int64, to: Int64
-
-    @inline(__always) func matches(_ doc: Int) -> Bool {
-        for i in column.range(doc) {
-            let v = column.values[i]
-            if v >= from && v <= to { return true }
         }
         return false
     }

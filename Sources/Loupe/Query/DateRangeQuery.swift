@@ -37,10 +37,10 @@ extension DateRangeQuery: WeightBuilding {
             }
         }
         let number = try context.columnNumber(field, type: .date)
-        return ColumnFilterWeight<DateColumnPredicate> { segment in
+        return ColumnFilterWeight<NumberPredicate> { segment in
             let column = segment.segment.columns.columns[number]
             guard from <= to, !column.isEmpty else { return nil }
-            return DateColumnPredicate(column: column.hot, from: from, to: to)
+            return NumberPredicate(column: column.hot, lower: Double(from), upper: Double(to))
         }
     }
 }

@@ -16,4 +16,11 @@ enum QuerySyntax {
         }
         return out
     }
+
+    /// A boost or other factor as query text: `2` rather than `2.0`, otherwise Swift's shortest
+    /// round-tripping form (`0.5`).
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
 }

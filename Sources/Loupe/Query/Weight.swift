@@ -78,6 +78,7 @@ struct WeightContext {
     func budgeted(for query: any Query) -> WeightContext {
         func prefixes(_ q: any Query) -> Int {
             if let p = q as? PrefixQuery { return p.field == nil ? defaultFields.count : 1 }
+            if let b = q as? BoostQuery { return prefixes(b.query) }
             if let b = q as? BooleanQuery { return BooleanQuery.merged(b.clauses).reduce(0) { $0 + prefixes($1.clause.query) } }
             return 0
         }

@@ -2,7 +2,7 @@
 # the system libraries are installed with apt-get when missing (with sudo unless root).
 
 SWIFT    ?= swift
-PACKAGES := liblz4-dev libstemmer-dev zlib1g-dev pkg-config
+PACKAGES := liblz4-dev libstemmer-dev libicu-dev zlib1g-dev pkg-config
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOUPE    := .build/release/loupe
 INDEX    := ./Index

@@ -31,11 +31,19 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"]), .brew(["snowball"])]
         ),
+        // ICU's common library (its flags only), and the C functions the analysis calls: the
+        // dictionary word breaker for Thai, Lao, Khmer and Myanmar, the Script property.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-uc",
+            providers: [.apt(["libicu-dev"]), .brew(["icu4c"])]
+        ),
+        .target(name: "CLoupeICU", dependencies: ["CICU"]),
         // Small C helpers Swift cannot express (a cache prefetch hint).
         .target(name: "CLoupeSupport"),
         .target(
             name: "Loupe",
-            dependencies: ["CLZ4", "CStemmer", "CLoupeSupport"],
+            dependencies: ["CLZ4", "CStemmer", "CLoupeICU", "CLoupeSupport"],
             // The library is checked in Swift 6 mode (data-race safety); the CLI, the HTTP
             // service and the tests are still Swift 5 code.
             swiftSettings: [.swiftLanguageMode(.v6)]

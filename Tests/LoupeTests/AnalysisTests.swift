@@ -58,8 +58,12 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(try terms("½"), ["1", "2"])
         XCTAssertEqual(try terms("Ελληνικά ΟΔΟΣ"), ["ελληνικα", "οδοσ"])
         XCTAssertEqual(try terms("Москва ёлка йод"), ["москва", "елка", "йод"])
-        XCTAssertEqual(try terms("東京 がっこう"), ["東京", "がっこう"])
-        XCTAssertEqual(try terms("한국어"), ["한국어"])
+        // version 1 (indexes made before analysis versions) keeps a CJK run as one term;
+        // version 2 makes bigrams (ScriptAnalysisTests)
+        XCTAssertEqual(try Analyzer(language: nil, version: 1).terms("東京 がっこう"), ["東京", "がっこう"])
+        XCTAssertEqual(try Analyzer(language: nil, version: 1).terms("한국어"), ["한국어"])
+        XCTAssertEqual(try terms("東京 がっこう"), ["東京", "がっ", "っこ", "こう"])
+        XCTAssertEqual(try terms("한국어"), ["한국", "국어"])
         XCTAssertEqual(try terms("inter\u{AD}national"), ["international"])
     }
 
@@ -95,7 +99,8 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(a.analyze(""), [])
         XCTAssertEqual(a.forEachTerm(in: " \n\t—…!?") { _, _ in XCTFail("no terms") }, 0)
         XCTAssertEqual(a.terms("abc' ' ’ 'x"), ["abc", "x"])
-        XCTAssertEqual(a.terms("\u{301}abc 👍🏽 e\u{301}"), ["abc", "e"])
+        XCTAssertEqual(a.terms("\u{301}abc 👍🏽 e\u{301}"), ["abc", "👍🏽", "e"])
+        XCTAssertEqual(try Analyzer(language: "english", version: 1).terms("\u{301}abc 👍🏽 e\u{301}"), ["abc", "e"])
         XCTAssertEqual(a.terms("a_b-c/d.e"), ["a", "b", "c", "d", "e"])
         let tokens = a.analyze("\u{301}Nam")
         XCTAssertEqual(tokens, [Token(term: "nam", position: 0, startOffset: 2, endOffset: 5)])

@@ -27,7 +27,8 @@ public struct Token: Hashable, Sendable {
     }
 }
 
-/// Turns text into terms. Not thread-safe (it owns a Snowball stemmer): use one per thread.
+/// Turns text into terms. Not thread-safe (it owns a Snowball stemmer, caches and an ICU word
+/// breaker): use one per thread.
 ///
 /// Pipeline: split the UTF-8 bytes into words (runs of letters, numbers, in-word combining marks,
 /// and apostrophes between two word characters); drop a trailing possessive 's and remove other
@@ -38,10 +39,52 @@ public struct Token: Hashable, Sendable {
 ///
 /// Offsets of a token are those of the whole original word (including a dropped possessive 's);
 /// tokens that come from one word split by NFKC share that word's offsets.
+///
+/// The rules have versions, recorded in each index's schema (`Schema.analysisVersion`), so
+/// an index keeps being searched with the analysis it was built with:
+///
+/// - **Version 1** (indexes created before versions were recorded): the pipeline above for
+///   every script; emoji are separators.
+/// - **Version 2** (new indexes): as version 1 for words of other scripts, plus
+///   - *elision* for French, Italian, Catalan and Irish (``Elision``): `l'économie` is the
+///     term of `économie`, its offsets those of `économie`;
+///   - *CJK bigrams*: a run of Han, Hiragana, Katakana and Hangul becomes its overlapping
+///     pairs of characters at consecutive positions (`北京举行` → 北京 京举 举行; a lone
+///     character is one term), each with the offsets of its two characters, so a query word
+///     of several characters is the phrase of its bigrams (as Lucene's CJKBigramFilter);
+///   - *dictionary word breaking* for Thai, Lao, Khmer and Myanmar runs, by ICU
+///     (``WordBreaker``);
+///   - *emoji*: an emoji with its ZWJ sequence, skin-tone modifiers, keycap or tags, or a
+///     flag's pair of regional indicators, is one term (variation selectors removed, so 🎉︎
+///     and 🎉️ are 🎉); a text-presentation symbol (❤ © ™) is one only when U+FE0F or a
+///     modifier follows it.
+///   CJK, Southeast Asian and emoji terms are not stemmed.
 public final class Analyzer {
     /// The Snowball language this analyzer stems for; nil (or "none") for no stemming.
     public let language: String?
+    /// The version of the analysis rules (1 or 2; see the type's description).
+    public let version: Int
+    /// The version new indexes are created with.
+    public static let currentVersion = 2
+    /// The versions this build can analyze with.
+    public static let supportedVersions = 1...currentVersion
+
     private let stemmer: OpaquePointer?
+    /// The class table of `version` (`CharClass.bmp` or `.bmpV2`).
+    private let table: UnsafePointer<UInt8>
+    /// Version 2 or later: CJK bigrams, ICU word breaking, emoji.
+    private let extended: Bool
+    /// The language's elided articles (version 2 and French, Italian, Catalan or Irish).
+    private let elision: Elision?
+    /// ICU's word breaker, opened on the first Thai, Lao, Khmer or Myanmar run.
+    private var wordBreaker: WordBreaker?
+    private var wordBreakerFailed = false
+    /// Characters of the current CJK run, folded, as `(offset in cjkBytes, byte count,
+    /// original start, original end)`; reused from run to run.
+    private var cjkUnits: [(at: Int32, count: Int32, start: Int, end: Int)] = []
+    private var cjkBytes: [UInt8] = []
+    /// This analyzer without its stemmer (for `normalize`), made when first needed.
+    private var unstemmed: Analyzer?
     /// Reused buffer for ASCII terms (at most `maxTermBytes`).
     private let buffer: UnsafeMutablePointer<UInt8>
     private lazy var cache = FoldCache()
@@ -54,10 +97,30 @@ public final class Analyzer {
     /// Longest term kept, in UTF-8 bytes after normalization (before stemming).
     static let maxTermBytes = Folding.maxTermBytes
 
-    /// `language` is a Snowball algorithm name ("english", "french", ...), or nil / "none" for no stemming.
-    /// Throws `LoupeError.unknownLanguage` for a name libstemmer does not know.
-    public init(language: String?) throws {
+    /// `language` is a Snowball algorithm name ("english", "french", ...), or nil / "none" for no
+    /// stemming; `version` the analysis rules (the current ones by default; an index's are
+    /// `Schema.analysis`). Throws `LoupeError.unknownLanguage` for a name libstemmer does not
+    /// know and `LoupeError.invalidSchema` for a version this build does not know.
+    public convenience init(language: String?, version: Int = Analyzer.currentVersion) throws {
+        try self.init(stemming: language, elisionOf: language, version: version)
+    }
+
+    /// The analyzer an index with `schema` indexes and searches with: its language and its
+    /// analysis version.
+    public convenience init(schema: Schema) throws {
+        try self.init(language: schema.language, version: schema.analysis)
+    }
+
+    private init(stemming language: String?, elisionOf elisionLanguage: String?, version: Int) throws {
+        guard Analyzer.supportedVersions.contains(version) else {
+            throw LoupeError.invalidSchema("analysis version \(version) is not known to this build of Loupe "
+                + "(it knows versions \(Analyzer.supportedVersions.lowerBound) to \(Analyzer.supportedVersions.upperBound))")
+        }
         self.language = language
+        self.version = version
+        extended = version >= 2
+        table = extended ? CharClass.bmpV2 : CharClass.bmp
+        elision = extended ? Elision.forLanguage(elisionLanguage) : nil
         if let name = language, name.lowercased() != "none" {
             guard let s = sb_stemmer_new(name.lowercased(), "UTF_8") else {
                 throw LoupeError.unknownLanguage(name)
@@ -132,16 +195,35 @@ public final class Analyzer {
     }
 
     /// Normalizes a word without stemming (NFKC, lower-case, diacritics folded, apostrophes
-    /// handled as in `analyze`). When the text holds several tokens their terms are joined by
-    /// a space; the result is empty when it holds none. Useful for prefix and wildcard queries.
+    /// handled as in `analyze`), with the current analysis version and no elision. When the
+    /// text holds several tokens their terms are joined by a space; the result is empty when it
+    /// holds none.
     static func normalizeTerm(_ word: String) -> String {
         normalizedTerms(word).joined(separator: " ")
     }
 
-    /// The unstemmed terms of `text`.
+    /// The unstemmed terms of `text`, with the current analysis version and no elision.
     static func normalizedTerms(_ text: String) -> [String] {
         // an analyzer without a stemmer cannot fail to initialize
         (try? Analyzer(language: nil))?.terms(text) ?? []
+    }
+
+    /// Normalizes a word as this analyzer does (its version, its language's elision) but
+    /// without stemming: a stem need not be a prefix of the words it stems from, so prefix
+    /// and wildcard queries compare this with the dictionary's terms. Several terms are joined
+    /// by a space; the result is empty when the word has none.
+    func normalize(_ word: String) -> String {
+        unstemmedTerms(word).joined(separator: " ")
+    }
+
+    /// The terms of `text` as this analyzer makes them, but not stemmed.
+    func unstemmedTerms(_ text: String) -> [String] {
+        if stemmer == nil { return terms(text) }
+        if unstemmed == nil {
+            // the same version, already checked, and no stemmer: cannot fail
+            unstemmed = try? Analyzer(stemming: nil, elisionOf: language, version: version)
+        }
+        return unstemmed?.terms(text) ?? []
     }
 
     /// Names of the Snowball languages libstemmer provides.
@@ -198,7 +280,8 @@ public final class Analyzer {
                       _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
         guard let p = bytes.baseAddress else { return 0 }
         let n = bytes.count
-        let table = CharClass.bmp
+        let table = self.table
+        let extended = self.extended
         let word = CharClass.word
         let buf = buffer
         let maxLen = Folding.maxTermBytes
@@ -211,9 +294,14 @@ public final class Analyzer {
                 if table[Int(b)] != word { i += 1; continue }
             } else {
                 let (v, len) = decodeUTF8(p, i)
-                if CharClass.of(v, table) != word { i += len; continue }
+                let cls = CharClass.of(v, table, extended: extended)
+                if cls != word {
+                    // version 2: a CJK, Southeast Asian or emoji run starts here
+                    i = cls >= CharClass.cjk ? scanScriptRun(cls, p, n, i, len, &position, emit) : i + len
+                    continue
+                }
             }
-            let start = i
+            var start = i
             var ascii = b < 0x80
             var hasApostrophe = false
             // extend it
@@ -226,7 +314,7 @@ public final class Analyzer {
                     len = 1
                 } else {
                     let (v, l) = decodeUTF8(p, i)
-                    cls = CharClass.of(v, table)
+                    cls = CharClass.of(v, table, extended: extended)
                     len = l
                 }
                 if cls == word || cls == CharClass.mark || cls == CharClass.ignorable {
@@ -237,7 +325,7 @@ public final class Analyzer {
                 if cls == CharClass.apostrophe && i + len < n {
                     // only between two word characters
                     let d = p[i + len]
-                    let next = d < 0x80 ? table[Int(d)] : CharClass.of(decodeUTF8(p, i + len).value, table)
+                    let next = d < 0x80 ? table[Int(d)] : CharClass.of(decodeUTF8(p, i + len).value, table, extended: extended)
                     if next == word {
                         if c >= 0x80 { ascii = false }
                         hasApostrophe = true
@@ -248,6 +336,9 @@ public final class Analyzer {
                 break
             }
             let end = i
+            if hasApostrophe, let elision, let after = elision.strippedStart(p, start, end) {
+                start = after  // l'économie: the term and its offsets are those of économie
+            }
 
             if ascii {
                 var len = 0
@@ -280,5 +371,151 @@ public final class Analyzer {
             }
         }
         return position
+    }
+
+    // MARK: - Version 2: CJK bigrams, Southeast Asian word breaking, emoji
+
+    /// Tokenizes the run of class `cls` (CJK, Southeast Asian, emoji) starting at `p[i]`, whose
+    /// first scalar is `firstLength` bytes; returns the index just past it.
+    private func scanScriptRun(_ cls: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ firstLength: Int,
+                               _ position: inout Int,
+                               _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
+        switch cls {
+        case CharClass.cjk:
+            return cjkBigrams(p, n, i, &position, emit)
+        case CharClass.southeastAsian:
+            return southeastAsianWords(p, n, i, &position, emit)
+        case CharClass.emoji:
+            return emojiSequence(p, n, i, firstLength, &position, emit)
+        case CharClass.textEmoji:
+            // an emoji only with an emoji presentation selector or a skin-tone modifier after it
+            guard i + firstLength < n else { return i + firstLength }
+            let next = decodeUTF8(p, i + firstLength).value
+            guard next == 0xFE0F || Emoji.isModifier(next) else { return i + firstLength }
+            return emojiSequence(p, n, i, firstLength, &position, emit)
+        default:
+            return i + firstLength
+        }
+    }
+
+    /// The run of Han, kana and Hangul at `p[i]` as overlapping bigrams (a lone character as
+    /// itself), at consecutive positions, each with its two characters' offsets.
+    private func cjkBigrams(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ position: inout Int,
+                            _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
+        cjkUnits.removeAll(keepingCapacity: true)
+        cjkBytes.removeAll(keepingCapacity: true)
+        var j = i
+        var unitStart = i
+        while j < n {
+            let (v, len) = decodeUTF8(p, j)
+            let cls = CharClass.of(v, table, extended: true)
+            if cls == CharClass.cjk && !CJK.continuesCharacter(v) {
+                if j > unitStart { addCJKUnit(p, unitStart, j) }
+                unitStart = j
+            } else if cls != CharClass.cjk && cls != CharClass.mark && cls != CharClass.ignorable {
+                break
+            }
+            // combining marks (kana voicing), Hangul vowel and final jamo, and invisible
+            // joiners belong to the character before them
+            j += len
+        }
+        addCJKUnit(p, unitStart, j)
+        let units = cjkUnits.count
+        if units == 0 { return j }
+        cjkBytes.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            if units == 1 {
+                let u = cjkUnits[0]
+                emit(UnsafeBufferPointer(start: base + Int(u.at), count: Int(u.count)), position, u.start, u.end)
+                position += 1
+                return
+            }
+            for k in 0..<(units - 1) {
+                let a = cjkUnits[k], b = cjkUnits[k + 1]
+                let la = Int(a.count), lb = Int(b.count)
+                guard la + lb <= Folding.maxTermBytes else { position += 1; continue }
+                buffer.update(from: base + Int(a.at), count: la)
+                (buffer + la).update(from: base + Int(b.at), count: lb)
+                emit(UnsafeBufferPointer(start: buffer, count: la + lb), position, a.start, b.end)
+                position += 1
+            }
+        }
+        return j
+    }
+
+    /// Adds the CJK character `p[start..<end]` (a scalar and what continues it) to `cjkUnits`,
+    /// folded: most characters are their own term; compatibility forms (halfwidth katakana,
+    /// compatibility ideographs, squared words) are normalized like other text, and a
+    /// character that normalizes to several becomes several units with its offsets.
+    private func addCJKUnit(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
+        guard end > start else { return }
+        let (v, len) = decodeUTF8(p, start)
+        if len == end - start && CJK.foldsToItself(v) {
+            cjkUnits.append((Int32(cjkBytes.count), Int32(len), start, end))
+            cjkBytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: len))
+            return
+        }
+        for term in cache.terms(of: UnsafeBufferPointer(start: p + start, count: end - start)) {
+            term.withUnsafeBufferPointer { t in
+                guard let q = t.baseAddress else { return }
+                var k = 0
+                while k < t.count {
+                    let l = decodeUTF8(q, k).length
+                    cjkUnits.append((Int32(cjkBytes.count), Int32(l), start, end))
+                    cjkBytes.append(contentsOf: UnsafeBufferPointer(start: q + k, count: l))
+                    k += l
+                }
+            }
+        }
+    }
+
+    /// The run of Thai, Lao, Khmer or Myanmar at `p[i]`, split into words by ICU, each word
+    /// folded (not stemmed) with its own offsets.
+    private func southeastAsianWords(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ position: inout Int,
+                                     _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
+        var j = i
+        while j < n {
+            let (v, len) = decodeUTF8(p, j)
+            let cls = CharClass.of(v, table, extended: true)
+            guard cls == CharClass.southeastAsian || cls == CharClass.mark || cls == CharClass.ignorable else { break }
+            j += len
+        }
+        func word(_ start: Int, _ end: Int) {
+            for term in cache.terms(of: UnsafeBufferPointer(start: p + start, count: end - start)) {
+                term.withUnsafeBufferPointer { t in emit(t, position, start, end) }
+                position += 1
+            }
+        }
+        if wordBreaker == nil && !wordBreakerFailed {
+            wordBreaker = WordBreaker()
+            wordBreakerFailed = wordBreaker == nil
+        }
+        let split = wordBreaker?.forEachWord(in: UnsafeBufferPointer(start: p + i, count: j - i)) { s, e in
+            word(i + s, i + e)
+        } ?? false
+        if !split { word(i, j) }  // ICU failed (no data): the run as one word, as version 1 does
+        return j
+    }
+
+    /// The emoji sequence at `p[i]` (its first scalar `firstLength` bytes) as one term.
+    private func emojiSequence(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ firstLength: Int, _ position: inout Int,
+                               _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
+        let end = Emoji.sequenceEnd(p, n, i, firstLength) { CharClass.of($0, table, extended: true) }
+        var len = 0
+        var k = i
+        while k < end {
+            let (v, l) = decodeUTF8(p, k)
+            if !Emoji.isVariationSelector(v) {
+                if len + l > Folding.maxTermBytes { return end }  // too long: no term
+                (buffer + len).update(from: p + k, count: l)
+                len += l
+            }
+            k += l
+        }
+        if len > 0 {
+            emit(UnsafeBufferPointer(start: buffer, count: len), position, i, end)
+            position += 1
+        }
+        return end
     }
 }

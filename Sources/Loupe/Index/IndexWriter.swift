@@ -62,7 +62,7 @@ public final class IndexWriter {
     /// `.unknownLanguage`, `.indexExists`, `.locked` or `.io`.
     public static func create(directory: String, schema: Schema = .news(), overwrite: Bool = false, options: IndexWriterOptions = .init()) throws -> IndexWriter {
         try schema.validate()
-        _ = try Analyzer(language: schema.language)
+        _ = try Analyzer(schema: schema)
         try FileSystem.createDirectory(directory)
         let lock = try WriteLock(directory: directory)
         if FileSystem.exists(Manifest.path(directory)) && !overwrite { throw LoupeError.indexExists(path: directory) }
@@ -90,7 +90,7 @@ public final class IndexWriter {
         self.lock = lock
         self.options = options
         let threads = max(1, options.threads)
-        analyzers = try (0..<threads).map { _ in try Analyzer(language: manifest.schema.language) }
+        analyzers = try (0..<threads).map { _ in try Analyzer(schema: manifest.schema) }
         builders = Array(repeating: nil, count: threads)
         nextSegment = manifest.nextSegmentNumber
     }

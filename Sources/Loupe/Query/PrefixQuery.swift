@@ -23,7 +23,7 @@ public struct PrefixQuery: Query, Hashable {
 
 extension PrefixQuery: WeightBuilding {
     func weight(_ context: WeightContext) throws -> Weight {
-        let folded = Analyzer.normalizeTerm(prefix)
+        let folded = context.analyzer.normalize(prefix)
         guard !folded.isEmpty else { return MatchNoneWeight() }
         let cap = context.maxExpansions
         var leaves: [WeightedTerm] = []

@@ -140,12 +140,21 @@ public struct Schema: Codable, Equatable, Sendable {
     /// Whether, and on which field, documents get MinHash signatures for collapsing near
     /// duplicates (nil: none; see ``NearDuplicateSettings``).
     public var nearDuplicates: NearDuplicateSettings?
+    /// The version of the analysis rules the index's text is tokenized with (see ``Analyzer``):
+    /// new schemas get `Analyzer.currentVersion`; nil in the manifest of an index created before
+    /// versions were recorded, which means version 1 (``analysis``), so its terms keep matching.
+    public var analysisVersion: Int?
 
     /// A schema of `fields`, stemmed for `language` (nil for no stemming), searching
-    /// `defaultFields` (nil for all indexed fields) when a query term names no field.
+    /// `defaultFields` (nil for all indexed fields) when a query term names no field, analyzed
+    /// with the current analysis rules.
     public init(fields: [FieldDefinition], language: String? = "english", defaultFields: [String]? = nil) {
         self.fields = fields; self.language = language; self.defaultFields = defaultFields
+        self.analysisVersion = Analyzer.currentVersion
     }
+
+    /// The analysis version in effect: `analysisVersion`, or 1 when it is absent.
+    public var analysis: Int { analysisVersion ?? 1 }
 
     /// The news schema: `title` (indexed, stored, boost 2), `body` (indexed, stored), `url` (stored).
     public static func news(language: String? = "english") -> Schema {
@@ -181,6 +190,9 @@ public struct Schema: Codable, Equatable, Sendable {
             guard f.boost.isFinite, f.boost > 0 else { throw LoupeError.invalidSchema("field '\(f.name)' has a boost that is not a positive number") }
         }
         guard fields.contains(where: { $0.type == .text && $0.indexed }) else { throw LoupeError.invalidSchema("no text field is indexed") }
+        guard Analyzer.supportedVersions.contains(analysis) else {
+            throw LoupeError.invalidSchema("analysis version \(analysis) is not known to this build of Loupe")
+        }
         for d in defaultFields ?? [] where !fields.contains(where: { $0.name == d && $0.type == .text && $0.indexed }) {
             throw LoupeError.invalidSchema("default field '\(d)' is not an indexed text field")
         }

@@ -22,7 +22,7 @@ public final class Searcher: @unchecked Sendable {
         poolLock.lock()
         let a = analyzerPool.popLast()
         poolLock.unlock()
-        let analyzer = try a ?? Analyzer(language: reader.schema.language)
+        let analyzer = try a ?? Analyzer(schema: reader.schema)
         defer { poolLock.lock(); analyzerPool.append(analyzer); poolLock.unlock() }
         return try body(analyzer)
     }

@@ -8,7 +8,10 @@ struct AnalyzeCommand: ParsableCommand {
         abstract: "Show how text is split into terms.",
         discussion: """
             Prints each token's term, position and UTF-8 byte offsets in the text. The language \
-            is --language, else the index's (when --index or ./Index holds one), else english.
+            is --language, else the index's (when --index or ./Index holds one), else english. \
+            The analysis version is the index's (1 for indexes created before versions were \
+            recorded), else the current one (2: elision for French, Italian, Catalan and Irish, \
+            CJK bigrams, Thai/Lao/Khmer/Myanmar word breaking, emoji terms).
 
             Examples:
               loupe analyze 'The war legacies of Việt Nam'
@@ -42,22 +45,25 @@ struct AnalyzeCommand: ParsableCommand {
             input = String(decoding: bytes, as: UTF8.self)
         }
         var lang: String? = "english"
+        var version = Analyzer.currentVersion
+        let index = try? Index.open(at: location.path, verify: false)
+        if let index { version = index.schema.analysis }
         if let language {
             lang = language.lowercased() == "none" ? nil : language.lowercased()
-        } else if let index = try? Index.open(at: location.path, verify: false) {
+        } else if let index {
             lang = index.schema.language
         }
-        let analyzer = try Analyzer(language: lang)
+        let analyzer = try Analyzer(language: lang, version: version)
         let tokens = analyzer.analyze(input)
         let bytes = Array(input.utf8)
         func original(_ t: Token) -> String { String(decoding: bytes[t.startOffset..<min(t.endOffset, bytes.count)], as: UTF8.self) }
         if json {
-            try Terminal.json(OrderedJSONObject(["language": lang, "tokens": tokens.map {
+            try Terminal.json(OrderedJSONObject(["language": lang, "analysisVersion": version, "tokens": tokens.map {
                 OrderedJSONObject(["term": $0.term, "position": $0.position, "start": $0.startOffset, "end": $0.endOffset, "text": original($0)])
             }]))
             return
         }
-        var out = "language \(lang ?? "none"): \(Format.plural(tokens.count, "token"))\n"
+        var out = "language \(lang ?? "none"), analysis version \(version): \(Format.plural(tokens.count, "token"))\n"
         if !tokens.isEmpty {
             let width = max(4, tokens.map { $0.term.count }.max() ?? 4)
             out += "pos  " + "term".padding(toLength: width, withPad: " ", startingAt: 0) + "  bytes      text\n"

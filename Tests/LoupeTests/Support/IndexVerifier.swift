@@ -11,7 +11,7 @@ typealias PostingsMap = [String: [Int: [[UInt8]: [UInt32]]]]
 enum IndexVerifier {
     /// The postings every document of `model` should have, computed directly with the analyzer.
     static func expectedPostings(_ model: Model, schema: Schema) throws -> (PostingsMap, [String: [UInt32]]) {
-        let analyzer = try Analyzer(language: schema.language)
+        let analyzer = try Analyzer(schema: schema)
         var out: PostingsMap = [:]
         var lengths: [String: [UInt32]] = [:]
         for (id, doc) in model {

@@ -79,10 +79,8 @@ public final class Analyzer {
     /// ICU's word breaker, opened on the first Thai, Lao, Khmer or Myanmar run.
     private var wordBreaker: WordBreaker?
     private var wordBreakerFailed = false
-    /// Characters of the current CJK run, folded, as `(offset in cjkBytes, byte count,
-    /// original start, original end)`; reused from run to run.
-    private var cjkUnits: [(at: Int32, count: Int32, start: Int, end: Int)] = []
-    private var cjkBytes: [UInt8] = []
+    /// The previous folded character of a CJK run (one scalar, at most 4 bytes).
+    private let cjkPrevious = UnsafeMutablePointer<UInt8>.allocate(capacity: 8)
     /// This analyzer without its stemmer (for `normalize`), made when first needed.
     private var unstemmed: Analyzer?
     /// Reused buffer for ASCII terms (at most `maxTermBytes`).
@@ -139,6 +137,7 @@ public final class Analyzer {
     deinit {
         if let s = stemmer { sb_stemmer_delete(s) }
         buffer.deallocate()
+        cjkPrevious.deallocate()
         stemCache?.deallocate()
     }
 
@@ -297,7 +296,11 @@ public final class Analyzer {
                 let cls = CharClass.of(v, table, extended: extended)
                 if cls != word {
                     // version 2: a CJK, Southeast Asian or emoji run starts here
-                    i = cls >= CharClass.cjk ? scanScriptRun(cls, p, n, i, len, &position, emit) : i + len
+                    if cls >= CharClass.cjk {
+                        (i, position) = scanScriptRun(cls, p, n, i, len, position, emit)
+                    } else {
+                        i += len
+                    }
                     continue
                 }
             }
@@ -376,42 +379,88 @@ public final class Analyzer {
     // MARK: - Version 2: CJK bigrams, Southeast Asian word breaking, emoji
 
     /// Tokenizes the run of class `cls` (CJK, Southeast Asian, emoji) starting at `p[i]`, whose
-    /// first scalar is `firstLength` bytes; returns the index just past it.
+    /// first scalar is `firstLength` bytes, its first token at `position`; returns the index
+    /// just past the run and the next position. (Positions are passed by value, not `inout`,
+    /// so the main loop keeps its own in a register.)
+    @inline(never)
     private func scanScriptRun(_ cls: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ firstLength: Int,
-                               _ position: inout Int,
-                               _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
+                               _ position: Int,
+                               _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> (Int, Int) {
+        var position = position
+        let end: Int
         switch cls {
         case CharClass.cjk:
-            return cjkBigrams(p, n, i, &position, emit)
+            end = cjkBigrams(p, n, i, &position, emit)
         case CharClass.southeastAsian:
-            return southeastAsianWords(p, n, i, &position, emit)
+            end = southeastAsianWords(p, n, i, &position, emit)
         case CharClass.emoji:
-            return emojiSequence(p, n, i, firstLength, &position, emit)
+            end = emojiSequence(p, n, i, firstLength, &position, emit)
         case CharClass.textEmoji:
             // an emoji only with an emoji presentation selector or a skin-tone modifier after it
-            guard i + firstLength < n else { return i + firstLength }
-            let next = decodeUTF8(p, i + firstLength).value
-            guard next == 0xFE0F || Emoji.isModifier(next) else { return i + firstLength }
-            return emojiSequence(p, n, i, firstLength, &position, emit)
+            let next = i + firstLength < n ? decodeUTF8(p, i + firstLength).value : 0
+            if next == 0xFE0F || Emoji.isModifier(next) {
+                end = emojiSequence(p, n, i, firstLength, &position, emit)
+            } else {
+                end = i + firstLength
+            }
         default:
-            return i + firstLength
+            end = i + firstLength
         }
+        return (end, position)
     }
 
     /// The run of Han, kana and Hangul at `p[i]` as overlapping bigrams (a lone character as
-    /// itself), at consecutive positions, each with its two characters' offsets.
+    /// itself), at consecutive positions, each with its two characters' offsets. Streams: each
+    /// character, once folded, makes a bigram with the one before it (kept in `cjkPrevious`).
     private func cjkBigrams(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ position: inout Int,
                             _ emit: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) -> Int {
-        cjkUnits.removeAll(keepingCapacity: true)
-        cjkBytes.removeAll(keepingCapacity: true)
+        let previous = cjkPrevious
+        let buf = buffer
+        var previousLength = 0, previousStart = 0, units = 0
+        /// Adds one folded character `q[0..<length]` whose original bytes are `start..<end`.
+        func unit(_ q: UnsafePointer<UInt8>, _ length: Int, _ start: Int, _ end: Int) {
+            if units > 0 {
+                buf.update(from: previous, count: previousLength)
+                (buf + previousLength).update(from: q, count: length)
+                emit(UnsafeBufferPointer(start: buf, count: previousLength + length), position, previousStart, end)
+                position += 1
+            }
+            previous.update(from: q, count: length)
+            previousLength = length
+            previousStart = start
+            units += 1
+        }
+        /// Adds the character `p[start..<end]` (a scalar and what continues it), folded: most
+        /// are their own term; compatibility forms (halfwidth katakana, compatibility
+        /// ideographs, squared words) are normalized like other text, and one that normalizes
+        /// to several characters adds each, with its offsets.
+        func character(_ start: Int, _ end: Int) {
+            guard end > start else { return }
+            let len = decodeUTF8(p, start).length
+            if len == end - start && CJK.foldsToItself(decodeUTF8(p, start).value) {
+                unit(p + start, len, start, end)
+                return
+            }
+            for term in cache.terms(of: UnsafeBufferPointer(start: p + start, count: end - start)) {
+                term.withUnsafeBufferPointer { t in
+                    guard let q = t.baseAddress else { return }
+                    var k = 0
+                    while k < t.count {
+                        let l = decodeUTF8(q, k).length
+                        unit(q + k, l, start, end)
+                        k += l
+                    }
+                }
+            }
+        }
         var j = i
-        var unitStart = i
+        var characterStart = i
         while j < n {
             let (v, len) = decodeUTF8(p, j)
-            let cls = CharClass.of(v, table, extended: true)
+            let cls = v < 0x10000 ? table[Int(v)] : CharClass.of(v, table, extended: true)
             if cls == CharClass.cjk && !CJK.continuesCharacter(v) {
-                if j > unitStart { addCJKUnit(p, unitStart, j) }
-                unitStart = j
+                if j > characterStart { character(characterStart, j) }
+                characterStart = j
             } else if cls != CharClass.cjk && cls != CharClass.mark && cls != CharClass.ignorable {
                 break
             }
@@ -419,54 +468,12 @@ public final class Analyzer {
             // joiners belong to the character before them
             j += len
         }
-        addCJKUnit(p, unitStart, j)
-        let units = cjkUnits.count
-        if units == 0 { return j }
-        cjkBytes.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress!
-            if units == 1 {
-                let u = cjkUnits[0]
-                emit(UnsafeBufferPointer(start: base + Int(u.at), count: Int(u.count)), position, u.start, u.end)
-                position += 1
-                return
-            }
-            for k in 0..<(units - 1) {
-                let a = cjkUnits[k], b = cjkUnits[k + 1]
-                let la = Int(a.count), lb = Int(b.count)
-                guard la + lb <= Folding.maxTermBytes else { position += 1; continue }
-                buffer.update(from: base + Int(a.at), count: la)
-                (buffer + la).update(from: base + Int(b.at), count: lb)
-                emit(UnsafeBufferPointer(start: buffer, count: la + lb), position, a.start, b.end)
-                position += 1
-            }
+        character(characterStart, j)
+        if units == 1 {  // a lone character: its own term
+            emit(UnsafeBufferPointer(start: previous, count: previousLength), position, previousStart, j)
+            position += 1
         }
         return j
-    }
-
-    /// Adds the CJK character `p[start..<end]` (a scalar and what continues it) to `cjkUnits`,
-    /// folded: most characters are their own term; compatibility forms (halfwidth katakana,
-    /// compatibility ideographs, squared words) are normalized like other text, and a
-    /// character that normalizes to several becomes several units with its offsets.
-    private func addCJKUnit(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
-        guard end > start else { return }
-        let (v, len) = decodeUTF8(p, start)
-        if len == end - start && CJK.foldsToItself(v) {
-            cjkUnits.append((Int32(cjkBytes.count), Int32(len), start, end))
-            cjkBytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: len))
-            return
-        }
-        for term in cache.terms(of: UnsafeBufferPointer(start: p + start, count: end - start)) {
-            term.withUnsafeBufferPointer { t in
-                guard let q = t.baseAddress else { return }
-                var k = 0
-                while k < t.count {
-                    let l = decodeUTF8(q, k).length
-                    cjkUnits.append((Int32(cjkBytes.count), Int32(l), start, end))
-                    cjkBytes.append(contentsOf: UnsafeBufferPointer(start: q + k, count: l))
-                    k += l
-                }
-            }
-        }
     }
 
     /// The run of Thai, Lao, Khmer or Myanmar at `p[i]`, split into words by ICU, each word

@@ -46,15 +46,15 @@ public struct Token: Hashable, Sendable {
 /// - **Version 1** (indexes created before versions were recorded): the pipeline above for
 ///   every script; emoji are separators.
 /// - **Version 2** (new indexes): as version 1 for words of other scripts, plus
-///   - *elision* for French, Italian, Catalan and Irish (``Elision``): `l'économie` is the
+///   - *elision* for French, Italian, Catalan and Irish (`Elision`): `l'économie` is the
 ///     term of `économie`, its offsets those of `économie`;
 ///   - *CJK bigrams*: a run of Han, Hiragana, Katakana and Hangul becomes its overlapping
 ///     pairs of characters at consecutive positions (`北京举行` → 北京 京举 举行; a lone
 ///     character is one term), each with the offsets of its two characters, so a query word
 ///     of several characters is the phrase of its bigrams (as Lucene's CJKBigramFilter);
 ///   - *dictionary word breaking* for Thai, Lao, Khmer and Myanmar runs, by ICU
-///     (``WordBreaker``);
-///   - *emoji*: an emoji with its ZWJ sequence, skin-tone modifiers, keycap or tags, or a
+///     (`WordBreaker`);
+///   - *emoji*: an emoji with its ZWJ sequence, skin-tone modifiers or tags, or a
 ///     flag's pair of regional indicators, is one term (variation selectors removed, so 🎉︎
 ///     and 🎉️ are 🎉); a text-presentation symbol (❤ © ™) is one only when U+FE0F or a
 ///     modifier follows it.

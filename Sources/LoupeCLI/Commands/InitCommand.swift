@@ -33,7 +33,12 @@ struct InitCommand: ParsableCommand {
             "multi_valued") is true, when they take a JSON array. A bad value (text for a \
             number, an array for a single-valued field) rejects the document.
 
-            "language" is a Snowball stemmer name or "none"; --language overrides it.
+            "language" is a Snowball stemmer name or "none"; --language overrides it. \
+            french, italian, catalan and irish also remove elided articles (l'économie is \
+            found by économie). Whatever the language, Chinese, Japanese and Korean are \
+            indexed as character bigrams, Thai, Lao, Khmer and Myanmar are split into words \
+            with ICU's dictionaries, and emoji are terms (analysis version \(Analyzer.currentVersion), \
+            recorded in the index; see `loupe analyze`).
 
             Languages: none, \(Analyzer.availableLanguages.joined(separator: ", ")).
 

@@ -30,7 +30,7 @@ final class ScriptSearchCLITests: CLITestCase {
         XCTAssertEqual(try ids("l'économie"), ["fr-1"])
 
         let analyzed = try json(expect(0, ["analyze", "--json", "L'économie 经济会议"]).stdout)
-        XCTAssertEqual(analyzed["analysisVersion"] as? Int, Analyzer.currentVersion)
+        XCTAssertEqual(analyzed["analysis_version"] as? Int, Analyzer.currentVersion)
         XCTAssertEqual((analyzed["tokens"] as? [[String: Any]])?.compactMap { $0["term"] as? String }, ["econom", "经济", "济会", "会议"])
         XCTAssertTrue(try expect(0, ["analyze", "北京"]).stdout.contains("analysis version 2"))
     }

@@ -256,4 +256,46 @@ final class ScriptAnalysisTests: XCTestCase {
         XCTAssertEqual(try ids(idx, "l'écon*"), ["fr-1"])
         XCTAssertEqual(try ids(idx, "经*"), ["zh-1"])
     }
+
+    // MARK: robustness
+
+    /// Random mixes of every script, emoji pieces (joiners, modifiers, selectors, regional
+    /// indicators, tags), marks, apostrophes and compatibility characters, cut anywhere:
+    /// analysis never traps, positions are consecutive, offsets are ordered scalar boundaries
+    /// inside the text, terms are non-empty and at most 64 bytes, and `forEachTerm` agrees with
+    /// `analyze`.
+    func testRandomMixedScriptsKeepTokenInvariants() throws {
+        let pieces: [String] = ["a", "Z", "é", "l", "qu", " ", ", ", "'", "’", "s", "1", "\u{301}", "\u{AD}",
+                                "北", "京", "经", "济", "が", "か", "\u{3099}", "ー", "ﾆ", "ｰ", "ア", "한", "국",
+                                "\u{1112}", "\u{1161}", "\u{11AB}", "𠀋", "㍿", "ภ", "า", "ษ", "\u{E31}", "ທ", "ភ", "\u{17D2}",
+                                "မ", "\u{103A}", "🎉", "👍", "\u{1F3FD}", "\u{200D}", "\u{FE0F}", "\u{FE0E}", "❤", "©",
+                                "🇻", "🇳", "🏴", "\u{E0067}", "\u{E007F}", "\u{20E3}", "#", "\u{200C}", "Ω", "½"]
+        var rng = SeededRandom(seed: 0x5C_A1F7)
+        let analyzers = try [Analyzer(language: "french"), Analyzer(language: "english"), Analyzer(language: nil),
+                             Analyzer(language: "irish"), Analyzer(language: "english", version: 1)]
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<rng.int(0...24) { text += rng.pick(pieces) }
+            let bytes = Array(text.utf8)
+            for a in analyzers {
+                let tokens = a.analyze(text)
+                XCTAssertEqual(tokens.map(\.position), Array(0..<tokens.count), text)
+                var lastStart = 0
+                for t in tokens {
+                    XCTAssertTrue(0 <= t.startOffset && t.startOffset < t.endOffset && t.endOffset <= bytes.count, "\(text): \(t)")
+                    XCTAssertGreaterThanOrEqual(t.startOffset, lastStart, text)
+                    lastStart = t.startOffset
+                    for o in [t.startOffset, t.endOffset] where o < bytes.count {
+                        XCTAssertNotEqual(bytes[o] & 0xC0, 0x80, "\(text): offset \(o) inside a scalar")
+                    }
+                    XCTAssertFalse(t.term.isEmpty, text)
+                    XCTAssertLessThanOrEqual(t.term.utf8.count, Folding.maxTermBytes, text)
+                }
+                var streamed: [String] = []
+                let count = a.forEachTerm(in: text) { term, _ in streamed.append(String(decoding: term, as: UTF8.self)) }
+                XCTAssertEqual(streamed, tokens.map(\.term), text)
+                XCTAssertEqual(count, tokens.count, text)
+            }
+        }
+    }
 }

@@ -58,7 +58,7 @@ struct AnalyzeCommand: ParsableCommand {
         let bytes = Array(input.utf8)
         func original(_ t: Token) -> String { String(decoding: bytes[t.startOffset..<min(t.endOffset, bytes.count)], as: UTF8.self) }
         if json {
-            try Terminal.json(OrderedJSONObject(["language": lang, "analysisVersion": version, "tokens": tokens.map {
+            try Terminal.json(OrderedJSONObject(["language": lang, "analysis_version": version, "tokens": tokens.map {
                 OrderedJSONObject(["term": $0.term, "position": $0.position, "start": $0.startOffset, "end": $0.endOffset, "text": original($0)])
             }]))
             return

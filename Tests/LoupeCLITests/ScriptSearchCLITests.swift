@@ -33,5 +33,7 @@ final class ScriptSearchCLITests: CLITestCase {
         XCTAssertEqual(analyzed["analysis_version"] as? Int, Analyzer.currentVersion)
         XCTAssertEqual((analyzed["tokens"] as? [[String: Any]])?.compactMap { $0["term"] as? String }, ["econom", "经济", "济会", "会议"])
         XCTAssertTrue(try expect(0, ["analyze", "北京"]).stdout.contains("analysis version 2"))
+        XCTAssertEqual(try json(expect(0, ["stats", "--json"]).stdout)["analysis_version"] as? Int, 2)
+        XCTAssertTrue(try expect(0, ["stats"]).stdout.contains("language french, analysis version 2"))
     }
 }

@@ -232,6 +232,24 @@ final class ScriptAnalysisTests: XCTestCase {
         XCTAssertEqual(try ids(new, "économie"), ["fr-1"])
     }
 
+    /// The committed version-3 fixture predates analysis versions: it is version 1, and stays
+    /// so when documents are added to it.
+    func testFixtureIndexIsVersionOneAndStaysSo() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "index-v3", withExtension: nil, subdirectory: "Fixtures"))
+        let dir = tmp.sub("index-v3")
+        try DirTools.copy(url.path, to: dir)
+        XCTAssertEqual(try Index.open(at: dir).reader.schema.analysisVersion, nil)
+        XCTAssertEqual(IndexStats(reader: try Index.open(at: dir).reader).analysisVersion, 1)
+        try Index.open(at: dir).write { w in
+            try w.add(Document(id: "zh-1", fields: ["title": "经济", "body": "北京举行经济会议"]))
+        }
+        let index = try Index.open(at: dir)
+        XCTAssertEqual(index.reader.schema.analysis, 1)
+        XCTAssertFalse(try String(contentsOfFile: dir + "/manifest", encoding: .isoLatin1).contains("analysisVersion"))
+        XCTAssertEqual(try ids(index, "北京举行经济会议"), ["zh-1"])
+        XCTAssertEqual(try ids(index, "oil"), ["reuters-157", "reuters-68"])
+    }
+
     func testManifestRecordsTheVersionAndAbsentMeansOne() throws {
         let dir = tmp.sub("manifest")
         try IndexWriter.create(directory: dir, schema: .news()).close()

@@ -6,6 +6,7 @@ extension IndexStats: Encodable {
         let bytes = OrderedJSONObject(members: bytesByKind.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         try OrderedJSONObject([
             "generation": generation, "format_version": formatVersion, "language": language,
+            "analysis_version": analysisVersion,
             "documents": documents, "deleted_documents": deletedDocuments, "segments": segments,
             "fields": fields,
             "terms": fields.reduce(0) { $0 + $1.terms },

@@ -28,6 +28,9 @@ public struct IndexStats: Sendable {
     public var segments: Int
     /// Stemming language, nil for none.
     public var language: String?
+    /// The analysis rules the index's text is tokenized with (`Schema.analysis`: 1 for indexes
+    /// created before versions were recorded).
+    public var analysisVersion: Int
     /// Per indexed field, in schema order.
     public var fields: [FieldStats]
     /// Bytes on disk by file kind (terms, post, pos, norms, dates, store, del, manifest).
@@ -53,6 +56,7 @@ public struct IndexStats: Sendable {
         deletedDocuments = m.segments.reduce(0) { $0 + $1.deletedCount }
         segments = m.segments.count
         language = m.schema.language
+        analysisVersion = m.schema.analysis
         fields = m.schema.indexedFields.enumerated().map { i, f in
             FieldStats(name: f.name,
                        terms: m.segments.reduce(0) { $0 + $1.termCounts[i] },

@@ -35,7 +35,7 @@ struct StatsCommand: ParsableCommand {
         func pad(_ x: String, _ n: Int) -> String { x.count >= n ? x : x + String(repeating: " ", count: n - x.count) }
         func lpad(_ x: String, _ n: Int) -> String { x.count >= n ? x : String(repeating: " ", count: n - x.count) + x }
         var out = ""
-        out += "Index       \(directory) (generation \(s.generation), format \(s.formatVersion), language \(s.language ?? "none"))\n"
+        out += "Index       \(directory) (generation \(s.generation), format \(s.formatVersion), language \(s.language ?? "none"), analysis version \(s.analysisVersion))\n"
         out += "Documents   \(Format.count(s.documents)) live, \(Format.count(s.deletedDocuments)) deleted\n"
         out += "Segments    \(s.segments)\n"
         out += "Fields      " + schema.fields.map { "\($0.name) (\($0.summary))" }.joined(separator: "\n            ") + "\n\n"

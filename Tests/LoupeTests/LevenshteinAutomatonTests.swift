@@ -49,7 +49,7 @@ final class LevenshteinAutomatonTests: XCTestCase {
     func testDistancesMatchBruteForce() {
         var rng = SeededRandom(seed: 17)
         for k in 0...2 {
-            for _ in 0..<3000 {
+            for _ in 0..<1500 {
                 let p = randomWord(&rng, maxLength: 8)
                 let w = rng.chance(0.7) ? mutate(p, &rng) : randomWord(&rng, maxLength: 9)
                 let a = LevenshteinAutomaton(scalars: p, maxDistance: k)
@@ -77,7 +77,7 @@ final class LevenshteinAutomatonTests: XCTestCase {
     func testDeadPrefixesHaveNoAcceptedExtension() {
         var rng = SeededRandom(seed: 42)
         for k in 1...2 {
-            for _ in 0..<300 {
+            for _ in 0..<100 {
                 let p = randomWord(&rng, maxLength: 6)
                 let prefix = mutate(p.prefix(rng.int(0...p.count)).map { $0 }, &rng)
                 let a = LevenshteinAutomaton(scalars: p, maxDistance: k)

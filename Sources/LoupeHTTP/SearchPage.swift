@@ -195,6 +195,13 @@ struct SearchPage {
         return html + "</div>\n"
     }
 
+    /// The clauses left out of the search (`&`, `—`), when any: one note above the results.
+    static func ignoredNote(_ ignored: [IgnoredClause]) -> String {
+        guard !ignored.isEmpty else { return "" }
+        let list = ignored.map { "<q>\(HTMLText.escape($0.text))</q>" }.joined(separator: ", ")
+        return "<p class=\"ignored muted\">Ignored \(list): no searchable words.</p>\n"
+    }
+
     private func results(_ r: SearchResults, state: State) -> String {
         var html = ""
         let q = state.q
@@ -207,6 +214,7 @@ struct SearchPage {
         let forText = q.trimmingCharacters(in: .whitespaces).isEmpty ? "every document" : "<b>\(HTMLText.escape(q))</b>"
         let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
         let pages = max(1, (units + SearchPage.pageSize - 1) / SearchPage.pageSize)
+        html += SearchPage.ignoredNote(r.ignored)
         if r.offsetIsPastEnd {
             html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
             html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -365,6 +366,16 @@ def test_search_page(driver, base, checks):
         click_and_wait(p.find_element(By.CSS_SELECTOR, "a"))
         check(driver.find_elements(By.CSS_SELECTOR, "ol.results > li"), "the link back lists no results")
 
+    def ignored_clauses():
+        open_and_wait(base + "/?q=" + urllib.parse.quote("oil &"))
+        notes = driver.find_elements(By.CSS_SELECTOR, "p.ignored")
+        check(notes and "&" in notes[0].text, f"no note about the ignored '&': {[n.text for n in notes]}")
+        check(driver.find_elements(By.CSS_SELECTOR, "ol.results > li"), "'oil &' lists no results")
+        open_and_wait(base + "/?q=" + urllib.parse.quote("& —"))
+        notes = driver.find_elements(By.CSS_SELECTOR, "p.ignored")
+        check(notes and "—" in notes[0].text, f"no note about the ignored clauses: {[n.text for n in notes]}")
+        check("No results" in driver.find_element(By.CSS_SELECTOR, "p.summary").text, "a query of ignored clauses lists results")
+
     if checks.run("the search page loads", loads):
         if checks.run("searching 'oil' lists results", searches):
             checks.run("Next goes to page 2", pages)
@@ -374,6 +385,7 @@ def test_search_page(driver, base, checks):
         checks.run("the order menu sorts by date and by keyword fields", sort_menu)
         checks.run("collapsing by topic shows groups with 'N similar'", collapsed_view)
         checks.run("a page past the end says so and links back", past_the_end)
+        checks.run("clauses without searchable words are ignored, with a note", ignored_clauses)
 
 
 def main():

@@ -341,6 +341,57 @@ final class BM25ReferenceTests: XCTestCase {
         try check(qs, "date")
     }
 
+    /// A word with one or two typing mistakes: a letter dropped, doubled, replaced or two
+    /// swapped (what fuzzy terms are for).
+    func misspelled(_ w: String, _ rng: inout SeededRandom) -> String {
+        var c = Array(w)
+        for _ in 0..<rng.int(1...2) where c.count > 2 {
+            let i = rng.int(1...(c.count - 2))
+            switch rng.int(0...3) {
+            case 0: c.remove(at: i)
+            case 1: c.insert(c[i], at: i)
+            case 2: c[i] = rng.pick(Array("aeiourstn"))
+            default: c.swapAt(i, i + 1)
+            }
+        }
+        return String(c)
+    }
+
+    func testFuzzyTerms() throws {
+        let qs = generate(11) { rng in
+            let w = misspelled(vocab.zipf(&rng), &rng), v = vocab.zipf(&rng)
+            let f = rng.pick(["title", "body"])
+            switch rng.int(0...7) {
+            case 0: return Query(text: "\(w)~1")
+            case 1: return Query(text: "\(w)~")
+            case 2: return Query(text: "\(w)~2 \(v)", defaultOperator: .or)
+            case 3: return Query(text: "\(w)~1 \(v)")
+            case 4: return Query(text: "\(f):\(w)~2")
+            case 5: return Query(text: "\(w)~1 OR \(misspelled(v, &rng))~2")
+            case 6: return Query(text: "\(w)~0 \(v)~", defaultOperator: .or)
+            default: return Query(text: "\(rng.pick(Vocabulary.vietnamese))~1")
+            }
+        }
+        let (_, pruned) = try check(qs, "fuzzy")
+        XCTAssertGreaterThan(pruned, 0, "block-max WAND never pruned")
+    }
+
+    func testBoosts() throws {
+        let qs = generate(12) { rng in
+            let a = word(&rng), b = vocab.zipf(&rng)
+            let boost = rng.pick(["2", "0.5", "3.25", "10"])
+            switch rng.int(0...5) {
+            case 0: return Query(text: "\(a)^\(boost) \(b)", defaultOperator: .or)
+            case 1: return Query(text: "\"\(phraseText(&rng, count: 2))\"^\(boost) \(b)", defaultOperator: .or)
+            case 2: return Query(text: "(\(a) OR \(b))^\(boost) \(word(&rng))")
+            case 3: return Query(text: "title:\(b)^\(boost) body:\(a)", defaultOperator: .or)
+            case 4: return Query(text: "\(misspelled(b, &rng))~1^\(boost) \(a)", defaultOperator: .or)
+            default: return Query(text: "\(String(b.prefix(2)))*^\(boost) \(a)^\(boost)", defaultOperator: .or)
+            }
+        }
+        try check(qs, "boost")
+    }
+
     /// Sanity of the fixture itself: it has several segments and deletions, so the tests
     /// exercise cross-segment statistics and tie-breaking.
     func testFixtureShape() throws {

@@ -69,8 +69,9 @@ final class MalformedQueryTests: XCTestCase {
         "-", "+", "war -", "war +", "NOT", "war NOT", "OR", "war OR", "OR war", "AND", "war AND", "AND war", "war OR OR legacy",
         "war AND OR legacy", "-(", "NOT ()",
         // fields
-        "title:", "title: war", "war title:", "title:)", "nope:war", "nope:\"war legacy\"", "url:war", "id:a", "title:body:war",
-        "title:(body:war)", "title:[a TO b]", ":war", "war:", "[a TO b]", "]", "war]",
+        // (a `name:` that is no searchable field is text: see testWordColonIsText)
+        "title:", "title: war", "war title:", "title:)", "title:body:war",
+        "title:(body:war)", "title:[a TO b]", ":war", "[a TO b]", "]", "war]",
         // prefixes
         "*", "wa*r", "*war", "title:*",
         // dates
@@ -91,9 +92,19 @@ final class MalformedQueryTests: XCTestCase {
 
     /// A bad query never yields results, even when combined with a good one around it.
     func testMalformedPartsSpoilTheWholeQuery() {
-        for q in ["war (legacy", "war \"legacy", "war nope:legacy", "war date:2024-99-01", "war legacy -"] {
+        for q in ["war (legacy", "war \"legacy", "war title:", "war date:2024-99-01", "war legacy -"] {
             assertRejected(q)
             assertRejected("(market OR \(q))")
+        }
+    }
+
+    /// A word followed by ':' that names no searchable field is text, not an error.
+    func testWordColonIsText() throws {
+        for (q, same) in [("nope:war", "nope war"), ("war:", "war"), ("url:war", "url war"), ("nope:\"war legacy\"", "nope \"war legacy\"")] {
+            let a = try Self.index.search(SearchRequest(query: q, limit: 10))
+            let b = try Self.index.search(SearchRequest(query: same, limit: 10))
+            XCTAssertEqual(a.hits.map(\.id), b.hits.map(\.id), q)
+            XCTAssertEqual(a.total, b.total, q)
         }
     }
 

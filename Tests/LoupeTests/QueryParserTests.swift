@@ -67,7 +67,7 @@ final class QueryParserTests: XCTestCase {
         XCTAssertEqual(parse("c++"), t("c++"))
         XCTAssertEqual(parse("a+b"), t("a+b"))
         XCTAssertEqual(parse("don't"), t("don't"))
-        XCTAssertEqual(parse("foo~2"), t("foo~2"))
+        XCTAssertEqual(parse("foo~2"), QueryNode(query: FuzzyQuery("foo", maxEdits: 2)))
     }
 
     func testLowercaseOperatorsAreTerms() {
@@ -289,8 +289,6 @@ final class QueryParserTests: XCTestCase {
         assertError("title:)", at: 0, "field 'title:' has no term")
         assertError("(title:)", at: 1, "field 'title:' has no term")
         assertError("title:-x", at: 0, "field 'title:' has no term")
-        assertError("foo:bar", at: 0, "unknown field 'foo' (known: body, date, title)")
-        assertError("a Title:x", at: 2, "unknown field 'Title'")
         assertError("title:(a body:b)", at: 9, "fields cannot be nested")
         assertError("title:body:x", at: 6, "fields cannot be nested")
         assertError(":x", at: 0, "':' must follow a field name")
@@ -299,10 +297,81 @@ final class QueryParserTests: XCTestCase {
     }
 
     func testUnknownFieldListsOnlyDateWhenNoFieldsAreKnown() {
-        XCTAssertThrowsError(try QueryParser.parse("title:x", knownFields: [])) { error in
+        // Filters keep unknown fields an error.
+        XCTAssertThrowsError(try QueryParser.parse("title:x", knownFields: [], isSearchable: nil, strictFields: true)) { error in
             XCTAssertEqual(error as? LoupeError,
                            .invalidQuery(message: "unknown field 'title' (known: date)", position: 0))
         }
+    }
+
+    // MARK: - Forgiving query text
+
+    /// A word followed by ':' that names no field is text; field names ignore case.
+    func testWordColonIsTextUnlessAField() {
+        XCTAssertEqual(parse("Kuwait: no emergency talks"),
+                       .boolean([must(t("Kuwait")), must(t("no")), must(t("emergency")), must(t("talks"))]))
+        XCTAssertEqual(parse("foo:bar"), .boolean([must(t("foo")), must(t("bar"))]))
+        XCTAssertEqual(parse("Title:war"), t("war", "title"))
+        XCTAssertEqual(parse("a TITLE:\"x y\""), .boolean([must(t("a")), must(QueryNode.phrase("x y", field: "title", slop: 0))]))
+        XCTAssertEqual(parse("title:(Kuwait: talks)"), .boolean([must(t("Kuwait", "title")), must(t("talks", "title"))]))
+        XCTAssertEqual(parse("10:30"), .boolean([must(t("10")), must(t("30"))]))
+        XCTAssertEqual(parse("and or not"), .boolean([must(t("and")), must(t("or")), must(t("not"))]))
+    }
+
+    func testFuzzyTerms() {
+        XCTAssertEqual(parse("vietnm~1"), QueryNode(query: FuzzyQuery("vietnm", maxEdits: 1)))
+        XCTAssertEqual(parse("legasy~"), QueryNode(query: FuzzyQuery("legasy", maxEdits: 2)))
+        XCTAssertEqual(parse("oil~0"), QueryNode(query: FuzzyQuery("oil", maxEdits: 0)))
+        XCTAssertEqual(parse("title:legasy~1"), QueryNode(query: FuzzyQuery("legasy", field: "title", maxEdits: 1)))
+        XCTAssertEqual(parse("a\\~b"), t("a~b"))
+        XCTAssertEqual(parse("~"), t("~"))
+        assertError("oil~3", at: 3, "at most 2 edits, not 3")
+        assertError("a oil~12", at: 5, "at most 2 edits")
+        assertError("oil~x", at: 3, "'~' after a word must be followed")
+        assertError("oil~1.5", at: 3, "'~' after a word must be followed")
+        assertError("oi*~1", at: 3, "both a prefix")
+    }
+
+    func testBoosts() {
+        XCTAssertEqual(parse("oil^2"), QueryNode(query: BoostQuery(TermQuery("oil"), boost: 2)))
+        XCTAssertEqual(parse("\"oil price\"^0.5"), QueryNode(query: BoostQuery(PhraseQuery("oil price"), boost: 0.5)))
+        XCTAssertEqual(parse("\"oil price\"~2^3"), QueryNode(query: BoostQuery(PhraseQuery("oil price", slop: 2), boost: 3)))
+        XCTAssertEqual(parse("(a OR b)^3"), QueryNode(query: BoostQuery(BooleanQuery([should(t("a")), should(t("b"))]), boost: 3)))
+        XCTAssertEqual(parse("title:oil^2"), QueryNode(query: BoostQuery(TermQuery("oil", field: "title"), boost: 2)))
+        XCTAssertEqual(parse("oil~1^2"), QueryNode(query: BoostQuery(FuzzyQuery("oil", maxEdits: 1), boost: 2)))
+        XCTAssertEqual(parse("oil*^2"), QueryNode(query: BoostQuery(PrefixQuery("oil"), boost: 2)))
+        XCTAssertEqual(parse("a\\^2"), t("a^2"))
+        assertError("oil^", at: 3, "'^' must be followed by a boost")
+        assertError("oil^-1", at: 3, "'^' must be followed by a boost")
+        assertError("oil^abc", at: 3, "'^' must be followed by a boost")
+        assertError("oil^0", at: 3, "'^' must be followed by a boost")
+        assertError("x \"a b\"^", at: 7, "'^' must be followed by a boost")
+        assertError("(a b)^x", at: 5, "'^' must be followed by a boost")
+        assertError("oil^2^3", at: 3, "'^' must be followed by a boost")
+    }
+
+    /// Clauses that analyze to no term are dropped and reported, with their positions.
+    func testIgnoredClauses() throws {
+        let analyzer = try Analyzer(language: "english")
+        func parsed(_ text: String, _ op: DefaultOperator = .and) throws -> ParsedQuery {
+            try QueryParser.parse(text, defaultOperator: op, knownFields: fields, isSearchable: { analyzer.hasTerms($0) })
+        }
+        var p = try parsed("oil & gas")
+        XCTAssertEqual(QueryNode(query: p.query), .boolean([must(t("oil")), must(t("gas"))]))
+        XCTAssertEqual(p.ignored, [IgnoredClause(text: "&", position: 4)])
+        p = try parsed("HÀ NỘI — State President")
+        XCTAssertEqual(p.ignored, [IgnoredClause(text: "—", position: 7)])
+        XCTAssertEqual((p.query as? BooleanQuery)?.clauses.count, 4)
+        p = try parsed("oil AND & OR title:— -! (… ¿)")
+        XCTAssertEqual(QueryNode(query: p.query), t("oil"))
+        XCTAssertEqual(p.ignored.map(\.text), ["&", "title:—", "!", "…", "¿"])
+        XCTAssertEqual(p.ignored.map(\.position), [8, 13, 22, 25, 27])
+        p = try parsed("& — \"!!\"")
+        XCTAssertTrue(p.query is MatchNoneQuery)
+        XCTAssertEqual(p.ignored.count, 3)
+        p = try parsed("&~1 &* &^2 oil", .or)
+        XCTAssertEqual(QueryNode(query: p.query), t("oil"))
+        XCTAssertEqual(p.ignored.map(\.text), ["&~1", "&*", "&"])
     }
 
     func testStarErrors() {
@@ -393,7 +462,8 @@ final class QueryParserTests: XCTestCase {
     }
 
     func testDescriptionReparsesUnderOrDefault() throws {
-        for q in ["a -b title:\"c d\"~2 e*", "a OR (b c)", "+x (y OR z) -w date:[2025-01-01 TO *]", "\\-x\\:y \\OR e-mail"] {
+        for q in ["a -b title:\"c d\"~2 e*", "a OR (b c)", "+x (y OR z) -w date:[2025-01-01 TO *]", "\\-x\\:y \\OR e-mail",
+                  "vietnm~1 legasy~ title:oil~0", "oil^2 \"a b\"~1^0.5 (a OR b)^3 title:x^1.5 c*^2 d~1^4", "a\\~b c\\^2 ~x"] {
             let node = try QueryParser.parse(q, defaultOperator: .or, knownFields: fields)
             XCTAssertEqual(QueryNode(query: try QueryParser.parse(node.description, defaultOperator: .or, knownFields: fields)), QueryNode(query: node), q)
         }

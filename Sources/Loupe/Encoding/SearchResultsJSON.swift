@@ -103,6 +103,15 @@ public struct SearchResultsJSON: Encodable, Sendable {
         if let cursor = results.cursor { try c.encode(cursor, forKey: "cursor") }
         else if alwaysCursor { try c.encodeNil(forKey: "cursor") }
         if let groups = results.groupCount { try c.encode(groups, forKey: "groups") }
+        // `ignored` (when any): the clauses left out because they analyze to no term.
+        if !results.ignored.isEmpty {
+            var ignored = c.nestedUnkeyedContainer(forKey: "ignored")
+            for clause in results.ignored {
+                var o = ignored.nestedContainer(keyedBy: JSONKey.self)
+                try o.encode(clause.text, forKey: "text")
+                try o.encode(clause.position, forKey: "position")
+            }
+        }
     }
 
     /// One facet under its name: an object for stats, else an array of buckets.

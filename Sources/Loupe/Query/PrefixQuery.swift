@@ -4,9 +4,10 @@
 /// stem need not be a prefix of the words it stems from. It expands to the dictionary terms
 /// that start with it, each scored as a term and summed, at most `WeightContext.maxExpansions`
 /// of them per field (1,024; less when the query's prefixes share the 4,096 expansions of
-/// `WeightContext.maxTotalExpansions`): the most frequent (live document frequency, highest
-/// first), ties broken by term bytes, among the first 4 × that many terms in byte order, so the
-/// same index always expands the same way.
+/// `WeightContext.maxTotalExpansions`). Which ones, when more terms start with the prefix, is
+/// deterministic: the most frequent (document frequency summed over the segments, deleted
+/// documents included, as the dictionaries record it; highest first), ties broken by term
+/// bytes (lowest first). So `s*` always expands, and ranks, the same way on the same index.
 public struct PrefixQuery: Query, Hashable {
     /// The prefix, without the `*`.
     public var prefix: String
@@ -28,27 +29,24 @@ extension PrefixQuery: WeightBuilding {
         let cap = context.maxExpansions
         var leaves: [WeightedTerm] = []
         for f in try context.fieldNumbers(field) {
-            // Distinct terms over the segments; past 4 × cap the rarest would not be kept anyway.
-            var seen = Set<[UInt8]>()
+            // Every term with the prefix, with its document frequency over the segments.
+            var frequencies: [[UInt8]: Int] = [:]
             var bytes = Array(folded.utf8)
             bytes.withUnsafeMutableBytes { prefix in
                 for seg in context.reader.segments {
-                    seg.terms.forEachTerm(field: f, prefix: UnsafeRawBufferPointer(prefix)) { t, _ in
-                        if seen.count < cap * 4 { seen.insert(Array(t)) }
-                        return seen.count < cap * 4
+                    seg.terms.forEachTerm(field: f, prefix: UnsafeRawBufferPointer(prefix)) { t, info in
+                        frequencies[Array(t), default: 0] += Int(info.docFreq)
+                        return true
                     }
                 }
             }
-            var expanded = seen.map { context.weightedTerm(field: f, term: $0) }.filter { $0.states.docFreq > 0 }
-            if expanded.count > cap {
-                expanded.sort {
-                    $0.states.docFreq != $1.states.docFreq ? $0.states.docFreq > $1.states.docFreq
-                        : $0.states.term.lexicographicallyPrecedes($1.states.term)
-                }
-                expanded.removeLast(expanded.count - cap)
+            var ranked = frequencies.map { (term: $0.key, df: $0.value) }
+            if ranked.count > cap {
+                ranked.sort { $0.df != $1.df ? $0.df > $1.df : $0.term.lexicographicallyPrecedes($1.term) }
+                ranked.removeLast(ranked.count - cap)
             }
-            expanded.sort { $0.states.term.lexicographicallyPrecedes($1.states.term) }
-            leaves += expanded
+            ranked.sort { $0.term.lexicographicallyPrecedes($1.term) }
+            leaves += ranked.map { context.weightedTerm(field: f, term: $0.term) }.filter { $0.states.docFreq > 0 }
         }
         if leaves.isEmpty { return MatchNoneWeight() }
         return TermsWeight(leaves, context: context, highlight: leaves.map { [$0.states.text] })

@@ -9,7 +9,7 @@ enum QuerySyntax {
         if text == "OR" || text == "AND" || text == "NOT" || text == "||" || text == "&&" { return "\\" + text }
         var out = ""
         for (k, c) in text.enumerated() {
-            if QueryLexer.isWordBoundary(c) || c == "\\" || c == "*" || (k == 0 && (c == "+" || c == "-")) {
+            if QueryLexer.isWordBoundary(c) || c == "\\" || c == "*" || c == "~" || c == "^" || (k == 0 && (c == "+" || c == "-")) {
                 out.append("\\")
             }
             out.append(c)

@@ -15,6 +15,10 @@ struct QueryToken {
         case phrase(String, slop: Int)
         /// `name:` (the token spans the name and the colon).
         case field(String)
+        /// `~N` or `~` right after a word: a fuzzy term of at most N (default 2) edits.
+        case fuzzy(Int)
+        /// `^B` right after a word, phrase or `)`: a boost, finite and greater than 0.
+        case boost(Double)
         /// `[ ... ]`: the raw characters between the brackets, the first one at `contentStart`.
         case range([Character], contentStart: Int)
         case lparen, rparen
@@ -39,8 +43,11 @@ struct QueryLexer {
 
     init(_ text: String, dateFields: Set<String> = ["date"]) {
         chars = Array(text)
-        self.dateFields = dateFields
+        self.dateFields = Set(dateFields.map { $0.lowercased() })
     }
+
+    /// The query's characters (positions index them).
+    var characters: [Character] { chars }
 
     static func isWordBoundary(_ c: Character) -> Bool {
         c.isWhitespace || c == "(" || c == ")" || c == "\"" || c == "[" || c == "]" || c == ":"
@@ -70,6 +77,7 @@ struct QueryLexer {
             case ")":
                 i += 1
                 tokens.append(QueryToken(kind: .rparen, start: start, end: i))
+                try lexBoost()
             case "\"":
                 try lexPhrase()
             case "[":
@@ -92,7 +100,7 @@ struct QueryLexer {
     /// emitted a field token.
     private mutating func lexWord(valueOf field: String?) throws -> String? {
         let start = i
-        let allowColon = field.map(dateFields.contains) ?? false
+        let allowColon = field.map { dateFields.contains($0.lowercased()) } ?? false
         var text = ""
         var length = 0
         var stars: [QueryToken.Star] = []
@@ -110,6 +118,8 @@ struct QueryLexer {
                 continue
             }
             if Self.isWordBoundary(c), !(c == ":" && allowColon) { break }
+            // `~` and `^` end a word (fuzzy term, boost); leading, they are its text.
+            if c == "~" || c == "^", length > 0, !allowColon { break }
             if c == "*" { stars.append(.init(index: length, position: i)) }
             text.append(c)
             length += 1
@@ -130,7 +140,48 @@ struct QueryLexer {
             }
         }
         tokens.append(QueryToken(kind: kind, start: start, end: i))
+        try lexFuzzy()
+        try lexBoost()
         return nil
+    }
+
+    /// Whether position `k` ends a word's suffix (`~2`, `^3`): the query's end or a boundary.
+    private func endsSuffix(_ k: Int) -> Bool { k == chars.count || Self.isWordBoundary(chars[k]) }
+
+    /// `~` or `~N` right after a word: a fuzzy term (N ≤ 2; `~` alone means 2).
+    private mutating func lexFuzzy() throws {
+        guard i < chars.count, chars[i] == "~" else { return }
+        let tilde = i
+        i += 1
+        var digits = ""
+        while i < chars.count, chars[i].isASCII, chars[i].isNumber {
+            digits.append(chars[i])
+            i += 1
+        }
+        guard endsSuffix(i) || chars[i] == "^" else {
+            throw Self.error("'~' after a word must be followed by the most edits, 0, 1 or 2 (as in vietnm~1), or by nothing (2)", tilde)
+        }
+        let n = digits.isEmpty ? 2 : (Int(digits) ?? Int.max)
+        guard n <= LevenshteinAutomaton.maxSupportedDistance else {
+            throw Self.error("a fuzzy term allows at most 2 edits, not \(digits) (write word~1 or word~2)", tilde)
+        }
+        tokens.append(QueryToken(kind: .fuzzy(n), start: tilde, end: i))
+    }
+
+    /// `^B` right after a word, a phrase or `)`: a boost, a positive finite number.
+    private mutating func lexBoost() throws {
+        guard i < chars.count, chars[i] == "^" else { return }
+        let caret = i
+        i += 1
+        var number = ""
+        while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." {
+            number.append(chars[i])
+            i += 1
+        }
+        guard endsSuffix(i), let b = Double(number), b.isFinite, b > 0 else {
+            throw Self.error("'^' must be followed by a boost, a number greater than 0 (as in oil^2 or \"oil price\"^0.5)", caret)
+        }
+        tokens.append(QueryToken(kind: .boost(b), start: caret, end: i))
     }
 
     private mutating func lexPhrase() throws {
@@ -167,13 +218,14 @@ struct QueryLexer {
                 digits.append(chars[i])
                 i += 1
             }
-            let terminated = i == chars.count || Self.isWordBoundary(chars[i])
+            let terminated = i == chars.count || Self.isWordBoundary(chars[i]) || chars[i] == "^"
             guard !digits.isEmpty, terminated, let n = Int(digits) else {
                 throw Self.error("'~' after a phrase must be followed by a number (the slop), as in \"a b\"~2", tilde)
             }
             slop = n
         }
         tokens.append(QueryToken(kind: .phrase(text, slop: slop), start: start, end: i))
+        try lexBoost()
     }
 
     private mutating func lexRange() throws {

@@ -19,6 +19,25 @@ public enum QueryParser {
     /// `words:>=100`) or periods (`updated:2025-06`); the default `date` is always a date field.
     public static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>,
                              fieldTypes: [String: FieldType] = [:]) throws -> any Query {
+        try parse(text, defaultOperator: defaultOperator, knownFields: knownFields, fieldTypes: fieldTypes, isSearchable: nil).query
+    }
+
+    /// Parses `text` as ``parse(_:defaultOperator:knownFields:fieldTypes:)`` does, dropping
+    /// the text clauses (words, phrases, prefixes, fuzzy terms of text fields) for which
+    /// `isSearchable` is false, that is which analyze to no term (`&`, `—`): such a clause
+    /// could never match, and required it would make the whole query match nothing. The
+    /// dropped clauses are listed in ``ParsedQuery/ignored``; a group left empty is dropped
+    /// with them, and when nothing is left the query is a ``MatchNoneQuery``.
+    public static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>,
+                             fieldTypes: [String: FieldType] = [:], isSearchable: ((String) -> Bool)?) throws -> ParsedQuery {
+        try parse(text, defaultOperator: defaultOperator, knownFields: knownFields, fieldTypes: fieldTypes,
+                  isSearchable: isSearchable, strictFields: false)
+    }
+
+    /// With `strictFields`, a `name:` whose name is no field is an error (filters, where a
+    /// misspelt field must not silently become text) rather than the word `name`.
+    static func parse(_ text: String, defaultOperator: DefaultOperator = .and, knownFields: Set<String>,
+                      fieldTypes: [String: FieldType] = [:], isSearchable: ((String) -> Bool)?, strictFields: Bool) throws -> ParsedQuery {
         let bytes = text.utf8.count
         if bytes > maxQueryBytes {
             // The position is the first character past the limit.
@@ -36,7 +55,9 @@ public enum QueryParser {
         var lexer = QueryLexer(text, dateFields: dateFields)
         let tokens = try lexer.tokenize()
         var engine = QueryParserEngine(tokens: tokens, defaultOperator: defaultOperator, knownFields: knownFields,
-                                       fieldTypes: fieldTypes)
-        return try engine.parse()
+                                       fieldTypes: fieldTypes, characters: lexer.characters, isSearchable: isSearchable,
+                                       strictFields: strictFields)
+        let query = try engine.parse()
+        return ParsedQuery(query: query ?? MatchNoneQuery(), ignored: engine.ignored)
     }
 }

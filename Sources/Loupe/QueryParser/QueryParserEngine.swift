@@ -4,8 +4,10 @@
 //   orExpr  := andExpr ("OR" andExpr)*
 //   andExpr := unary (["AND"] unary)*
 //   unary   := ("+" | "-" | "NOT") primary | primary
-//   primary := "(" orExpr ")" | clause
-//   clause  := word | word* | "phrase"[~N] | field ":" (word | word* | "phrase"[~N] | "(" orExpr ")")
+//   primary := ("(" orExpr ")" | clause) ["^" boost]
+//   clause  := term | "phrase"[~N] | field ":" (term | "phrase"[~N] | "(" orExpr ")")
+//   term    := word | word* | word~[N]
+//   (a `name:` whose name is no field, in any letter case, is the word `name`)
 //            | datefield ":" ("[" bound "TO" bound "]" | [cmp] period | "(" orExpr ")")
 //            | numberfield ":" ("[" n "TO" n "]" | [cmp] n | "(" orExpr ")")
 //            | keywordfield ":" (value | value* | "value" | "(" orExpr ")")
@@ -21,6 +23,16 @@ struct QueryParserEngine {
     private var depth = 0
     /// Where the clause that took the count past `QueryParser.maxClauses` starts, once it has.
     private var overflowPosition: Int?
+    /// The query's characters, for the text of ignored clauses.
+    private let chars: [Character]
+    /// Whether a text clause analyzes to at least one term; nil keeps every clause.
+    private let isSearchable: ((String) -> Bool)?
+    /// The text clauses dropped because they analyze to no term, in query order.
+    private(set) var ignored: [IgnoredClause] = []
+    /// Whether an unknown `name:` is an error rather than the word `name`.
+    private let strictFields: Bool
+    /// The `name:` token whose value is being parsed (an ignored value is reported with it).
+    private var fieldToken: QueryToken?
 
     /// Deeper parenthesis nesting is rejected rather than risking the stack.
     static let maxDepth = 200
@@ -29,8 +41,12 @@ struct QueryParserEngine {
     static let dateField = "date"
 
     init(tokens: [QueryToken], defaultOperator: DefaultOperator, knownFields: Set<String>,
-         fieldTypes: [String: FieldType] = [:]) {
+         fieldTypes: [String: FieldType] = [:], characters: [Character] = [], isSearchable: ((String) -> Bool)? = nil,
+         strictFields: Bool = false) {
+        self.strictFields = strictFields
         self.tokens = tokens
+        self.chars = characters
+        self.isSearchable = isSearchable
         self.defaultOccur = defaultOperator == .and ? .must : .should
         self.knownFields = knownFields.union(fieldTypes.keys)
         var types = fieldTypes
@@ -44,7 +60,8 @@ struct QueryParserEngine {
 
     private var current: QueryToken? { p < tokens.count ? tokens[p] : nil }
 
-    mutating func parse() throws -> any Query {
+    /// The query, or nil when every clause was dropped (see `ignored`).
+    mutating func parse() throws -> (any Query)? {
         if tokens.isEmpty { return MatchAllQuery() }
         let (node, leaves) = try parseOr(field: nil, base: 0)
         if let t = current {
@@ -101,20 +118,22 @@ struct QueryParserEngine {
     }
 
     /// The node and its leaf count (see `QueryParser.maxClauses`); `base` leaves come before it.
-    private mutating func parseOr(field: String?, base: Int) throws -> (any Query, Int) {
+    private mutating func parseOr(field: String?, base: Int) throws -> ((any Query)?, Int) {
         var groups: [(clause: BooleanQuery.Clause, leaves: Int, start: Int)] = []
         var naive = 0
         while true {
             let start = current?.start ?? 0
             let (clauses, leaves) = try parseAnd(field: field, base: base + naive)
             naive += leaves
-            groups.append((BooleanQuery.Clause(.should, Self.combine(clauses)), leaves, start))
+            // A group whose clauses were all dropped (ignored) is dropped too.
+            if let node = Self.combine(clauses) { groups.append((BooleanQuery.Clause(.should, node), leaves, start)) }
             guard let t = current, case .or = t.kind else { break }
             p += 1
             guard Self.canStartUnary(current) else {
                 throw error("'OR' has nothing after it: it needs a term on both sides", t.start)
             }
         }
+        if groups.isEmpty { return (nil, 0) }
         if groups.count == 1 { return (groups[0].clause.query, groups[0].leaves) }
         return (BooleanQuery(groups.map(\.clause)), countLeaves(groups, base: base))
     }
@@ -124,12 +143,15 @@ struct QueryParserEngine {
         var counted: [(leaves: Int, start: Int)] = []
         var naive = 0
         var explicitAnd = false
+        // Whether a clause was parsed (kept or dropped), and whether the last one was kept.
+        var parsedAny = false
+        var lastKept = false
         loop: while let t = current {
             switch t.kind {
             case .rparen, .or:
                 break loop
             case .and:
-                guard !clauses.isEmpty else {
+                guard parsedAny else {
                     throw error("'AND' has nothing before it: it needs a term on both sides", t.start)
                 }
                 p += 1
@@ -137,10 +159,13 @@ struct QueryParserEngine {
                     throw error("'AND' has nothing after it: it needs a term on both sides", t.start)
                 }
                 // An explicit AND makes both operands required, even under the OR default.
-                if clauses[clauses.count - 1].occur == .should { clauses[clauses.count - 1].occur = .must }
+                if lastKept, clauses[clauses.count - 1].occur == .should { clauses[clauses.count - 1].occur = .must }
                 explicitAnd = true
             default:
-                var (clause, leaves) = try parseUnary(field: field, base: base + naive)
+                let (parsed, leaves) = try parseUnary(field: field, base: base + naive)
+                parsedAny = true
+                lastKept = parsed != nil
+                guard var clause = parsed else { explicitAnd = false; continue }
                 if explicitAnd, clause.occur == .should { clause.occur = .must }
                 explicitAnd = false
                 clauses.append(clause)
@@ -148,7 +173,7 @@ struct QueryParserEngine {
                 naive += leaves
             }
         }
-        if clauses.isEmpty {
+        if !parsedAny {
             guard let t = current else { throw error("expected a term", tokens.last?.end ?? 0) }
             if case .or = t.kind {
                 throw error("'OR' has nothing before it: it needs a term on both sides", t.start)
@@ -161,7 +186,8 @@ struct QueryParserEngine {
 
     /// The node for one andExpr: a lone must/should clause stands for itself; a purely negative
     /// list matches everything except the negations.
-    private static func combine(_ clauses: [BooleanQuery.Clause]) -> any Query {
+    private static func combine(_ clauses: [BooleanQuery.Clause]) -> (any Query)? {
+        if clauses.isEmpty { return nil }
         if clauses.count == 1, clauses[0].occur != .mustNot { return clauses[0].query }
         if clauses.allSatisfy({ $0.occur == .mustNot }) {
             return BooleanQuery([BooleanQuery.Clause(.must, MatchAllQuery())] + clauses)
@@ -169,7 +195,7 @@ struct QueryParserEngine {
         return BooleanQuery(clauses)
     }
 
-    private mutating func parseUnary(field: String?, base: Int) throws -> (BooleanQuery.Clause, Int) {
+    private mutating func parseUnary(field: String?, base: Int) throws -> (BooleanQuery.Clause?, Int) {
         let t = tokens[p]
         let occur: Occur
         let symbol: String
@@ -179,17 +205,28 @@ struct QueryParserEngine {
         case .not: occur = .mustNot; symbol = "NOT"
         default:
             let (q, leaves) = try parsePrimary(field: field, base: base)
-            return (BooleanQuery.Clause(defaultOccur, q), leaves)
+            return (q.map { BooleanQuery.Clause(defaultOccur, $0) }, leaves)
         }
         p += 1
         guard Self.canStartPrimary(current) else {
             throw error("'\(symbol)' must be followed by a term", t.start)
         }
         let (q, leaves) = try parsePrimary(field: field, base: base)
-        return (BooleanQuery.Clause(occur, q), leaves)
+        return (q.map { BooleanQuery.Clause(occur, $0) }, leaves)
     }
 
-    private mutating func parsePrimary(field: String?, base: Int) throws -> (any Query, Int) {
+    /// A primary and its leaf count; nil when it was dropped (a text clause without terms).
+    /// A `^B` right after it boosts it.
+    private mutating func parsePrimary(field: String?, base: Int) throws -> ((any Query)?, Int) {
+        let (node, leaves) = try parseUnboosted(field: field, base: base)
+        guard let t = current, case let .boost(b) = t.kind else { return (node, leaves) }
+        p += 1
+        guard let node else { return (nil, leaves) }
+        if let boosted = node as? BoostQuery { return (BoostQuery(boosted.query, boost: boosted.boost * b), leaves) }
+        return (BoostQuery(node, boost: b), leaves)
+    }
+
+    private mutating func parseUnboosted(field: String?, base: Int) throws -> ((any Query)?, Int) {
         let t = tokens[p]
         switch t.kind {
         case .lparen:
@@ -213,14 +250,29 @@ struct QueryParserEngine {
             return (node, leaves)
         case let .word(text, stars):
             p += 1
-            if let field, let type = fieldTypes[field] { return (try valueNode(text, stars: stars, quoted: false, field: field, type: type, token: t), 1) }
-            return (try wordNode(text, stars: stars, field: field), 1)
+            var fuzzy: (edits: Int, token: QueryToken)?
+            if let next = current, case let .fuzzy(n) = next.kind {
+                p += 1
+                fuzzy = (n, next)
+            }
+            if let field, let type = fieldTypes[field] {
+                if let fuzzy { throw error("'~' makes a word fuzzy, which '\(field):' values cannot be (\(field) is a \(type) field)", fuzzy.token.start) }
+                return (try valueNode(text, stars: stars, quoted: false, field: field, type: type, token: t), 1)
+            }
+            let node = try wordNode(text, stars: stars, field: field, fuzzy: fuzzy.map { ($0.edits, $0.token.start) })
+            if !keep(stars.isEmpty ? text : String(text.dropLast()), from: t.start, to: fuzzy?.token.end ?? t.end, field: field) { return (nil, 0) }
+            return (node, 1)
         case let .phrase(text, slop):
             p += 1
             if let field, let type = fieldTypes[field] { return (try valueNode(text, stars: [], quoted: true, field: field, type: type, token: t), 1) }
+            if !keep(text, from: t.start, to: t.end, field: field) { return (nil, 0) }
             return (PhraseQuery(text, field: field, slop: slop), Self.phraseLeaves(text))
         case let .field(name):
             return try parseField(name, outer: field, base: base)
+        case .fuzzy:
+            throw error("'~' must follow a word, as in vietnm~1", t.start)
+        case .boost:
+            throw error("'^' must follow a word, a phrase or a ')', as in oil^2", t.start)
         case let .range(content, contentStart):
             guard let field, let type = fieldTypes[field], type != .keyword else {
                 throw error("a range needs a field: write date:[from TO to], or a number field's words:[100 TO 500]", t.start)
@@ -232,7 +284,23 @@ struct QueryParserEngine {
         }
     }
 
-    private func wordNode(_ text: String, stars: [QueryToken.Star], field: String?) throws -> any Query {
+    /// Whether the text clause spanning `start..<end` is kept: false (and the clause recorded
+    /// as ignored) when its text analyzes to no term.
+    private mutating func keep(_ text: String, from start: Int, to end: Int, field: String?) -> Bool {
+        guard let isSearchable, !isSearchable(text) else { return true }
+        var from = start
+        // A fielded value is reported with its field (`title:&`).
+        if field != nil, let f = fieldToken, f.end == start { from = f.start }
+        let clause = chars.isEmpty ? text : String(chars[from..<min(end, chars.count)])
+        ignored.append(IgnoredClause(text: clause, position: from))
+        return false
+    }
+
+    private func wordNode(_ text: String, stars: [QueryToken.Star], field: String?, fuzzy: (edits: Int, position: Int)? = nil) throws -> any Query {
+        if let fuzzy {
+            if !stars.isEmpty { throw error("a word cannot be both a prefix ('*') and fuzzy ('~')", fuzzy.position) }
+            return FuzzyQuery(text, field: field, maxEdits: fuzzy.edits)
+        }
         guard let last = stars.last else { return TermQuery(text, field: field) }
         let length = text.count
         if let misplaced = stars.first(where: { $0.index != length - 1 }) {
@@ -246,25 +314,41 @@ struct QueryParserEngine {
 
     // MARK: - Fields
 
-    private mutating func parseField(_ name: String, outer: String?, base: Int) throws -> (any Query, Int) {
+    /// The field `name` stands for: itself, else the one field equal to it ignoring case.
+    private func resolveField(_ name: String) -> String? {
+        if knownFields.contains(name) || fieldTypes[name] != nil { return name }
+        let lower = name.lowercased()
+        return knownFields.union(fieldTypes.keys).sorted().first { $0.lowercased() == lower }
+    }
+
+    private mutating func parseField(_ written: String, outer: String?, base: Int) throws -> ((any Query)?, Int) {
         let t = tokens[p]
-        if let outer {
-            throw error("fields cannot be nested: '\(name):' is inside '\(outer):(...)'", t.start)
+        guard let name = resolveField(written) else {
+            if strictFields {
+                let known = knownFields.union(fieldTypes.keys).sorted().joined(separator: ", ")
+                throw error("unknown field '\(written)' (known: \(known))", t.start)
+            }
+            // Not a field name (`Kuwait: no talks`): the word itself, its colon dropped.
+            p += 1
+            let node = try wordNode(written, stars: [], field: outer)
+            if !keep(written, from: t.start, to: t.end, field: nil) { return (nil, 0) }
+            return (node, 1)
         }
-        guard knownFields.contains(name) || fieldTypes[name] != nil else {
-            let known = knownFields.union(fieldTypes.keys).sorted().joined(separator: ", ")
-            throw error("unknown field '\(name)' (known: \(known))", t.start)
+        if let outer {
+            throw error("fields cannot be nested: '\(written):' is inside '\(outer):(...)'", t.start)
         }
         p += 1
         guard let value = current, value.start == t.end, Self.canStartPrimary(value) else {
             throw error("field '\(name):' has no term", t.start)
         }
-        if case let .field(inner) = value.kind {
+        if case let .field(inner) = value.kind, resolveField(inner) != nil {
             throw error("fields cannot be nested: '\(inner):' follows '\(name):'", value.start)
         }
         if case .range = value.kind, fieldTypes[name] == nil || fieldTypes[name] == .keyword {
             throw error("ranges are only supported on number and date fields", value.start)
         }
+        fieldToken = t
+        defer { fieldToken = nil }
         return try parsePrimary(field: name, base: base)
     }
 

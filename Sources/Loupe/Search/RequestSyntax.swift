@@ -129,7 +129,10 @@ extension Searcher {
     public func parseFilter(_ text: String) throws -> any Query {
         guard !text.trimmedSpaces().isEmpty else { throw LoupeError.invalidRequest("a filter is empty: write FIELD:VALUE, e.g. topic:crude") }
         do {
-            return try parse(text)
+            return try withAnalyzer { analyzer in
+                try QueryParser.parse(text, knownFields: reader.indexedFieldNames, fieldTypes: reader.columnFieldTypes,
+                                      isSearchable: { analyzer.hasTerms($0) }, strictFields: true).query
+            }
         } catch let LoupeError.invalidQuery(message, position) {
             throw LoupeError.invalidRequest("the filter '\(text.prefix(60))' is malformed at position \(position): \(message)")
         }

@@ -99,6 +99,9 @@ public struct SearchResults: Sendable {
     public var groupCount: Int? = nil
     /// The offset applied (0 after a cursor).
     public var offset: Int = 0
+    /// Clauses of the query text left out because they analyze to no term (`&` in
+    /// `oil & gas`), in query order; when every clause was, nothing matches.
+    public var ignored: [IgnoredClause] = []
 
     /// Whether the offset skipped every hit ("offset 500 is past the last of 120 matches"):
     /// compare `offset` with `groupCount ?? total`.

@@ -27,10 +27,18 @@ public final class Searcher: @unchecked Sendable {
         return try body(analyzer)
     }
 
-    /// Parses `text` with this index's fields.
+    /// Parses `text` with this index's fields, dropping the clauses that analyze to no term.
     public func parse(_ text: String, defaultOperator: DefaultOperator = .and) throws -> any Query {
-        try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames,
-                              fieldTypes: reader.columnFieldTypes)
+        try parseReportingIgnored(text, defaultOperator: defaultOperator).query
+    }
+
+    /// Parses `text` with this index's fields and analyzer: the text clauses that analyze to no
+    /// term (`&`, `—`) are dropped and listed (see ``QueryParser/parse(_:defaultOperator:knownFields:fieldTypes:isSearchable:)``).
+    public func parseReportingIgnored(_ text: String, defaultOperator: DefaultOperator = .and) throws -> ParsedQuery {
+        try withAnalyzer { analyzer in
+            try QueryParser.parse(text, defaultOperator: defaultOperator, knownFields: reader.indexedFieldNames,
+                                  fieldTypes: reader.columnFieldTypes, isSearchable: { analyzer.hasTerms($0) })
+        }
     }
 
     /// Feeds `collector` every match of `query` (segments in order, documents ascending).
@@ -99,7 +107,9 @@ public final class Searcher: @unchecked Sendable {
     /// `LoupeError.invalidRequest` for a malformed cursor or a field of the wrong type.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let query = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
+        let parsed = try request.parsedQuery.map { ParsedQuery(query: $0) }
+            ?? parseReportingIgnored(request.query, defaultOperator: request.defaultOperator)
+        let query = parsed.query
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
         return try withAnalyzer { analyzer in
@@ -192,6 +202,7 @@ public final class Searcher: @unchecked Sendable {
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
             results.facets = facets.map(\.result)
+            results.ignored = parsed.ignored
             results.groupCount = groupCount
             results.offset = offset
             if more, let last = page.last {

@@ -28,7 +28,7 @@ final class TermDictionary: @unchecked Sendable {
     }
 
     let file: MappedFile
-    private let dataEnd: Int
+    let dataEnd: Int
     let sections: [Int: FieldSection]
 
     init(path: String, segment: FileFormat.SegmentID? = nil, verify: Bool = true) throws {
@@ -76,7 +76,7 @@ final class TermDictionary: @unchecked Sendable {
     func hasPositions(field: Int) -> Bool { sections[field]?.hasPositions ?? false }
 
     /// Index of the last block whose first term is <= `term` (nil when `term` sorts before all).
-    private func blockFor(_ s: FieldSection, _ term: UnsafeRawBufferPointer) -> Int? {
+    func blockFor(_ s: FieldSection, _ term: UnsafeRawBufferPointer) -> Int? {
         let k = Self.key(term)
         // The last block whose key is ≤ k: its first term is < `term` unless the keys are equal.
         var lo = 0, hi = s.firstKeys.count

@@ -13,6 +13,10 @@ struct SearchCommand: ParsableCommand {
               "war legacy"            a phrase;  "war legacy"~2  within 2 extra positions
               title:vietnam           a field;  title:"war legacy"
               legac*                  a prefix
+              vietnm~1  legasy~       a fuzzy term: within 1 or 2 (~ alone) edits, a swap counts one
+              oil^2  "oil price"^0.5  (a OR b)^3   boosts: the clause's score times the number
+              Words that analyze to nothing (& — !) are ignored and reported. Field names
+              are case-insensitive; a word: that is not a field is text; and/or/not are words.
               date:[2025-01-01 TO 2025-06-30]   a date range (* for an open end)
               topic:crude  words:>=100  date:1987-03   keyword, number and date fields
               A query is at most 64 KiB with at most 1,024 clauses; its prefixes share 4,096 expansions.

@@ -15,6 +15,7 @@ enum SearchOutput {
             header += ", showing \(offset + 1)–\(offset + results.hits.count)"
         }
         out += style.dim(header) + "\n"
+        out += ignoredText(results.ignored, style: style)
         if results.offsetIsPastEnd {
             let last = results.groupCount.map { Format.plural($0, "group") } ?? Format.plural(results.total, "match", "matches")
             out += "\noffset \(Format.count(offset)) is past the last of \(last)\n"
@@ -38,6 +39,11 @@ enum SearchOutput {
         for f in results.facets { out += "\n" + facetText(f, style: style) }
         if let cursor = results.cursor { out += "\n" + style.dim("next page: --cursor \(cursor)") + "\n" }
         return out
+    }
+
+    /// One note per clause left out of the search (`ignored: "&" (no searchable words)`).
+    static func ignoredText(_ ignored: [IgnoredClause], style: Style) -> String {
+        ignored.map { style.dim("ignored: \"\(oneLine($0.text))\" at position \($0.position) (no searchable words)") + "\n" }.joined()
     }
 
     /// Widest bar, in characters.

@@ -87,6 +87,7 @@ final class ReferenceEngine {
         if reader.liveDocCount != live.count { problems.append("liveDocCount \(reader.liveDocCount) != \(live.count)") }
 
         docs = []
+        fuzzyCache = [:]
         df = [[:], [:]]
         var sums = [0.0, 0.0]
         for (id, d) in live {
@@ -165,11 +166,64 @@ final class ReferenceEngine {
     /// Memo of prefix expansions per (field, prefix) for one snapshot.
     private var prefixCache: [String: [String]] = [:]
 
+
     private func expansions(_ prefix: String, field f: Int) -> [String] {
         let key = "\(f)\u{0}\(prefix)"
         if let e = prefixCache[key] { return e }
         let e = df[f].keys.filter { $0.hasPrefix(prefix) }.sorted()
         prefixCache[key] = e
+        return e
+    }
+
+    /// Optimal string alignment distance over Unicode scalars (edits and adjacent
+    /// transpositions), by the full dynamic programme.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        let m = a.count, n = b.count
+        if m == 0 || n == 0 { return max(m, n) }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: n + 1), count: m + 1)
+        for i in 0...m { d[i][0] = i }
+        for j in 0...n { d[0][j] = j }
+        for i in 1...m {
+            for j in 1...n {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[m][n]
+    }
+
+    private var fuzzyCache: [String: [(term: String, similarity: Double)]] = [:]
+
+    /// A fuzzy query's kept terms in field `f`: every live term against both forms of the word
+    /// (stemmed, folded), Lucene's similarity, the top `maxExpansions` by similarity, live
+    /// document frequency, then bytes.
+    private func fuzzyExpansions(_ q: FuzzyQuery, stem: String, field f: Int) -> [(term: String, similarity: Double)] {
+        let key = "\(f)\u{0}\(q.text)\u{0}\(q.maxEdits)\u{0}\(q.prefixLength)\u{0}\(q.maxExpansions)"
+        if let e = fuzzyCache[key] { return e }
+        var forms = [Array(stem.unicodeScalars)]
+        let folded = Analyzer.normalizedTerms(q.text)
+        if folded.count == 1, Array(folded[0].unicodeScalars) != forms[0] { forms.append(Array(folded[0].unicodeScalars)) }
+        var best: [String: Double] = [:]
+        for t in df[f].keys {
+            let ts = Array(t.unicodeScalars)
+            for form in forms {
+                let pl = min(q.prefixLength, form.count)
+                guard ts.count >= pl, Array(ts[..<pl]) == Array(form[..<pl]) else { continue }
+                let d = ReferenceEngine.editDistance(form, ts)
+                guard d <= q.maxEdits else { continue }
+                let shorter = min(form.count, ts.count)
+                guard d == 0 || d < shorter else { continue }
+                let s = d == 0 ? 1 : 1 - Double(d) / Double(shorter)
+                best[t] = max(best[t] ?? 0, s)
+            }
+        }
+        let e = best.map { (term: $0.key, similarity: $0.value) }.sorted { a, b in
+            if a.similarity != b.similarity { return a.similarity > b.similarity }
+            let da = df[f][a.term]!, db = df[f][b.term]!
+            if da != db { return da > db }
+            return Array(a.term.utf8).lexicographicallyPrecedes(Array(b.term.utf8))
+        }.prefix(q.maxExpansions).map { $0 }
+        fuzzyCache[key] = e
         return e
     }
 
@@ -197,6 +251,24 @@ final class ReferenceEngine {
                 }
             }
             return score
+        case let q as FuzzyQuery:
+            let tokens = analyzer.analyze(q.text)
+            if tokens.isEmpty { return nil }
+            if tokens.count > 1 { return score(TermQuery(q.text, field: q.field), doc) }
+            var score: Double?
+            for f in fields(q.field) {
+                let kept = fuzzyExpansions(q, stem: tokens[0].term, field: f)
+                guard let maxDF = kept.map({ df[f][$0.term]! }).max() else { continue }
+                for (t, similarity) in kept {
+                    guard let ps = doc.fields[f].positions[t] else { continue }
+                    score = (score ?? 0) + similarity * bm25(field: f, tf: ps.count, dl: doc.fields[f].length, idf: idf(maxDF))
+                }
+            }
+            return score
+        case let q as BoostQuery:
+            return score(q.query, doc).map { $0 * q.boost }
+        case is MatchNoneQuery:
+            return nil
         case let q as DateRangeQuery:
             let dates = q.field == "date" ? (doc.date.map { [$0] } ?? []) : doc.numbers(q.field).map { Int64($0) }
             return dates.contains { $0 >= (q.from ?? Int64.min) && $0 <= (q.to ?? Int64.max) } ? 0 : nil

@@ -12,8 +12,26 @@ public final class Searcher: @unchecked Sendable {
     private let poolLock = NSLock()
     private var analyzerPool: [Analyzer] = []
 
+    /// The snapshot's synonyms compiled with its analyzer, on first use (under `poolLock`).
+    private var synonymExpansion: SynonymExpansion?
+
     public init(reader: IndexReader) {
         self.reader = reader
+    }
+
+    /// `query` with the index's synonyms applied (see ``Synonyms``): what ``search(_:)-(SearchRequest)``
+    /// runs unless the request turns `expandSynonyms` off. The query itself when no synonym matches.
+    public func expandingSynonyms(_ query: any Query) throws -> any Query {
+        try withAnalyzer { expandingSynonyms(query, analyzer: $0) }
+    }
+
+    func expandingSynonyms(_ query: any Query, analyzer: Analyzer) -> any Query {
+        poolLock.lock()
+        let cached = synonymExpansion
+        poolLock.unlock()
+        let expansion = cached ?? SynonymExpansion(reader.synonyms, analyzer: analyzer)
+        if cached == nil { poolLock.lock(); synonymExpansion = expansion; poolLock.unlock() }
+        return expansion.rewrite(query, analyzer: analyzer)
     }
 
     /// Runs `body` with an analyzer of the index's language (stemmers are not thread-safe, so
@@ -99,10 +117,11 @@ public final class Searcher: @unchecked Sendable {
     /// `LoupeError.invalidRequest` for a malformed cursor or a field of the wrong type.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let query = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
+        let parsed = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
         return try withAnalyzer { analyzer in
+            let query = request.expandSynonyms ? expandingSynonyms(parsed, analyzer: analyzer) : parsed
             let filtered = Searcher.filtered(query, request.filters)
             let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
             let weight = try context.weight(filtered)
@@ -181,7 +200,7 @@ public final class Searcher: @unchecked Sendable {
             }
 
             let page = ranked.dropFirst(offset)
-            let highlight = request.snippetField != nil && !page.isEmpty ? weight.highlightTerms : []
+            let highlight = (request.snippetField != nil || request.titleField != nil) && !page.isEmpty ? weight.fieldHighlights : []
             var hits: [SearchHit] = []
             hits.reserveCapacity(page.count)
             for (entry, count) in page {
@@ -191,6 +210,7 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+            if !query.isEqual(to: parsed) { results.expandedQuery = query.description }
             results.facets = facets.map(\.result)
             results.groupCount = groupCount
             results.offset = offset
@@ -208,16 +228,25 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// One result, with what the request asks to attach.
-    private func hit(_ scored: ScoredDocument, weight: Weight, highlight: [[String]], request: SearchRequest,
+    private func hit(_ scored: ScoredDocument, weight: Weight, highlight: [HighlightTerms], request: SearchRequest,
                      analyzer: Analyzer) throws -> SearchHit {
         let address = scored.address
         let segment = reader.segments[address.segment]
-        let needsDocument = request.loadDocuments || request.snippetField != nil
+        let needsDocument = request.loadDocuments || request.snippetField != nil || request.titleField != nil
         let doc = needsDocument ? try reader.storedDocument(address) : nil
         var hit = SearchHit(id: segment.externalId(address.doc), score: scored.score, address: address,
                             document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
+        // Each field marks only what the query looks for in it (`title:oil` marks no body text).
+        func sequences(_ field: String) -> [[String]] {
+            let number = reader.fieldNumbers[field]
+            return highlight.filter { $0.applies(to: number) }.map(\.terms)
+        }
         if let field = request.snippetField, let text = doc?.fields[field] {
-            hit.snippet = Snippet.make(text: text, sequences: highlight, analyzer: analyzer, length: request.snippetLength)
+            hit.snippet = Snippet.make(text: text, sequences: sequences(field), analyzer: analyzer,
+                                       length: request.snippetLength, passages: request.snippetPassages)
+        }
+        if let field = request.titleField, let text = doc?.fields[field] {
+            hit.titleHighlight = Snippet.whole(text: text, sequences: sequences(field), analyzer: analyzer)
         }
         if request.explain {
             let entries = weight.explain(SegmentContext(ordinal: address.segment, segment: segment), doc: UInt32(address.doc)) ?? []

@@ -153,7 +153,7 @@ final class SynonymReferenceTests: XCTestCase {
         for (f, name) in ReferenceEngine.fieldNames.enumerated() {
             var tf: [String: Int] = [:]
             for t in reference.terms(doc.fields[name] ?? "") { tf[t, default: 0] += 1 }
-            for (t, c) in tf where c >= settings.minTermFrequency {
+            for (t, c) in tf where c >= settings.minTermFrequency && t.count >= settings.minWordLength {
                 let df = reference.docFreq(field: f, t)
                 guard df >= settings.minDocumentFrequency, Double(df) <= settings.maxDocumentFrequencyRatio * Double(reference.n) else { continue }
                 out.append((name, t, Double(c) * reference.idf(df)))

@@ -5,7 +5,8 @@ import Foundation
 /// The article's stored text of each searched field is analyzed again with the index's
 /// analyzer; each distinct term of a field gets the score `tf × idf`, its count in the field
 /// times its BM25 idf in the index (`ln(1 + (N − df + 0.5) / (df + 0.5))`, live documents).
-/// Terms are dropped when they occur fewer than ``minTermFrequency`` times in the article
+/// Terms are dropped when they are shorter than ``minWordLength`` characters, occur fewer
+/// than ``minTermFrequency`` times in the article
 /// (single-occurrence noise), in fewer than ``minDocumentFrequency`` documents (a term only
 /// the article holds finds nothing else) or in more than ``maxDocumentFrequencyRatio`` of the
 /// documents (words that say nothing about it). The ``maxQueryTerms`` best (ties: field
@@ -22,6 +23,8 @@ public struct MoreLikeThis: Sendable, Equatable {
     public var maxDocumentFrequencyRatio = 0.5
     /// Most terms in the query (Lucene's default: 25).
     public var maxQueryTerms = 25
+    /// Fewest characters of an analyzed term (2: initials such as the `u` and `s` of `U.S.` say little).
+    public var minWordLength = 2
     /// Text fields the terms are taken from and searched in; nil for the schema's default
     /// search fields. Only fields both indexed and stored contribute.
     public var fields: [String]?
@@ -54,7 +57,7 @@ public struct MoreLikeThis: Sendable, Equatable {
             guard let fieldNumber = reader.fieldNumbers[name], let text = document.fields[name], !text.isEmpty else { continue }
             var counts: [String: Int] = [:]
             for t in analyzer.terms(text) { counts[t, default: 0] += 1 }
-            for (term, tf) in counts where tf >= minTermFrequency {
+            for (term, tf) in counts where tf >= minTermFrequency && term.count >= minWordLength {
                 let df = Array(term.utf8).withUnsafeBytes { reader.docFreq(field: fieldNumber, term: $0) }
                 guard df >= minDocumentFrequency, Double(df) <= maxDocumentFrequencyRatio * Double(n) else { continue }
                 let score = Double(tf) * BM25.idf(docCount: n, docFreq: df)

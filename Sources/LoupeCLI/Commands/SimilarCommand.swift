@@ -9,8 +9,8 @@ struct SimilarCommand: ParsableCommand {
         discussion: """
             The article's stored text is analyzed again and its most distinctive terms are \
             kept: each term of a field scores tf × idf (its count in the article times its \
-            BM25 idf in the index); terms occurring once in the article, in no other document \
-            or in more than half of the documents are left out, and the best 25 are searched \
+            BM25 idf in the index); terms of one character, occurring once in the article, in \
+            no other document or in more than half of the documents are left out, and the best 25 are searched \
             as an OR, each boosted by its score over the best one's. The article itself is \
             not listed. An unknown id exits with status 2.
 

@@ -19,7 +19,7 @@ public final class Searcher: @unchecked Sendable {
         self.reader = reader
     }
 
-    /// `query` with the index's synonyms applied (see ``Synonyms``): what ``search(_:)-(SearchRequest)``
+    /// `query` with the index's synonyms applied (see ``Synonyms``): what `search(_:)` of a ``SearchRequest``
     /// runs unless the request turns `expandSynonyms` off. The query itself when no synonym matches.
     public func expandingSynonyms(_ query: any Query) throws -> any Query {
         try withAnalyzer { expandingSynonyms(query, analyzer: $0) }

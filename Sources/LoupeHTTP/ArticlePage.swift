@@ -11,7 +11,7 @@ import NIOCore
 /// the title), a link back to the search, and the related articles (`<aside class="related">`,
 /// `<a class="related-link">` to their own pages, keeping `q`). Everything from the index or
 /// the query is escaped. An unknown id is a 404 page.
-struct ArticlePage {
+struct ArticlePage: Sendable {
     /// Related articles listed.
     static let relatedCount = 5
 

@@ -6,7 +6,7 @@ import NIOCore
 extension LoupeRoutes {
     /// `GET /documents/{id}/similar?limit=N`: related articles as `RelatedArticlesJSON`; 404
     /// for an unknown id.
-    func similar(_ request: Request, id: String) throws -> Response {
+    func similar(_ request: Request, id: String) async throws -> Response {
         let qs = QueryString(request.uri.query)
         var limit = 10
         if let text = qs.nonEmpty("limit") {
@@ -15,8 +15,10 @@ extension LoupeRoutes {
             }
             limit = v
         }
-        let related = try index.similar(to: id, limit: limit)
-        return jsonResponse(RelatedArticlesJSON(id: id, related: related, schema: schema))
+        let index = self.index, schema = self.schema
+        return try await service.onSearchThreads {
+            jsonResponse(RelatedArticlesJSON(id: id, related: try index.similar(to: id, limit: limit), schema: schema))
+        }
     }
 
     /// `GET /synonyms`: the index's synonyms, `{"rules": [{"inputs": [...], "outputs": [...]}], "text": "..."}`
@@ -33,6 +35,7 @@ extension LoupeRoutes {
 
     /// `GET /articles/{id}?q=...`: the article's page (see `ArticlePage`).
     func articlePage(_ request: Request, id: String) async throws -> Response {
-        ArticlePage(routes: self, id: id, query: QueryString(request.uri.query)["q"] ?? "").response()
+        let page = ArticlePage(routes: self, id: id, query: QueryString(request.uri.query)["q"] ?? "")
+        return try await service.onSearchThreads { page.response() }
     }
 }

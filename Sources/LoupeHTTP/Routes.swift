@@ -39,7 +39,7 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     group.put("/documents/:id") { request, context in try await routes.putDocument(request, id: try routes.documentID(context)) }
     group.delete("/documents/:id") { request, context in try await routes.deleteDocument(request, id: try routes.documentID(context)) }
     group.post("/documents") { request, _ in try await routes.postDocuments(request) }
-    group.get("/documents/:id/similar") { request, context in try routes.similar(request, id: try routes.documentID(context)) }
+    group.get("/documents/:id/similar") { request, context in try await routes.similar(request, id: try routes.documentID(context)) }
     group.get("/articles/:id") { request, context in try await routes.articlePage(request, id: try routes.documentID(context)) }
     group.get("/synonyms") { _, _ in routes.synonyms() }
     group.get("/stats") { _, _ in routes.stats() }

@@ -108,6 +108,21 @@ final class SynonymsTests: XCTestCase {
         XCTAssertEqual(try Index.open(at: tmp.sub("index")).synonyms.rules.count, 1)
     }
 
+    /// An index written before synonyms existed (the version-3 fixture) reads as having none,
+    /// and takes some without reindexing.
+    func testAnOlderIndexHasNoSynonymsAndTakesSome() throws {
+        let tmp = TempDir("loupe-syn")
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "index-v3", withExtension: nil, subdirectory: "Fixtures"))
+        let dir = tmp.sub("index-v3")
+        try DirTools.copy(url.path, to: dir)
+        let index = try Index.open(at: dir)
+        XCTAssertTrue(index.synonyms.isEmpty)
+        XCTAssertEqual(try index.search("oil", limit: 100).total, 2)
+        try index.setSynonyms(try Synonyms.parse("oil, shares", source: "s"))
+        XCTAssertEqual(try index.search("oil", limit: 100).total, try index.search("oil OR shares", limit: 100).total)
+        XCTAssertEqual(try IndexChecker.check(directory: dir).documents, 23)
+    }
+
     func testAManifestWithMalformedRulesIsDamage() throws {
         let tmp = TempDir("loupe-syn")
         let dir = tmp.sub("index")

@@ -85,7 +85,8 @@ public struct RelatedArticles: Sendable {
     /// The picked terms, best first (empty when the article has no distinctive term; then
     /// `results` has no hits).
     public var terms: [MoreLikeThis.Term]
-    /// The related articles, best first, the article itself left out.
+    /// The related articles, best first, the article itself left out. Its `tookMicroseconds`
+    /// covers the whole call: fetching the article, picking its terms and the search.
     public var results: SearchResults
 }
 
@@ -94,11 +95,12 @@ extension Searcher {
     /// most `limit`, with their stored fields. Throws `LoupeError.unknownDocument` when no
     /// live document has that id, `.unknownField` for a field of `settings` the schema lacks.
     public func similar(to id: String, limit: Int = 10, settings: MoreLikeThis = MoreLikeThis()) throws -> RelatedArticles {
+        let start = DispatchTime.now().uptimeNanoseconds
         guard let document = try reader.document(id: id) else { throw LoupeError.unknownDocument(id) }
         let terms = try withAnalyzer { try settings.terms(of: document, reader: reader, analyzer: $0) }
-        let start = DispatchTime.now().uptimeNanoseconds
         guard !terms.isEmpty, limit > 0 else {
-            return RelatedArticles(terms: terms, results: SearchResults(total: 0, totalIsLowerBound: false, hits: [], tookMicroseconds: 0))
+            let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            return RelatedArticles(terms: terms, results: SearchResults(total: 0, totalIsLowerBound: false, hits: [], tookMicroseconds: took))
         }
         // One more than asked, as the article itself is among the matches (it holds every term).
         var request = SearchRequest(MoreLikeThis.query(terms), limit: limit + 1)

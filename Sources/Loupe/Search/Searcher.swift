@@ -7,7 +7,7 @@ import Foundation
 /// scorer feeds the collectors. Thread-safe: concurrent searches share the reader's mapped
 /// files; each borrows an analyzer from a small pool.
 public final class Searcher: @unchecked Sendable {
-    // @unchecked: `analyzerPool` is only touched under `poolLock`; everything else is immutable.
+    // @unchecked: `analyzerPool` and `synonymExpansion` are only touched under `poolLock`; everything else is immutable.
     public let reader: IndexReader
     private let poolLock = NSLock()
     private var analyzerPool: [Analyzer] = []

@@ -33,10 +33,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe --static-swift-stdlib
 
-# A fresh index of the samples (the demo schema: the news fields, topic and places), then searches:
-# phrases, ranking, explain, a count, facets and a date histogram, a filtered browse by date, collapsing.
+# A fresh index of the samples (the demo schema: the news fields, topic and places; the sample
+# synonyms), then searches: phrases, ranking, explain, a count, facets and a date histogram, a
+# filtered browse by date, collapsing, a synonym (vietnam finds Việt Nam); then related articles.
 demo: build
-	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json
+	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json --synonyms samples/synonyms.txt
 	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
 	$(LOUPE) search --index $(INDEX) '"war legacy"'
 	$(LOUPE) search --index $(INDEX) 'crude oil prices' --limit 3
@@ -45,6 +46,8 @@ demo: build
 	$(LOUPE) search --index $(INDEX) oil --facet topic --facet date:month --limit 3
 	$(LOUPE) search --index $(INDEX) '' --filter topic:crude --sort date:desc --limit 3
 	$(LOUPE) search --index $(INDEX) oil --collapse topic --limit 3
+	$(LOUPE) search --index $(INDEX) vietnam --limit 2
+	$(LOUPE) similar --index $(INDEX) reuters-44 --limit 3 --terms
 
 # Builds the debug `loupe` first: the CLI tests run that binary.
 test: deps

@@ -33,6 +33,11 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A search request cannot be run as asked: a facet, sort or collapse on a field of the
     /// wrong type, a malformed cursor or one made for another sort order.
     case invalidRequest(String)
+    /// A synonyms file breaks the format (see ``Synonyms/parse(_:source:)``): `source` is its
+    /// path, `line` the 1-based line (0 for the whole file).
+    case invalidSynonyms(source: String, line: Int, reason: String)
+    /// No live document has this external id (``Index/similar(to:limit:settings:)``).
+    case unknownDocument(String)
 
     /// One sentence naming the input at fault, without advice.
     public var description: String {
@@ -50,6 +55,8 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .io(path, reason): return "\(path): \(reason)"
         case let .unsupportedVersion(path, found, expected): return "\(path) has format version \(found); this build reads version \(expected)"
         case let .invalidRequest(reason): return "invalid search request: \(reason)"
+        case let .unknownDocument(id): return "no document with id '\(id)'"
+        case let .invalidSynonyms(source, line, reason): return line > 0 ? "\(source):\(line): \(reason)" : "\(source): \(reason)"
         }
     }
 }

@@ -37,7 +37,7 @@ struct CLIError: Error, CustomStringConvertible {
 extension LoupeError {
     var exit: Exit {
         switch self {
-        case .invalidDocument, .invalidQuery, .unknownField, .unsupportedQuery, .invalidSchema, .unknownLanguage, .invalidRequest: return .badInput
+        case .invalidDocument, .invalidQuery, .unknownField, .unsupportedQuery, .invalidSchema, .unknownLanguage, .invalidRequest, .invalidSynonyms, .unknownDocument: return .badInput
         case .corruptFile, .locked, .noIndex, .indexExists, .unsupportedVersion: return .index
         case .io: return .io
         }

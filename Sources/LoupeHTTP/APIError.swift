@@ -44,6 +44,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             case let .invalidQuery(_, position): return APIError(.badRequest, e.description, position: position)
             case .unknownField, .invalidDocument, .invalidRequest: return APIError(.badRequest, e.description)
             case .locked: return APIError(.serviceUnavailable, e.description)
+            case .unknownDocument: return APIError(.notFound, e.description)
             default: return APIError(.internalServerError, e.description)
             }
         case is NIOTooManyBytesError:

@@ -63,6 +63,11 @@ public final class LoupeService: Service, @unchecked Sendable {
         return try await searchThreads.runIfActive { try index.search(request) }
     }
 
+    /// Runs `body` (a read of the index: related articles, an article page) on the search threads.
+    func onSearchThreads<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await searchThreads.runIfActive(body)
+    }
+
     /// Runs until graceful shutdown, then releases the writer (see the type's documentation).
     public func run() async throws {
         try? await gracefulShutdown()

@@ -11,6 +11,9 @@ import NIOCore
 ///     PUT    {prefix}/documents/{id}  add or replace one document (protected)
 ///     POST   {prefix}/documents       add a batch, all or nothing (protected)
 ///     DELETE {prefix}/documents/{id}  delete one document (protected)
+///     GET    {prefix}/documents/{id}/similar  related articles (JSON)
+///     GET    {prefix}/articles/{id}   an article's page (HTML): the article, the query's words marked, related articles
+///     GET    {prefix}/synonyms        the index's synonyms
 ///     GET    {prefix}/stats           index statistics
 ///     GET    {prefix}/health          liveness
 ///
@@ -36,6 +39,9 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     group.put("/documents/:id") { request, context in try await routes.putDocument(request, id: try routes.documentID(context)) }
     group.delete("/documents/:id") { request, context in try await routes.deleteDocument(request, id: try routes.documentID(context)) }
     group.post("/documents") { request, _ in try await routes.postDocuments(request) }
+    group.get("/documents/:id/similar") { request, context in try await routes.similar(request, id: try routes.documentID(context)) }
+    group.get("/articles/:id") { request, context in try await routes.articlePage(request, id: try routes.documentID(context)) }
+    group.get("/synonyms") { _, _ in routes.synonyms() }
     group.get("/stats") { _, _ in routes.stats() }
     group.get("/health") { _, _ in await routes.health() }
 }
@@ -252,6 +258,7 @@ struct SearchParameters {
         r.before = before
         r.explain = explain
         r.snippetField = schema.snippetField
+        r.titleField = schema.titleField
         return r
     }
 }

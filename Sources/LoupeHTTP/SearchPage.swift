@@ -230,9 +230,10 @@ struct SearchPage {
         for hit in r.hits {
             let doc = hit.document
             let title = doc.flatMap(routes.schema.title(of:)) ?? hit.id
-            var link = "\(routes.basePath)/documents/\(QueryString.encode(hit.id))"
-            if let url = doc.flatMap(routes.schema.link(of:)) { link = url }
-            html += "<li><h2><a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(title))</a></h2>"
+            // A document without a web address opens on its article page, the query's words marked.
+            let link = doc.flatMap(routes.schema.link(of:)) ?? ArticlePage.link(base: routes.basePath, id: hit.id, query: q)
+            let shownTitle = hit.titleHighlight.map { $0.text.isEmpty ? HTMLText.escape(title) : $0.html } ?? HTMLText.escape(title)
+            html += "<li><h2><a href=\"\(HTMLText.escape(link))\">\(shownTitle)</a></h2>"
             html += "<div class=\"meta\">"
             if let d = doc?.date {
                 let text = ISODate.format(d)

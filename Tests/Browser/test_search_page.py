@@ -4,7 +4,9 @@
 Builds a temporary index of the samples (samples/schema.json, samples/reuters-sample.jsonl,
 samples/seeds/), starts `loupe serve` on a free loopback port, and drives Debian's headless
 Chromium through chromedriver with Selenium: loads the page, searches `oil`, checks that
-results appear, goes to page 2 when there is one, and follows a result's document link;
+results appear, goes to page 2 when there is one, and follows a result to its article page
+(the query's words marked, a Related list whose links open other article pages); searches
+`vietnam` (the sample synonyms find "Việt Nam") and `title:oil` (titles alone are marked);
 clicks a facet value (the result count becomes the value's count; clicking again removes the
 filter), a date histogram bar (the results are all in its period, as many as the bar says),
 uses the order menu, collapses by topic ("N similar"), and asks for a page past the end.
@@ -223,24 +225,66 @@ def test_search_page(driver, base, checks):
               "page 2's list does not start at 11")
         check(driver.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=prev]"), "no Previous link on page 2")
 
-    def follows_a_document_link():
+    def opens_an_article_page():
         first = driver.find_element(By.CSS_SELECTOR, "ol.results > li")
         doc_id = first.find_element(By.CSS_SELECTOR, ".id").text
         link = first.find_element(By.CSS_SELECTOR, "h2 a")
         href = link.get_attribute("href")
-        check(href.startswith(base + "/documents/"), f"the first result links to {href}, not to its document")
+        check(href.startswith(base + "/articles/") and href.endswith("?q=oil"),
+              f"the first result (no url) links to {href}, not to its article page")
         link.click()
         wait.until(lambda d: d.current_url == href)
-        body = wait.until(EC.presence_of_element_located((By.TAG_NAME, "body"))).text
-        try:
-            doc = json.loads(body)
-        except ValueError:
-            raise AssertionError(f"the document page is not JSON: {body[:300]!r}")
-        check(doc.get("id") == doc_id, f"the document is {doc.get('id')!r}, the result was {doc_id!r}")
-        check(doc.get("title"), "the document has no title")
+        article = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.article")))
+        check(article.get_attribute("data-id") == doc_id, f"the page shows {article.get_attribute('data-id')!r}, the result was {doc_id!r}")
+        title = driver.find_element(By.CSS_SELECTOR, "h1.article-title").text
+        check(title and driver.title.startswith(title[:20]), f"title {title!r}, page title {driver.title!r}")
+        paragraphs = driver.find_elements(By.CSS_SELECTOR, ".article-body p")
+        check(paragraphs, "the article has no body paragraphs")
+        marks = driver.find_elements(By.CSS_SELECTOR, "article.article mark")
+        check(any(mk.text.lower() == "oil" for mk in marks), "the article does not mark 'oil'")
+        doc = api_document(doc_id)
+        check(doc.get("title", "").split()[0] in title, f"the page title {title!r} is not the document's {doc.get('title')!r}")
         if doc_id.startswith("reuters-"):
-            check(isinstance(doc.get("topic"), str) and isinstance(doc.get("places"), list),
-                  f"the document lacks its keyword values: {sorted(doc)}")
+            check(driver.find_elements(By.CSS_SELECTOR, ".meta .keyword[data-field=topic]"), "the topic is not shown")
+        related = driver.find_elements(By.CSS_SELECTOR, "aside.related a.related-link")
+        check(related, "no Related list")
+        check(all(a.get_attribute("data-id") != doc_id for a in related), "the article is related to itself")
+        similar = get_json(f"/documents/{urllib.parse.quote(doc_id, safe='')}/similar?limit=5")
+        check([a.get_attribute("data-id") for a in related] == [h["id"] for h in similar["hits"]],
+              "the Related list differs from GET /documents/{id}/similar")
+        target = related[0].get_attribute("data-id")
+        click_to(related[0], "article.article")
+        shown = driver.find_element(By.CSS_SELECTOR, "article.article").get_attribute("data-id")
+        check(shown == target, f"the related link opened {shown!r}, not {target!r}")
+        back = driver.find_element(By.CSS_SELECTOR, "header a.back")
+        click_to(back, "ol.results li")
+        check("q=oil" in driver.current_url, f"the link back goes to {driver.current_url}")
+
+    def click_to(element, selector):
+        old = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        wait.until(EC.staleness_of(old))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def api_document(doc_id):
+        return get_json(f"/documents/{urllib.parse.quote(doc_id, safe='')}")
+
+    def get_json(path):
+        with urllib.request.urlopen(base + path, timeout=WAIT) as r:
+            return json.load(r)
+
+    def synonyms_find_viet_nam():
+        open_and_wait(base + "/?q=vietnam")
+        ids = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.results .id")]
+        check(any(i.endswith("004_00cd80e0cdd47e2b.txt") for i in ids), f"'vietnam' does not find the Việt Nam article: {ids}")
+        marks = [mk.text for mk in driver.find_elements(By.CSS_SELECTOR, "ol.results mark")]
+        check("Việt Nam" in marks, f"'Việt Nam' is not marked: {marks[:10]}")
+
+    def title_scope_marks_only_titles():
+        open_and_wait(base + "/?q=title:oil")
+        title_marks = driver.find_elements(By.CSS_SELECTOR, "ol.results h2 mark")
+        check(title_marks and all(mk.text.lower() == "oil" for mk in title_marks), "titles do not mark 'oil'")
+        check(not driver.find_elements(By.CSS_SELECTOR, "ol.results .snippet mark"), "title:oil marks snippet text")
 
     def summary_total():
         """The N of 'Results 1–k of N' (documents, or groups when collapsing)."""
@@ -379,7 +423,9 @@ def test_search_page(driver, base, checks):
     if checks.run("the search page loads", loads):
         if checks.run("searching 'oil' lists results", searches):
             checks.run("Next goes to page 2", pages)
-            checks.run("a result links to its document", follows_a_document_link)
+            checks.run("a result opens its article page, marked, with related articles", opens_an_article_page)
+        checks.run("synonyms: 'vietnam' finds and marks Việt Nam", synonyms_find_viet_nam)
+        checks.run("'title:oil' marks titles only", title_scope_marks_only_titles)
         checks.run("a facet value filters to its count, and again removes it", facet_value_filters)
         checks.run("a histogram bar filters to its period and count", histogram_bar_filters)
         checks.run("the order menu sorts by date and by keyword fields", sort_menu)
@@ -403,7 +449,8 @@ def main():
         if not os.access(args.loupe, os.X_OK):
             raise SetupError(f"no loupe binary at {args.loupe}: run `swift build` first (or set LOUPE_BIN)")
         index = os.path.join(workdir, "index")
-        run([args.loupe, "init", "--index", index, "--schema", os.path.join(ROOT, "samples/schema.json")])
+        run([args.loupe, "init", "--index", index, "--schema", os.path.join(ROOT, "samples/schema.json"),
+             "--synonyms", os.path.join(ROOT, "samples/synonyms.txt")])
         run([args.loupe, "add", "--index", index, "--quiet", "samples/reuters-sample.jsonl", "samples/seeds/"], cwd=ROOT)
         server = Server(args.loupe, index, workdir)
         log(f"loupe serve: {server.url} (log {server.log_path})")

@@ -17,7 +17,8 @@ extension LoupeHTTPTests {
             XCTAssertEqual(Self.withoutTime(Self.minified(cli)), Self.withoutTime(Self.minified(http)))
 
             let hit = try XCTUnwrap((try Self.json(r)["hits"] as? [[String: Any]])?.first)
-            XCTAssertEqual(Set(hit.keys), ["rank", "id", "score", "date", "fields", "snippet", "snippet_text", "highlights", "explanation"])
+            XCTAssertEqual(Set(hit.keys), ["rank", "id", "score", "date", "fields", "snippet", "snippet_text", "highlights",
+                                         "title_snippet", "title_highlights", "explanation"])
         }
     }
 

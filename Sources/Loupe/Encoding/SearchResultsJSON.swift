@@ -7,6 +7,8 @@
 ///      "offset": 0, "limit": 10, "sort": "relevance", "hits": [hit, ...],
 ///      "facets": {...}, "cursor": "MSAzIHJl..." or null, "groups": 17}
 ///
+/// `expanded_query` is present when the index's synonyms rewrote the query: the query as
+/// searched, in query syntax (`+(vietnam "viet nam")`).
 /// `sort` is `relevance`, `newest`, `oldest` or `field:asc|desc`; `offset` is the offset
 /// applied (0 after a cursor). `facets` is present when facets were asked for, keyed by
 /// `FacetRequest.name`, in the order asked:
@@ -29,8 +31,13 @@
 /// `date` and `fields` (the stored fields in schema order) are present when the documents were
 /// loaded; `snippet` is HTML-escaped with `<mark>` around the matches (`null` when the request
 /// asked for no snippet), `snippet_text` is the same passage as plain text and `highlights` its
-/// matches as UTF-16 offsets (JavaScript string indices); `explanation` (see `Explanation`'s
-/// encoding) is present with `explain`.
+/// matches as UTF-16 offsets (JavaScript string indices); a long field gives up to three
+/// passages (the densest in matches, in document order) joined by ` … `. `title_snippet` (the
+/// whole title, HTML-escaped, matches in `<mark>`) and `title_highlights` (UTF-16 offsets
+/// into the stored title) are present when the request highlights the title
+/// (`SearchRequest.titleField`; the CLI and the HTTP service do). A query scoped to a field
+/// (`title:oil`) marks only that field. `explanation` (see `Explanation`'s encoding) is
+/// present with `explain`.
 ///
 /// When collapsing, each hit also has `"collapsed": N`, the matches it stands for (itself included).
 ///
@@ -85,6 +92,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
             try c.encode(results.offset, forKey: "offset")
             try c.encode(request.limit, forKey: "limit")
             try c.encode(request.sortDescription, forKey: "sort")
+            if let expanded = results.expandedQuery { try c.encode(expanded, forKey: "expanded_query") }
             var hits = c.nestedUnkeyedContainer(forKey: "hits")
             for (i, hit) in results.hits.enumerated() {
                 var h = hits.nestedContainer(keyedBy: JSONKey.self)
@@ -157,6 +165,11 @@ public struct SearchResultsJSON: Encodable, Sendable {
             for r in snippet.utf16Highlights { try highlights.encode([r.lowerBound, r.upperBound]) }
         } else {
             try c.encodeNil(forKey: "snippet")
+        }
+        if let title = hit.titleHighlight {
+            try c.encode(title.html, forKey: "title_snippet")
+            var highlights = c.nestedUnkeyedContainer(forKey: "title_highlights")
+            for r in title.utf16Highlights { try highlights.encode([r.lowerBound, r.upperBound]) }
         }
         if let explanation = hit.explanation { try c.encode(explanation, forKey: "explanation") }
         if let n = hit.collapsedCount { try c.encode(n, forKey: "collapsed") }

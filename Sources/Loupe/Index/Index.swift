@@ -34,8 +34,10 @@ public final class Index: @unchecked Sendable {
     /// Creates an empty index with `schema` and opens it. Throws `LoupeError.indexExists` if
     /// one exists (unless `overwrite`), `.invalidSchema`, `.unknownLanguage`, `.locked` or `.io`.
     @discardableResult
-    public static func create(at directory: String, schema: Schema = .news(), overwrite: Bool = false) throws -> Index {
-        let w = try IndexWriter.create(directory: directory, schema: schema, overwrite: overwrite)
+    /// `synonyms` apply to its queries (see ``Synonyms``; ``setSynonyms(_:)`` replaces them later).
+    public static func create(at directory: String, schema: Schema = .news(), synonyms: Synonyms = Synonyms(),
+                              overwrite: Bool = false) throws -> Index {
+        let w = try IndexWriter.create(directory: directory, schema: schema, synonyms: synonyms, overwrite: overwrite)
         w.close()
         return try open(at: directory)
     }
@@ -75,6 +77,16 @@ public final class Index: @unchecked Sendable {
     /// Runs the query text `query` (in the query language) for the `limit` best hits.
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
         try searcher.search(SearchRequest(query: query, limit: limit))
+    }
+
+    /// The synonyms of the current snapshot, applied to every query it searches.
+    public var synonyms: Synonyms { reader.synonyms }
+
+    /// Replaces the index's synonyms in a commit of its own (no document is reindexed: they
+    /// apply to queries) and refreshes, so the next search uses them. An empty value removes
+    /// them. Throws `LoupeError.invalidSynonyms`, `.locked` or `.io`.
+    public func setSynonyms(_ synonyms: Synonyms) throws {
+        try write { try $0.setSynonyms(synonyms) }
     }
 
     /// The live document with external id `id`, nil when there is none. O(segments × log

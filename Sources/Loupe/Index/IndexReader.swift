@@ -21,6 +21,8 @@ public final class IndexReader: @unchecked Sendable {
     /// The commit's generation: it grows with every commit and merge, so a reader whose
     /// generation is older than `Index.refresh()` finds has been superseded.
     public var generation: Int { manifest.generation }
+    /// The synonyms of this commit, applied to queries when they are searched (see ``Synonyms``).
+    public var synonyms: Synonyms { Synonyms(rules: manifest.synonyms ?? []) }
     /// The user data stored with this commit by `IndexWriter.commit(commitData:)`.
     public var commitData: [String: String] { manifest.commitData }
     /// Field numbers by name (indexed fields only).

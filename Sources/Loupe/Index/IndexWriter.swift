@@ -51,6 +51,8 @@ public final class IndexWriter {
     /// keeps no per-id map in memory (a million-document load stays within the budget).
     private var nextSeq: UInt32 = 0
     private var nextSegment: Int
+    /// Synonyms staged by `setSynonyms(_:)` for the next commit.
+    private var pendingSynonyms: Synonyms?
 
     /// Why the automatic merge after the last `commit()` failed (out of disk space, say), or
     /// nil. The commit itself succeeded: its documents are durable and visible; the merge's
@@ -60,13 +62,17 @@ public final class IndexWriter {
     /// Creates a new index in `directory` (which may exist but must hold no index, unless
     /// `overwrite`) and returns a writer holding its lock. Throws `LoupeError.invalidSchema`,
     /// `.unknownLanguage`, `.indexExists`, `.locked` or `.io`.
-    public static func create(directory: String, schema: Schema = .news(), overwrite: Bool = false, options: IndexWriterOptions = .init()) throws -> IndexWriter {
+    /// `synonyms` are stored with the first commit (see ``Synonyms``).
+    public static func create(directory: String, schema: Schema = .news(), synonyms: Synonyms = Synonyms(),
+                              overwrite: Bool = false, options: IndexWriterOptions = .init()) throws -> IndexWriter {
         try schema.validate()
-        _ = try Analyzer(schema: schema)
+        let analyzer = try Analyzer(schema: schema)
+        try synonyms.validate(analyzer: analyzer)
         try FileSystem.createDirectory(directory)
         let lock = try WriteLock(directory: directory)
         if FileSystem.exists(Manifest.path(directory)) && !overwrite { throw LoupeError.indexExists(path: directory) }
-        let m = Manifest(formatVersion: Int(FileFormat.version), generation: 1, schema: schema, segments: [], nextSegmentNumber: 1, commitData: [:])
+        var m = Manifest(formatVersion: Int(FileFormat.version), generation: 1, schema: schema, segments: [], nextSegmentNumber: 1, commitData: [:])
+        m.synonyms = synonyms.isEmpty ? nil : synonyms.rules
         try m.write(directory: directory)
         let w = try IndexWriter(directory: directory, manifest: m, lock: lock, options: options)
         w.deleteUnreferencedFiles()
@@ -183,9 +189,20 @@ public final class IndexWriter {
         pendingDeletes.append((Array(id.utf8), nextSeq))
     }
 
+    /// The synonyms of the last commit, or those `setSynonyms(_:)` staged for the next.
+    public var synonyms: Synonyms { pendingSynonyms ?? Synonyms(rules: manifest.synonyms ?? []) }
+
+    /// Replaces the index's synonyms at the next `commit()` (they apply to queries, so no
+    /// document is reindexed; an empty value removes them). Throws
+    /// `LoupeError.invalidSynonyms` when an input or alternative has no searchable word.
+    public func setSynonyms(_ synonyms: Synonyms) throws {
+        try synonyms.validate(analyzer: analyzers[0])
+        pendingSynonyms = synonyms
+    }
+
     /// Whether anything waits to be committed.
     public var hasUncommittedChanges: Bool {
-        !pendingChunk.isEmpty || !flushed.isEmpty || !pendingDeletes.isEmpty || builders.contains { $0 != nil }
+        pendingSynonyms != nil || !pendingChunk.isEmpty || !flushed.isEmpty || !pendingDeletes.isEmpty || builders.contains { $0 != nil }
     }
 
     private func newSegmentName() -> String {
@@ -307,9 +324,10 @@ public final class IndexWriter {
         m.segments.removeAll { $0.liveCount == 0 }
         m.nextSegmentNumber = nextSegment
         if let commitData { m.commitData = commitData }
+        if let pendingSynonyms { m.synonyms = pendingSynonyms.isEmpty ? nil : pendingSynonyms.rules }
         try m.write(directory: directory)
         manifest = m
-        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0
+        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0; pendingSynonyms = nil
         deleteUnreferencedFiles()
         // The commit is durable: a merge that fails now (out of space, say) leaves it intact,
         // so it is reported in `skippedMerge`, not thrown.
@@ -339,7 +357,7 @@ public final class IndexWriter {
         for entry in flushed {
             for f in SegmentFiles.fileNames(entry.meta.name, deleteGeneration: 0) { FileSystem.remove("\(directory)/\(f)") }
         }
-        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0
+        flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0; pendingSynonyms = nil
     }
 
     /// Releases the lock; the writer cannot be used afterwards. Uncommitted changes are discarded.

@@ -45,6 +45,8 @@ struct Manifest: Codable, Equatable, Sendable {
     var nextSegmentNumber: Int
     /// User data attached to the last commit (e.g. a source checkpoint).
     var commitData: [String: String]
+    /// The synonyms applied to queries (see ``Synonyms``); absent (nil) means none.
+    var synonyms: [SynonymRule]? = nil
 
     static let fileName = "manifest"
 
@@ -106,6 +108,9 @@ struct Manifest: Codable, Equatable, Sendable {
                   (s.termCounts + s.postingCounts + s.positionCounts).allSatisfy({ $0 >= 0 }) else {
                 throw bad("segment \(s.name) has counts out of range")
             }
+        }
+        for r in synonyms ?? [] where r.inputs.isEmpty || r.outputs?.isEmpty == true {
+            throw bad("a synonym rule has no inputs or no outputs")
         }
         guard generation >= 1, nextSegmentNumber >= 0 else { throw bad("generation or segment number out of range") }
     }

@@ -79,7 +79,7 @@ extension BooleanQuery: WeightBuilding {
             }
         }
         return BooleanWeight(must: must, should: should, mustNot: mustNot, filter: filter,
-                             highlightTerms: positive.flatMap(\.highlightTerms))
+                             highlightTerms: positive.flatMap(\.highlightTerms), fieldHighlights: positive.flatMap(\.fieldHighlights))
     }
 }
 
@@ -87,10 +87,13 @@ final class BooleanWeight: Weight {
     let must: [Weight], should: [Weight], mustNot: [Weight], filter: [Weight]
     /// The `must` and `should` clauses' terms, in query order (what a matching document can show).
     let highlightTerms: [[String]]
+    let fieldHighlights: [HighlightTerms]
 
-    init(must: [Weight], should: [Weight], mustNot: [Weight], filter: [Weight] = [], highlightTerms: [[String]]) {
+    init(must: [Weight], should: [Weight], mustNot: [Weight], filter: [Weight] = [], highlightTerms: [[String]],
+         fieldHighlights: [HighlightTerms]? = nil) {
         self.must = must; self.should = should; self.mustNot = mustNot; self.filter = filter
         self.highlightTerms = highlightTerms
+        self.fieldHighlights = fieldHighlights ?? highlightTerms.map { HighlightTerms(terms: $0, fields: nil) }
     }
 
     var termDisjunction: [WeightedTerm]? {

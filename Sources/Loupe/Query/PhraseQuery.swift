@@ -72,6 +72,8 @@ final class PhraseWeight: Weight {
         self.reader = reader
     }
 
+    var fieldHighlights: [HighlightTerms] { highlightTerms.map { HighlightTerms(terms: $0, fields: Set(leaves.map(\.field))) } }
+
     /// Cursors over the leaf's terms in `segment`, or nil when one of them is absent there.
     private func cursors(_ leaf: Leaf, _ segment: SegmentContext) -> [PostingsCursor]? {
         var out: [PostingsCursor] = []

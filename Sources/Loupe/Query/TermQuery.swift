@@ -42,6 +42,16 @@ final class TermsWeight: Weight {
 
     var termDisjunction: [WeightedTerm]? { leaves }
 
+    /// Each term with the fields it is looked up in.
+    var fieldHighlights: [HighlightTerms] {
+        var fields: [String: Set<Int>] = [:], order: [String] = []
+        for leaf in leaves {
+            if fields[leaf.states.text] == nil { order.append(leaf.states.text) }
+            fields[leaf.states.text, default: []].insert(leaf.field)
+        }
+        return order.map { HighlightTerms(terms: [$0], fields: fields[$0]) }
+    }
+
     func scorer(_ segment: SegmentContext) -> Scorer? {
         let subs: [Scorer] = leaves.compactMap { leaf in
             leaf.states.cursor(segment).map { TermScorer(cursor: $0, bm25: leaf.bm25, lengths: segment.lengths(leaf.field)) }

@@ -25,6 +25,10 @@ protocol Weight: AnyObject {
     /// The analyzed term sequences the query looks for, for highlighting.
     var highlightTerms: [[String]] { get }
 
+    /// `highlightTerms` with the fields each is searched in, so a snippet of one field marks
+    /// only what the query looks for there (`title:oil` marks no body text).
+    var fieldHighlights: [HighlightTerms] { get }
+
     /// The term lists of a pure disjunction (terms, prefixes, an OR of them), whose top hits
     /// the block-max MaxScore bulk scorer finds; nil for any other shape.
     var termDisjunction: [WeightedTerm]? { get }
@@ -40,7 +44,18 @@ extension Weight {
 
     func count(_ segment: SegmentContext) -> Int? { nil }
     var highlightTerms: [[String]] { [] }
+    var fieldHighlights: [HighlightTerms] { highlightTerms.map { HighlightTerms(terms: $0, fields: nil) } }
     var termDisjunction: [WeightedTerm]? { nil }
+}
+
+/// An analyzed term sequence to highlight and the indexed field numbers it is searched in
+/// (nil: any field).
+struct HighlightTerms: Equatable {
+    let terms: [String]
+    let fields: Set<Int>?
+
+    /// Whether the sequence is looked for in field number `field`.
+    func applies(to field: Int?) -> Bool { fields == nil || field.map { fields!.contains($0) } == true }
 }
 
 /// A query kind that builds a weight. Internal: the built-in kinds conform; the public
@@ -192,6 +207,7 @@ final class ScaledWeight: Weight {
 
     func count(_ segment: SegmentContext) -> Int? { inner.count(segment) }
     var highlightTerms: [[String]] { inner.highlightTerms }
+    var fieldHighlights: [HighlightTerms] { inner.fieldHighlights }
     var termDisjunction: [WeightedTerm]? { inner.termDisjunction?.map { $0.scaled(by: factor) } }
 }
 

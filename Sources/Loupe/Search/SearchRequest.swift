@@ -47,14 +47,22 @@ public struct SearchRequest: Sendable {
     public var fields: [String]?
     /// Count every match exactly even where pruning could skip counting.
     public var exactCount: Bool = false
+    /// Apply the index's synonyms to the query (see ``Synonyms``).
+    public var expandSynonyms: Bool = true
     /// Attach a BM25 breakdown to each hit.
     public var explain: Bool = false
     /// Attach stored fields to each hit.
     public var loadDocuments: Bool = true
     /// Build a highlighted snippet of this field for each hit (nil for none).
     public var snippetField: String? = "body"
-    /// Approximate snippet length in characters.
+    /// Approximate length of each snippet passage, in UTF-8 bytes.
     public var snippetLength: Int = 200
+    /// Most passages per snippet: a long field shows its best passages (by density of
+    /// matches) in document order, joined by ` … ` (see ``Snippet``).
+    public var snippetPassages: Int = 3
+    /// Highlight the matches in this field's whole value (``SearchHit/titleHighlight``), such as
+    /// the schema's `titleField`; nil for none.
+    public var titleField: String? = nil
 
     public init(query: String, limit: Int = 10) {
         self.query = query
@@ -75,6 +83,9 @@ public struct SearchHit: Sendable {
     public var address: IndexReader.DocAddress
     public var document: StoredDocument?
     public var snippet: Snippet?
+    /// The request's `titleField`, whole, with the matches marked (no `…`), when it asked for one
+    /// and the document has that field.
+    public var titleHighlight: Snippet? = nil
     public var explanation: Explanation?
     /// When collapsing: the matches this hit stands for (its group's size, itself included).
     public var collapsedCount: Int? = nil
@@ -102,6 +113,9 @@ public struct SearchResults: Sendable {
     /// Clauses of the query text left out because they analyze to no term (`&` in
     /// `oil & gas`), in query order; when every clause was, nothing matches.
     public var ignored: [IgnoredClause] = []
+    /// The query as searched, in query syntax, when the index's synonyms rewrote it
+    /// (`(vietnam OR "viet nam")`); nil when they did not.
+    public var expandedQuery: String? = nil
 
     /// Whether the offset skipped every hit ("offset 500 is past the last of 120 matches"):
     /// compare `offset` with `groupCount ?? total`.

@@ -7,13 +7,31 @@ import Foundation
 /// scorer feeds the collectors. Thread-safe: concurrent searches share the reader's mapped
 /// files; each borrows an analyzer from a small pool.
 public final class Searcher: @unchecked Sendable {
-    // @unchecked: `analyzerPool` is only touched under `poolLock`; everything else is immutable.
+    // @unchecked: `analyzerPool` and `synonymExpansion` are only touched under `poolLock`; everything else is immutable.
     public let reader: IndexReader
     private let poolLock = NSLock()
     private var analyzerPool: [Analyzer] = []
 
+    /// The snapshot's synonyms compiled with its analyzer, on first use (under `poolLock`).
+    private var synonymExpansion: SynonymExpansion?
+
     public init(reader: IndexReader) {
         self.reader = reader
+    }
+
+    /// `query` with the index's synonyms applied (see ``Synonyms``): what `search(_:)` of a ``SearchRequest``
+    /// runs unless the request turns `expandSynonyms` off. The query itself when no synonym matches.
+    public func expandingSynonyms(_ query: any Query) throws -> any Query {
+        try withAnalyzer { expandingSynonyms(query, analyzer: $0) }
+    }
+
+    func expandingSynonyms(_ query: any Query, analyzer: Analyzer) -> any Query {
+        poolLock.lock()
+        let cached = synonymExpansion
+        poolLock.unlock()
+        let expansion = cached ?? SynonymExpansion(reader.synonyms, analyzer: analyzer)
+        if cached == nil { poolLock.lock(); synonymExpansion = expansion; poolLock.unlock() }
+        return expansion.rewrite(query, analyzer: analyzer)
     }
 
     /// Runs `body` with an analyzer of the index's language (stemmers are not thread-safe, so
@@ -107,12 +125,13 @@ public final class Searcher: @unchecked Sendable {
     /// `LoupeError.invalidRequest` for a malformed cursor or a field of the wrong type.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        let parsed = try request.parsedQuery.map { ParsedQuery(query: $0) }
+        let parsedQuery = try request.parsedQuery.map { ParsedQuery(query: $0) }
             ?? parseReportingIgnored(request.query, defaultOperator: request.defaultOperator)
-        let query = parsed.query
+        let parsed = parsedQuery.query
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
         return try withAnalyzer { analyzer in
+            let query = request.expandSynonyms ? expandingSynonyms(parsed, analyzer: analyzer) : parsed
             let filtered = Searcher.filtered(query, request.filters)
             let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
             let weight = try context.weight(filtered)
@@ -191,7 +210,7 @@ public final class Searcher: @unchecked Sendable {
             }
 
             let page = ranked.dropFirst(offset)
-            let highlight = request.snippetField != nil && !page.isEmpty ? weight.highlightTerms : []
+            let highlight = (request.snippetField != nil || request.titleField != nil) && !page.isEmpty ? weight.fieldHighlights : []
             var hits: [SearchHit] = []
             hits.reserveCapacity(page.count)
             for (entry, count) in page {
@@ -201,8 +220,9 @@ public final class Searcher: @unchecked Sendable {
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
             var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+            if !query.isEqual(to: parsed) { results.expandedQuery = query.description }
             results.facets = facets.map(\.result)
-            results.ignored = parsed.ignored
+            results.ignored = parsedQuery.ignored
             results.groupCount = groupCount
             results.offset = offset
             if more, let last = page.last {
@@ -219,16 +239,25 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// One result, with what the request asks to attach.
-    private func hit(_ scored: ScoredDocument, weight: Weight, highlight: [[String]], request: SearchRequest,
+    private func hit(_ scored: ScoredDocument, weight: Weight, highlight: [HighlightTerms], request: SearchRequest,
                      analyzer: Analyzer) throws -> SearchHit {
         let address = scored.address
         let segment = reader.segments[address.segment]
-        let needsDocument = request.loadDocuments || request.snippetField != nil
+        let needsDocument = request.loadDocuments || request.snippetField != nil || request.titleField != nil
         let doc = needsDocument ? try reader.storedDocument(address) : nil
         var hit = SearchHit(id: segment.externalId(address.doc), score: scored.score, address: address,
                             document: request.loadDocuments ? doc : nil, snippet: nil, explanation: nil)
+        // Each field marks only what the query looks for in it (`title:oil` marks no body text).
+        func sequences(_ field: String) -> [[String]] {
+            let number = reader.fieldNumbers[field]
+            return highlight.filter { $0.applies(to: number) }.map(\.terms)
+        }
         if let field = request.snippetField, let text = doc?.fields[field] {
-            hit.snippet = Snippet.make(text: text, sequences: highlight, analyzer: analyzer, length: request.snippetLength)
+            hit.snippet = Snippet.make(text: text, sequences: sequences(field), analyzer: analyzer,
+                                       length: request.snippetLength, passages: request.snippetPassages)
+        }
+        if let field = request.titleField, let text = doc?.fields[field] {
+            hit.titleHighlight = Snippet.whole(text: text, sequences: sequences(field), analyzer: analyzer)
         }
         if request.explain {
             let entries = weight.explain(SegmentContext(ordinal: address.segment, segment: segment), doc: UInt32(address.doc)) ?? []

@@ -46,6 +46,7 @@ struct InitCommand: ParsableCommand {
               loupe init
               loupe init --index /data/news --language french
               loupe init --schema schema.json --force
+              loupe init --schema samples/schema.json --synonyms samples/synonyms.txt
             """
     )
 
@@ -57,6 +58,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A JSON schema file.", valueName: "FILE"))
     var schema: String?
 
+    @Option(help: ArgumentHelp("A synonyms file (Solr's format; see `loupe synonyms --help`).", valueName: "FILE"))
+    var synonyms: String?
+
     @Flag(help: "Replace an index that already exists (its documents are lost).")
     var force = false
 
@@ -66,10 +70,12 @@ struct InitCommand: ParsableCommand {
             s.language = language.lowercased() == "none" ? nil : language.lowercased()
         }
         let path = location.path
-        let w = try IndexWriter.create(directory: path, schema: s, overwrite: force)
+        let rules = try synonyms.map { try Synonyms.load(path: $0) } ?? Synonyms()
+        let w = try IndexWriter.create(directory: path, schema: s, synonyms: rules, overwrite: force)
         w.close()
         let fields = s.fields.map { "\($0.name) (\($0.summary))" }
-        Terminal.out("Created an empty index in \(path): language \(s.language ?? "none"); fields \(fields.joined(separator: ", ")).")
+        let note = rules.isEmpty ? "" : "; \(rules.rules.count) synonym rule\(rules.rules.count == 1 ? "" : "s")"
+        Terminal.out("Created an empty index in \(path): language \(s.language ?? "none"); fields \(fields.joined(separator: ", "))\(note).")
     }
 }
 

@@ -124,6 +124,7 @@ struct SearchCommand: ParsableCommand {
         let schema = index.schema
         var r = SearchRequest(query: text, limit: limit)
         r.snippetField = schema.snippetField
+        r.titleField = schema.titleField
         r.offset = offset
         try r.setSort(sort, schema: schema)
         r.filters = try filters.map { try index.searcher.parseFilter($0) }

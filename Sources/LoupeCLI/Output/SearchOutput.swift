@@ -16,13 +16,15 @@ enum SearchOutput {
         }
         out += style.dim(header) + "\n"
         out += ignoredText(results.ignored, style: style)
+        if let expanded = results.expandedQuery { out += style.dim("with synonyms: \(expanded)") + "\n" }
         if results.offsetIsPastEnd {
             let last = results.groupCount.map { Format.plural($0, "group") } ?? Format.plural(results.total, "match", "matches")
             out += "\noffset \(Format.count(offset)) is past the last of \(last)\n"
         }
         for (i, hit) in results.hits.enumerated() {
             out += "\n"
-            let title = hit.document.flatMap(schema.title(of:)) ?? hit.id
+            var title = hit.document.flatMap(schema.title(of:)) ?? hit.id
+            if let t = hit.titleHighlight, !t.text.isEmpty { title = t.rendered(open: style.highlightOpen, close: style.highlightClose) }
             out += style.bold("\(offset + i + 1). \(oneLine(title))") + "\n"
             var meta: [String] = []
             if let d = hit.document?.date { meta.append(ISODate.format(d)) }

@@ -109,6 +109,12 @@ final class ReferenceEngine {
         return problems
     }
 
+    /// Live documents holding the analyzed `term` in field number `f`.
+    func docFreq(field f: Int, _ term: String) -> Int { df[f][term] ?? 0 }
+
+    /// `text`'s terms as the index analyzes them.
+    func terms(_ text: String) -> [String] { analyzer.terms(text) }
+
     // MARK: Scoring
 
     func idf(_ df: Int) -> Double { log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5)) }
@@ -282,6 +288,10 @@ final class ReferenceEngine {
             } ? 0 : nil
         case is MatchAllQuery:
             return 0
+        case let q as BoostQuery:
+            return score(q.query, doc).map { $0 * q.boost }
+        case let q as IndexedTermQuery:
+            return q.term.isEmpty ? nil : termScore(q.term, field: q.field, doc: doc)
         case let q as BooleanQuery:
             var total = 0.0
             var anyPositive = false

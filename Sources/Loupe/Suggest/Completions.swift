@@ -1,0 +1,106 @@
+/// One completion of text being typed into a search box (`Index.completions(for:limit:)`).
+public struct Completion: Sendable, Hashable, Codable {
+    /// What completes the text.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// The last word completed from the index's words (earlier words kept as typed).
+        case word
+        /// A title phrase (2 to 4 words of some titles) that starts with the last words typed.
+        case phrase
+    }
+    /// The completed query text, to show and to search for.
+    public var text: String
+    public var kind: Kind
+    /// Documents holding the word (for `.word`), titles holding the phrase (for `.phrase`);
+    /// deleted documents count until their segment is merged.
+    public var count: Int
+
+    public init(text: String, kind: Kind, count: Int) {
+        self.text = text; self.kind = kind; self.count = count
+    }
+}
+
+extension IndexReader {
+    /// The merged suggestion vocabulary of this snapshot, built on first use.
+    func vocabulary() throws -> SuggestVocabulary {
+        try vocabularyCache.get {
+            SuggestVocabulary(try segments.compactMap { try $0.words?.decode() })
+        }
+    }
+
+    /// Completions of `text` as typed so far, at most `limit`:
+    ///
+    /// - **words**: the last word's completions among the words of the default fields
+    ///   (`vietn` → `vietnam`), most documents first, the earlier words kept as typed
+    ///   (`war leg` → `war legacy`); a word shows in its most common original form
+    ///   (`Vietnam`, `Việt`). Text that ends in a space or punctuation has no word to complete.
+    /// - **phrases**: title phrases of 2 to 4 words that start with the last (up to 3) words
+    ///   typed and go beyond them (`war leg` → `war legacy of Vietnam`), most titles first.
+    ///
+    /// With one word typed, word completions come first; with several, phrases do. The other
+    /// kind keeps up to half of the places when it has that many. Ties go to the smaller word
+    /// or phrase by bytes, so results are deterministic. Matching ignores case and
+    /// diacritics as search does, without stemming. Empty text has no completions.
+    public func completions(for text: String, limit: Int = 10) throws -> [Completion] {
+        guard limit > 0 else { return [] }
+        let vocabulary = try self.vocabulary()
+        let list = vocabulary.words
+        // Typed words, folded, with where each starts in the text.
+        let folder = try Analyzer(language: nil)
+        var typed: [(word: [UInt8], start: Int, end: Int)] = []
+        var lastStart = -1
+        folder.forEachToken(in: text) { term, _, start, end in
+            if start == lastStart, !typed.isEmpty {
+                typed[typed.count - 1].word += [0x20] + Array(term)  // a word NFKC split: keep its pieces together
+            } else {
+                typed.append((Array(term), start, end))
+            }
+            lastStart = start
+        }
+        guard let last = typed.last else { return [] }
+        let utf8 = Array(text.utf8)
+        let lastIsPartial = last.end == utf8.count
+        func typedText(_ range: Range<Int>) -> String { String(decoding: utf8[range], as: UTF8.self) }
+
+        var words: [Completion] = [], phrases: [Completion] = []
+        if lastIsPartial {
+            let range = last.word.withUnsafeBytes { list.words.prefixRange($0) }
+            let before = typedText(0..<last.start)
+            for i in vocabulary.wordMaxima.top(limit, in: range) {
+                words.append(Completion(text: before + list.display(i), kind: .word, count: Int(list.docFreqs[i])))
+            }
+        }
+        let m = min(typed.count, 3)
+        var key = typed[(typed.count - m)...].map(\.word).joined(separator: [0x20]).map { $0 }
+        if !lastIsPartial { key.append(0x20) }
+        let range = key.withUnsafeBytes { list.phrases.prefixRange($0) }
+        let before = typedText(0..<typed[typed.count - m].start)
+        let phraseHits = vocabulary.phraseMaxima.top(limit, in: range) { list.phrases.length($0) > key.count }
+        for i in phraseHits {
+            let shown = list.phrases.string(i).split(separator: " ").map { word -> String in
+                vocabulary.wordIndex(word: String(word)).map { list.display($0) } ?? String(word)
+            }.joined(separator: " ")
+            phrases.append(Completion(text: before + shown, kind: .phrase, count: Int(list.phraseCounts[i])))
+        }
+        let (primary, secondary) = typed.count == 1 ? (words, phrases) : (phrases, words)
+        let secondaryPlaces = min(secondary.count, limit / 2)
+        var out = Array(primary.prefix(limit - secondaryPlaces))
+        out += secondary.prefix(limit - out.count)
+        if out.count < limit { out += primary.dropFirst(limit - secondaryPlaces).prefix(limit - out.count) }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.text).inserted }
+    }
+}
+
+extension SuggestVocabulary {
+    func wordIndex(word: String) -> Int? {
+        var w = word
+        return w.withUTF8 { wordIndex(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension Index {
+    /// Completions of `text` as typed so far (see `IndexReader.completions(for:limit:)`).
+    public func completions(for text: String, limit: Int = 10) throws -> [Completion] {
+        try reader.completions(for: text, limit: limit)
+    }
+}

@@ -34,10 +34,12 @@ extension IndexReader {
     ///   (`war leg` → `war legacy`); a word shows in its most common original form
     ///   (`Vietnam`, `Việt`). Text that ends in a space or punctuation has no word to complete.
     /// - **phrases**: title phrases of 2 to 4 words that start with the last (up to 3) words
-    ///   typed and go beyond them (`war leg` → `war legacy of Vietnam`), most titles first.
+    ///   typed and go beyond them (`war leg` → `war legacy of Vietnam`), most titles first;
+    ///   a phrase is left out when it only extends one listed before it with as many titles.
     ///
     /// With one word typed, word completions come first; with several, phrases do. The other
-    /// kind keeps up to half of the places when it has that many. Ties go to the smaller word
+    /// kind (less any text the first already lists) takes the last places, up to half of
+    /// them. Ties go to the smaller word
     /// or phrase by bytes, so results are deterministic. Matching ignores case and
     /// diacritics as search does, without stemming. Empty text has no completions.
     public func completions(for text: String, limit: Int = 10) throws -> [Completion] {
@@ -73,21 +75,30 @@ extension IndexReader {
         var key = typed[(typed.count - m)...].map(\.word).joined(separator: [0x20]).map { $0 }
         if !lastIsPartial { key.append(0x20) }
         let range = key.withUnsafeBytes { list.phrases.prefixRange($0) }
-        let before = typedText(0..<typed[typed.count - m].start)
-        let phraseHits = vocabulary.phraseMaxima.top(limit, in: range) { list.phrases.length($0) > key.count }
-        for i in phraseHits {
-            let shown = list.phrases.string(i).split(separator: " ").map { word -> String in
+        // The words typed in full are shown as typed; the phrase's other words in their display form.
+        let typedInFull = typedText(0..<(lastIsPartial ? last.start : utf8.count))
+        let fullPieces = key.split(separator: 0x20).count - (lastIsPartial ? last.word.split(separator: 0x20).count : 0)
+        // A phrase that only extends a better-placed one found in as many titles ("vietnamese
+        // defence minister" after "vietnamese defence") adds nothing: skip it, from a deeper pool.
+        var kept: [Int] = []
+        for i in vocabulary.phraseMaxima.top(limit * 4, in: range, accept: { list.phrases.length($0) > key.count }) where kept.count < limit {
+            let extends = kept.contains { k in
+                list.phraseCounts[k] == list.phraseCounts[i] && list.phrases.length(k) < list.phrases.length(i)
+                    && list.phrases.array(i).starts(with: list.phrases.array(k) + [0x20])
+            }
+            if !extends { kept.append(i) }
+        }
+        for i in kept {
+            let shown = list.phrases.string(i).split(separator: " ").dropFirst(fullPieces).map { word -> String in
                 vocabulary.wordIndex(word: String(word)).map { list.display($0) } ?? String(word)
             }.joined(separator: " ")
-            phrases.append(Completion(text: before + shown, kind: .phrase, count: Int(list.phraseCounts[i])))
+            phrases.append(Completion(text: typedInFull + shown, kind: .phrase, count: Int(list.phraseCounts[i])))
         }
         let (primary, secondary) = typed.count == 1 ? (words, phrases) : (phrases, words)
-        let secondaryPlaces = min(secondary.count, limit / 2)
-        var out = Array(primary.prefix(limit - secondaryPlaces))
-        out += secondary.prefix(limit - out.count)
-        if out.count < limit { out += primary.dropFirst(limit - secondaryPlaces).prefix(limit - out.count) }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0.text).inserted }
+        let primaryTexts = Set(primary.map(\.text))
+        let others = secondary.filter { !primaryTexts.contains($0.text) }
+        let places = min(others.count, limit / 2)
+        return Array(primary.prefix(limit - places)) + others.prefix(places)
     }
 }
 

@@ -18,7 +18,8 @@
 ///
 /// (stats of no values have `null` min, max and mean; an open range end is `null`).
 /// `cursor` continues after this page (`SearchRequest.cursor`), `null` when no hit follows;
-/// `groups` (only when collapsing) counts the groups among all matches.
+/// `groups` (only when collapsing) counts the groups among all matches; `suggestion` (only
+/// when there is one) is a corrected query ("did you mean", `SearchResults.suggestion`).
 ///
 /// where each hit is
 ///
@@ -103,6 +104,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
         if let cursor = results.cursor { try c.encode(cursor, forKey: "cursor") }
         else if alwaysCursor { try c.encodeNil(forKey: "cursor") }
         if let groups = results.groupCount { try c.encode(groups, forKey: "groups") }
+        if let suggestion = results.suggestion { try c.encode(suggestion, forKey: "suggestion") }
     }
 
     /// One facet under its name: an object for stats, else an array of buckets.

@@ -49,6 +49,9 @@ public struct SearchRequest: Sendable {
     public var exactCount: Bool = false
     /// Attach a BM25 breakdown to each hit.
     public var explain: Bool = false
+    /// Offer a corrected query (`SearchResults.suggestion`, "did you mean") when this one
+    /// finds nothing or few documents and a close variant finds many more (see `DidYouMean`).
+    public var suggest: Bool = true
     /// Attach stored fields to each hit.
     public var loadDocuments: Bool = true
     /// Build a highlighted snippet of this field for each hit (nil for none).
@@ -99,6 +102,10 @@ public struct SearchResults: Sendable {
     public var groupCount: Int? = nil
     /// The offset applied (0 after a cursor).
     public var offset: Int = 0
+    /// "Did you mean": the query with misspelled words replaced by close words of the index
+    /// that find more documents together (`vietnm legasy` → `vietnam legacy`); nil when the
+    /// query finds enough or no variant does better (see `DidYouMean`).
+    public var suggestion: String? = nil
 
     /// Whether the offset skipped every hit ("offset 500 is past the last of 120 matches"):
     /// compare `offset` with `groupCount ?? total`.

@@ -102,7 +102,7 @@ public final class Searcher: @unchecked Sendable {
         let query = try request.parsedQuery ?? parse(request.query, defaultOperator: request.defaultOperator)
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
-        return try withAnalyzer { analyzer in
+        var results = try withAnalyzer { analyzer in
             let filtered = Searcher.filtered(query, request.filters)
             let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
             let weight = try context.weight(filtered)
@@ -200,6 +200,11 @@ public final class Searcher: @unchecked Sendable {
             }
             return results
         }
+        if request.suggest, request.parsedQuery == nil, cursor == nil, results.total < DidYouMean.fewHits {
+            results.suggestion = try DidYouMean(searcher: self).suggestion(for: request, total: results.total)
+            results.tookMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        }
+        return results
     }
 
     /// `query` restricted by `filters`, each a non-scoring `Occur.filter` clause.

@@ -15,6 +15,7 @@ enum SearchOutput {
             header += ", showing \(offset + 1)–\(offset + results.hits.count)"
         }
         out += style.dim(header) + "\n"
+        if let s = results.suggestion { out += "did you mean: " + style.bold(s) + "?\n" }
         if results.offsetIsPastEnd {
             let last = results.groupCount.map { Format.plural($0, "group") } ?? Format.plural(results.total, "match", "matches")
             out += "\noffset \(Format.count(offset)) is past the last of \(last)\n"

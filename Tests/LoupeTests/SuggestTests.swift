@@ -210,7 +210,7 @@ struct CompletionReference {
         func text(_ line: String) -> String { line.split(separator: " ").dropFirst().dropLast().joined(separator: " ") }
         let primaryTexts = Set(primary.map(text))
         let others = secondary.filter { !primaryTexts.contains(text($0)) }
-        let places = min(others.count, limit / 2)
+        let places = min(others.count, max(limit / 2, limit - primary.count))
         return Array(primary.prefix(limit - places)) + others.prefix(places)
     }
 }

@@ -38,8 +38,8 @@ extension IndexReader {
     ///   a phrase is left out when it only extends one listed before it with as many titles.
     ///
     /// With one word typed, word completions come first; with several, phrases do. The other
-    /// kind (less any text the first already lists) takes the last places, up to half of
-    /// them. Ties go to the smaller word
+    /// kind (less any text the first already lists) takes the last places: up to half of
+    /// them, or all that the first leaves empty. Ties go to the smaller word
     /// or phrase by bytes, so results are deterministic. Matching ignores case and
     /// diacritics as search does, without stemming. Empty text has no completions.
     public func completions(for text: String, limit: Int = 10) throws -> [Completion] {
@@ -97,7 +97,7 @@ extension IndexReader {
         let (primary, secondary) = typed.count == 1 ? (words, phrases) : (phrases, words)
         let primaryTexts = Set(primary.map(\.text))
         let others = secondary.filter { !primaryTexts.contains($0.text) }
-        let places = min(others.count, limit / 2)
+        let places = min(others.count, max(limit / 2, limit - primary.count))
         return Array(primary.prefix(limit - places)) + others.prefix(places)
     }
 }

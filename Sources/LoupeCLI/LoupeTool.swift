@@ -23,8 +23,8 @@ struct LoupeTool: ParsableCommand {
             """,
         version: loupeVersion,
         subcommands: [InitCommand.self, AddCommand.self, SearchCommand.self, GetCommand.self, DeleteCommand.self,
-                      StatsCommand.self, MergeCommand.self, CheckCommand.self, AnalyzeCommand.self, ServeCommand.self,
-                      SynonymsCommand.self, SimilarCommand.self]
+                      StatsCommand.self, MergeCommand.self, CheckCommand.self, AnalyzeCommand.self, SuggestCommand.self,
+                      ServeCommand.self, SynonymsCommand.self, SimilarCommand.self]
     )
 }
 

@@ -68,6 +68,13 @@ public final class LoupeService: Service, @unchecked Sendable {
         try await searchThreads.runIfActive(body)
     }
 
+    /// Completions of text being typed, on the search threads (the first call of a snapshot
+    /// builds its merged vocabulary).
+    public func completions(for text: String, limit: Int) async throws -> [Completion] {
+        let index = self.index
+        return try await searchThreads.runIfActive { try index.completions(for: text, limit: limit) }
+    }
+
     /// Runs until graceful shutdown, then releases the writer (see the type's documentation).
     public func run() async throws {
         try? await gracefulShutdown()

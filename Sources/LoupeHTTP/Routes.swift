@@ -35,6 +35,7 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
         .add(middleware: LoupeErrorMiddleware<Context>(maxBodyBytes: service.configuration.maxBodyBytes))
     group.get("/") { request, _ in await routes.searchPage(request) }
     group.get("/search") { request, _ in try await routes.search(request) }
+    group.get("/suggest") { request, _ in try await routes.suggest(request) }
     group.get("/documents/:id") { request, context in try routes.getDocument(try routes.documentID(context)) }
     group.put("/documents/:id") { request, context in try await routes.putDocument(request, id: try routes.documentID(context)) }
     group.delete("/documents/:id") { request, context in try await routes.deleteDocument(request, id: try routes.documentID(context)) }
@@ -75,6 +76,21 @@ struct LoupeRoutes: Sendable {
         let searchRequest = try params.request(index: index)
         let results = try await service.search(searchRequest)
         return jsonResponse(SearchResultsJSON(query: params.query, results: results, detail: .full(request: searchRequest, schema: schema)))
+    }
+
+    /// Completions of `q` as typed so far (`IndexReader.completions(for:limit:)`); `limit` 1 to 50, default 8.
+    func suggest(_ request: Request) async throws -> Response {
+        let qs = QueryString(request.uri.query)
+        let text = qs["q"] ?? ""
+        var limit = 8
+        if let l = qs.nonEmpty("limit") {
+            guard let v = Int(l), (1...50).contains(v) else { throw APIError.badRequest("limit must be an integer from 1 to 50, not '\(l.prefix(40))'") }
+            limit = v
+        }
+        let completions = try await service.completions(for: text, limit: limit)
+        return jsonResponse(OrderedJSONObject(["query": text, "suggestions": completions.map {
+            OrderedJSONObject(["text": $0.text, "kind": $0.kind.rawValue, "count": $0.count])
+        }]))
     }
 
     func documentID(_ context: some RequestContext) throws -> String {

@@ -96,7 +96,8 @@ struct SearchPage {
             <body>
             <header><a class="brand" href="\(HTMLText.escape(base))/">Loupe</a><span class="muted">\(SearchPage.format(docCount)) documents</span></header>
             <form method="get" action="\(HTMLText.escape(base))/" role="search">
-            <div class="row"><input type="search" name="q" value="\(HTMLText.escape(q))" placeholder="Search the archive: words, &quot;a phrase&quot;, title:word, -exclude" aria-label="Query" autofocus>
+            <div class="row"><div class="combo"><input type="search" name="q" value="\(HTMLText.escape(q))" placeholder="Search the archive: words, &quot;a phrase&quot;, title:word, -exclude" aria-label="Query" autofocus>
+            <ul id="suggestions" role="listbox" aria-label="Suggestions" hidden data-endpoint="\(HTMLText.escape(base))/suggest"></ul></div>
             <button type="submit">Search</button></div>
             <div class="row filters">
             <label>From <input type="date" name="after" value="\(HTMLText.escape(state.after))"></label>
@@ -150,7 +151,7 @@ struct SearchPage {
         } else {
             html += "<div class=\"layout with-facets\">\n<aside class=\"facets\" id=\"facets\" aria-label=\"Refine the results\">\n\(sidebar)</aside>\n<main>\n\(main)</main>\n</div>\n"
         }
-        html += "</body>\n</html>\n"
+        html += "<script>\(SearchPage.suggestScript)</script>\n</body>\n</html>\n"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -219,6 +220,11 @@ struct SearchPage {
             html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
             html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"
             return html
+        }
+        if let s = r.suggestion {
+            var corrected = state
+            corrected.q = s
+            html += "<p class=\"did-you-mean\">Did you mean <a href=\"\(HTMLText.escape(corrected.link()))\">\(HTMLText.escape(s))</a>?</p>\n"
         }
         if r.hits.isEmpty {
             html += "<p class=\"summary\">No results for \(forText) <span class=\"muted\">(\(took) ms)</span></p>\n"
@@ -409,5 +415,44 @@ struct SearchPage {
         .clear-filters{color:var(--muted)}
         .similar{color:var(--accent)}
         .past-end a{color:var(--accent)}
+        .combo{position:relative;flex:1;min-width:12rem;display:flex}
+        #suggestions{position:absolute;top:100%;left:0;right:0;z-index:5;list-style:none;margin:.2rem 0 0;padding:.25rem 0;background:#fff;border:1px solid #c7c7cc;border-radius:.5rem;box-shadow:0 4px 12px rgba(0,0,0,.08)}
+        #suggestions li{padding:.35rem .75rem;cursor:pointer}
+        #suggestions li[aria-selected=true],#suggestions li:hover{background:#e8f0fe}
+        .did-you-mean{margin:.25rem 0 .5rem}
+        .did-you-mean a{color:var(--accent);font-weight:600}
+        """
+
+    /// Suggestions under the search box, from `GET /suggest` as the user types: an ARIA
+    /// combobox whose listbox takes up/down arrows, Enter, Escape and clicks; a pick searches
+    /// at once. Text goes in with `textContent` only (never parsed as HTML), the endpoint comes
+    /// from an escaped attribute, and answers to stale keystrokes are dropped. Without
+    /// JavaScript the form is a plain search form.
+    static let suggestScript = """
+        (function(){
+        var input=document.querySelector('input[name=q]'),list=document.getElementById('suggestions');
+        if(!input||!list||!window.fetch)return;
+        var form=input.form,items=[],active=-1,seq=0,timer=0;
+        input.setAttribute('role','combobox');input.setAttribute('aria-autocomplete','list');
+        input.setAttribute('aria-controls','suggestions');input.setAttribute('aria-expanded','false');input.setAttribute('autocomplete','off');
+        function close(){list.hidden=true;input.setAttribute('aria-expanded','false');input.removeAttribute('aria-activedescendant');active=-1;}
+        function mark(i){active=i;items.forEach(function(li,k){li.setAttribute('aria-selected',k===i?'true':'false');});
+        if(i>=0)input.setAttribute('aria-activedescendant',items[i].id);else input.removeAttribute('aria-activedescendant');}
+        function pick(i){input.value=items[i].getAttribute('data-text');close();form.submit();}
+        function show(s){list.textContent='';items=s.map(function(x,k){var li=document.createElement('li');
+        li.id='suggestion-'+k;li.setAttribute('role','option');li.setAttribute('aria-selected','false');li.setAttribute('data-text',x.text);
+        li.textContent=x.text;li.addEventListener('mousedown',function(e){e.preventDefault();pick(k);});list.appendChild(li);return li;});
+        active=-1;if(items.length){list.hidden=false;input.setAttribute('aria-expanded','true');}else close();}
+        input.addEventListener('input',function(){clearTimeout(timer);var q=input.value,n=++seq;if(!q.trim()){close();return;}
+        timer=setTimeout(function(){fetch(list.getAttribute('data-endpoint')+'?limit=8&q='+encodeURIComponent(q))
+        .then(function(r){return r.ok?r.json():{suggestions:[]};}).then(function(d){if(n===seq)show(d.suggestions||[]);})
+        .catch(function(){if(n===seq)close();});},100);});
+        input.addEventListener('keydown',function(e){if(list.hidden||!items.length)return;
+        if(e.key==='ArrowDown'){e.preventDefault();mark((active+1)%items.length);}
+        else if(e.key==='ArrowUp'){e.preventDefault();mark(active<=0?items.length-1:active-1);}
+        else if(e.key==='Enter'&&active>=0){e.preventDefault();pick(active);}
+        else if(e.key==='Escape'){close();}});
+        input.addEventListener('blur',function(){setTimeout(close,150);});
+        })();
         """
 }

@@ -420,6 +420,59 @@ def test_search_page(driver, base, checks):
         check(notes and "—" in notes[0].text, f"no note about the ignored clauses: {[n.text for n in notes]}")
         check("No results" in driver.find_element(By.CSS_SELECTOR, "p.summary").text, "a query of ignored clauses lists results")
 
+    def suggests_as_you_type():
+        from selenium.webdriver.common.keys import Keys
+        driver.get(base + "/")
+        box = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=q]")))
+        check(box.get_attribute("role") == "combobox", "the query box is not a combobox")
+        box.send_keys("vietn")
+        listbox = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#suggestions[role=listbox]")))
+        check(box.get_attribute("aria-expanded") == "true", "aria-expanded is not true with the list shown")
+        options = listbox.find_elements(By.CSS_SELECTOR, "li[role=option]")
+        texts = [o.text for o in options]
+        check(texts and texts[0] == "Vietnamese", f"the suggestions for 'vietn' are {texts!r}")
+        check("Vietnam" in texts, f"'Vietnam' is not among {texts!r}")
+        # Keyboard: down twice selects the second option, up goes back to the first.
+        box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+        check(options[1].get_attribute("aria-selected") == "true", "ArrowDown twice does not select the second option")
+        check(box.get_attribute("aria-activedescendant") == options[1].get_attribute("id"), "aria-activedescendant does not follow")
+        box.send_keys(Keys.ARROW_UP)
+        check(options[0].get_attribute("aria-selected") == "true", "ArrowUp does not go back to the first option")
+        box.send_keys(Keys.ESCAPE)
+        check(not listbox.is_displayed(), "Escape does not close the list")
+        # Click: a phrase completion of two typed words, then its search runs.
+        box.clear()
+        box.send_keys("war leg")
+        wait.until(lambda d: any(o.text == "war legacy" for o in d.find_elements(By.CSS_SELECTOR, "#suggestions li")))
+        option = next(o for o in driver.find_elements(By.CSS_SELECTOR, "#suggestions li") if o.text == "war legacy")
+        click_and_wait(option)
+        from urllib.parse import parse_qs, urlparse
+        q = parse_qs(urlparse(driver.current_url).query).get("q")
+        check(q == ["war legacy"], f"picking 'war legacy' went to {driver.current_url}")
+        check(driver.find_elements(By.CSS_SELECTOR, "ol.results > li"), "the picked suggestion lists no results")
+        # Enter on a selected option picks it.
+        box = driver.find_element(By.CSS_SELECTOR, "input[name=q]")
+        box.clear()
+        box.send_keys("crude o")
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#suggestions li")))
+        first = driver.find_element(By.CSS_SELECTOR, "#suggestions li").text
+        box.send_keys(Keys.ARROW_DOWN)
+        old = driver.find_element(By.TAG_NAME, "html")
+        box.send_keys(Keys.ENTER)
+        WebDriverWait(driver, WAIT).until(EC.staleness_of(old))
+        check(driver.find_element(By.CSS_SELECTOR, "input[name=q]").get_attribute("value") == first,
+              f"Enter on '{first}' searched for {driver.find_element(By.CSS_SELECTOR, 'input[name=q]').get_attribute('value')!r}")
+
+    def did_you_mean():
+        driver.get(base + "/?q=vietnm+legasy")
+        p = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.did-you-mean a")))
+        check(p.text == "vietnam legacy", f"did you mean says {p.text!r}")
+        click_and_wait(p)
+        from urllib.parse import parse_qs, urlparse
+        q = parse_qs(urlparse(driver.current_url).query).get("q")
+        check(q == ["vietnam legacy"], f"the link went to {driver.current_url}")
+        check(driver.find_elements(By.CSS_SELECTOR, "ol.results > li"), "the corrected query lists no results")
+
     if checks.run("the search page loads", loads):
         if checks.run("searching 'oil' lists results", searches):
             checks.run("Next goes to page 2", pages)
@@ -432,6 +485,8 @@ def test_search_page(driver, base, checks):
         checks.run("collapsing by topic shows groups with 'N similar'", collapsed_view)
         checks.run("a page past the end says so and links back", past_the_end)
         checks.run("clauses without searchable words are ignored, with a note", ignored_clauses)
+        checks.run("typing suggests completions; arrows, Escape, click and Enter work", suggests_as_you_type)
+        checks.run("a misspelt query offers a corrected one as a link", did_you_mean)
 
 
 def main():

@@ -30,6 +30,8 @@ final class FormatSpecTests: XCTestCase {
             "Impacts.maxPairs": "\(Impacts.maxPairs)",
             "StoreWriter.blockSize": "\(StoreWriter.blockSize)",
             "DatesFile.missing": "\(DatesFile.missing)",
+            "WordList.phrasePruningDocs": "\(WordList.phrasePruningDocs)",
+            "WordList.minimumPhraseCount": "\(WordList.minimumPhraseCount)",
         ]
         for kind in FileFormat.Kind.allCases { constants["FileFormat.Kind.\(kind)"] = kind.rawValue }
         return constants
@@ -75,7 +77,8 @@ final class FormatSpecTests: XCTestCase {
         let footerSize = try XCTUnwrap(documented["FileFormat.footerSize"].flatMap(Int.init))
         var kindOfExtension: [String: String] = [:]
         for (ext, kind) in [("terms", "terms"), ("post", "postings"), ("pos", "positions"), ("norms", "norms"),
-                            ("dates", "dates"), ("ids", "ids"), ("store", "store"), ("cols", "columns"), ("del", "deletes")] {
+                            ("dates", "dates"), ("ids", "ids"), ("store", "store"), ("cols", "columns"), ("del", "deletes"),
+                            ("words", "words")] {
             kindOfExtension[ext] = try XCTUnwrap(documented["FileFormat.Kind.\(kind)"])
         }
 

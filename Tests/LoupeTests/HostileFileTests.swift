@@ -12,7 +12,7 @@ final class HostileFileTests: XCTestCase {
     override func setUp() { tmp = TempDir("loupe-hostile") }
     override func tearDown() { tmp = nil }
 
-    static let extensions = ["post", "pos", "terms", "store", "norms", "ids", "dates", "cols"]
+    static let extensions = ["post", "pos", "terms", "store", "norms", "ids", "dates", "cols", "words"]
     static let words = ["harbour", "crane", "strike", "oil", "price", "tanker", "union", "port", "wage", "ship",
                         "grain", "cargo", "dock", "berth", "pilot", "quay", "rope", "tide", "fleet", "storm"]
 
@@ -87,6 +87,9 @@ final class HostileFileTests: XCTestCase {
                 _ = try index.search(r)
             }
             for id in ["s0-0", "s1-150", "s1-5"] { run("get \(id)") { _ = try index.document(id: id) } }
+            // The word lists: completions, and a misspelt query's "did you mean".
+            for text in ["h", "harbour cr", "oil "] { run("completions \(text)") { _ = try index.reader.completions(for: text) } }
+            run("did you mean") { _ = try index.search("harbuor cranne") }
             _ = IndexStats(reader: index.reader)
         }
         run("check") { _ = try IndexChecker.check(directory: dir) }
@@ -202,6 +205,28 @@ final class HostileFileTests: XCTestCase {
         try Self.reseal(path) { $0[FileFormat.v3HeaderSize] ^= 1 }
         XCTAssertThrowsError(try Index.open(at: dir)) { e in
             XCTAssertEqual(e as? LoupeError, .corruptFile(path: path, reason: "belongs to another segment"))
+        }
+    }
+
+    /// A word file whose counts claim more than it holds, or whose words are out of order,
+    /// is reported as damage to that file, by completions and by `check`, never trusted.
+    func testDamagedWordFileIsAnError() throws {
+        let pristine = try makeIndex("pristine-words")
+        let seg = Self.segments(pristine)[0]
+        let dir = tmp.sub("words")
+        for edit in [{ (b: inout [UInt8]) in for i in 0..<4 { b[FileFormat.headerSize + i] = 0xFF } },
+                     { (b: inout [UInt8]) in b[FileFormat.headerSize + 8] = 5 }] {  // a count beyond the file; the first word sharing 5 bytes with none
+            try DirTools.copy(pristine, to: dir)
+            try Self.reseal(dir + "/\(seg).words", edit)
+            let index = try Index.open(at: dir)
+            XCTAssertThrowsError(try index.reader.completions(for: "ha")) { e in
+                guard case LoupeError.corruptFile(let path, _) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(path.hasSuffix("\(seg).words"), path)
+            }
+            XCTAssertThrowsError(try IndexChecker.check(directory: dir)) { e in
+                guard case LoupeError.corruptFile(let path, _) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(path.hasSuffix("\(seg).words"), path)
+            }
         }
     }
 }

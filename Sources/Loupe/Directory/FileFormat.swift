@@ -14,7 +14,7 @@ import Darwin
 /// that passes its checksum but comes from another segment is refused at open. Version 3
 /// files (12-byte header, no id) are still read.
 enum FileFormat {
-    static let version: UInt32 = 4
+    static let version: UInt32 = 5
     /// The oldest version this build reads (written before segment ids existed).
     static let oldestReadableVersion: UInt32 = 3
     static let headerSize = 28
@@ -36,6 +36,7 @@ enum FileFormat {
         case ids = "IDSC"
         case deletes = "DELS"
         case columns = "COLS"
+        case words = "WORD"
     }
 
     /// A segment's unique id: 16 random bytes drawn when the segment is written, recorded in

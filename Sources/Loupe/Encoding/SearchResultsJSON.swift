@@ -20,7 +20,8 @@
 ///
 /// (stats of no values have `null` min, max and mean; an open range end is `null`).
 /// `cursor` continues after this page (`SearchRequest.cursor`), `null` when no hit follows;
-/// `groups` (only when collapsing) counts the groups among all matches.
+/// `groups` (only when collapsing) counts the groups among all matches; `suggestion` (only
+/// when there is one) is a corrected query ("did you mean", `SearchResults.suggestion`).
 ///
 /// where each hit is
 ///
@@ -120,6 +121,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
                 try o.encode(clause.position, forKey: "position")
             }
         }
+        if let suggestion = results.suggestion { try c.encode(suggestion, forKey: "suggestion") }
     }
 
     /// One facet under its name: an object for stats, else an array of buckets.

@@ -10,8 +10,8 @@ import Foundation
 /// cannot: the manifest's sums (field lengths, over all and deleted documents; term, posting
 /// and position counts; file sizes) against the segments, the id and date columns against
 /// the stored documents, dates within `ISODate.range`, the keyword, number, date and
-/// signature columns' structure (see `ColumnReader.invariantViolation`), and every file carrying its
-/// segment's id. O(index size).
+/// signature columns' structure (see `ColumnReader.invariantViolation`), the word list's
+/// (see `WordListChecker`), and every file carrying its segment's id. O(index size).
 public enum IndexChecker {
     /// What a successful check covered.
     public struct Report: Sendable {
@@ -112,6 +112,11 @@ public enum IndexChecker {
             for c in seg.columns.columns + (seg.columns.signatures.map { [$0] } ?? []) {
                 if let why = c.invariantViolation(docCount: meta.docCount) {
                     throw fail(SegmentFiles.path(directory, meta.name, "cols"), "column '\(c.field.name)': \(why)")
+                }
+            }
+            if let words = seg.words {
+                if let why = try WordListChecker.violation(words.decode(), docCount: meta.docCount) {
+                    throw fail(words.path, why)
                 }
             }
             // The manifest's sums, which statistics and BM25 use unchecked.

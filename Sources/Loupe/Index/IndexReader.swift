@@ -43,6 +43,8 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Keyword fields' global ordinals, built on first use (``globalOrdinals(_:)``).
     let globalOrdinalsCache = GlobalOrdinalsCache()
+    /// The merged suggestion vocabulary, built on first use (``vocabulary()``).
+    let vocabularyCache = SuggestVocabularyCache()
 
     struct LiveDfKey: Hashable { var segment: Int; var field: Int; var term: [UInt8] }
 

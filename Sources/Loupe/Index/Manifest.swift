@@ -25,6 +25,9 @@ struct SegmentMeta: Codable, Equatable, Sendable {
     /// Whether the segment has a `.cols` file (every segment written by format version 4;
     /// absent in version 3 manifests).
     var hasColumns: Bool? = nil
+    /// Whether the segment has a `.words` file (every segment written by format version 5;
+    /// absent before).
+    var hasWords: Bool? = nil
 
     var liveCount: Int { docCount - deletedCount }
 
@@ -118,7 +121,8 @@ struct Manifest: Codable, Equatable, Sendable {
     /// All file names this commit references.
     var referencedFiles: Set<String> {
         var s: Set<String> = [Manifest.fileName, "write.lock"]
-        for seg in segments { s.formUnion(SegmentFiles.fileNames(seg.name, deleteGeneration: seg.deleteGeneration, hasColumns: seg.hasColumns == true)) }
+        for seg in segments { s.formUnion(SegmentFiles.fileNames(seg.name, deleteGeneration: seg.deleteGeneration, hasColumns: seg.hasColumns == true,
+                                                  hasWords: seg.hasWords == true)) }
         return s
     }
 }

@@ -33,6 +33,8 @@ final class SegmentBuilder {
     /// The writer's add-order sequence number of each document (resolves duplicate ids at commit).
     private(set) var sequences: [UInt32] = []
     private var record = ByteWriter(capacity: 4096)
+    /// The suggestion vocabulary (`.words`) of the search fields.
+    private let words: WordCollector
     private(set) var rawBytes = 0
 
     init(directory: String, name: String, schema: Schema, analyzer: Analyzer) throws {
@@ -45,12 +47,13 @@ final class SegmentBuilder {
         columns = schema.columnFields.enumerated().map { ColumnBuilder(number: $0.offset, field: $0.element) }
         signatures = schema.nearDuplicates.flatMap { n in schema.indexedFieldNumber(n.field).map { (ColumnBuilder(signatures: ()), $0) } }
         files = try SegmentFilesWriter(directory: directory, name: name)
+        words = WordCollector(schema: schema)
     }
 
     /// Approximate memory held, compared against the writer's budget: the term tables, the
     /// posting streams' allocations (capacity, slack included) and per-term bookkeeping.
     var memoryBytes: Int {
-        var total = dates.count * 12 + externalIds.count * 48 + columns.reduce(0) { $0 + $1.memoryBytes }
+        var total = dates.count * 12 + externalIds.count * 48 + columns.reduce(0) { $0 + $1.memoryBytes } + words.memoryBytes
         for f in fields + [ids] {
             total += f.postings.memoryBytes + f.lengths.count * 4
         }
@@ -67,7 +70,9 @@ final class SegmentBuilder {
             rawBytes += text.utf8.count
             let batch = self.batch
             batch.removeAll()
-            let length = analyzer.forEachTerm(in: text) { term, position in batch.append(term, position: UInt32(position)) }
+            let length = words.collects(field: i)
+                ? words.analyze(text, field: i, doc: d, analyzer: analyzer) { term, position in batch.append(term, position: UInt32(position)) }
+                : analyzer.forEachTerm(in: text) { term, position in batch.append(term, position: UInt32(position)) }
             state.postings.add(batch, doc: Int32(d))
             state.lengths.append(UInt32(length))
             if let signatures, signatures.field == i {
@@ -148,6 +153,7 @@ final class SegmentBuilder {
         }
         let bytes = try files.finish(norms: norms, dates: dates, ids: externalIds,
                                      columns: columns + (signatures.map { [$0.builder] } ?? []), docCount: docCount)
+            + files.writeWords(words.finish(docCount: docCount))
         return files.meta(docCount: docCount, lengths: norms.map(\.lengths), textBytes: rawBytes, sizeBytes: bytes)
     }
 

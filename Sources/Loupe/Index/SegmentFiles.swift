@@ -1,7 +1,7 @@
 /// Names of a segment's files. A segment is immutable once written; only its deletions
 /// change, each generation in a new `.del` file.
 enum SegmentFiles {
-    static let extensions = ["terms", "post", "pos", "norms", "dates", "ids", "store", "cols"]
+    static let extensions = ["terms", "post", "pos", "norms", "dates", "ids", "store", "cols", "words"]
 
     static func path(_ dir: String, _ segment: String, _ ext: String) -> String { "\(dir)/\(segment).\(ext)" }
 
@@ -10,9 +10,9 @@ enum SegmentFiles {
     }
 
     /// Every file name a segment with this deletion generation consists of (segments written
-    /// by format version 3 have no `.cols`).
-    static func fileNames(_ segment: String, deleteGeneration: Int, hasColumns: Bool = true) -> [String] {
-        var names = extensions.filter { hasColumns || $0 != "cols" }.map { "\(segment).\($0)" }
+    /// by format version 3 have no `.cols`, those written before version 5 no `.words`).
+    static func fileNames(_ segment: String, deleteGeneration: Int, hasColumns: Bool = true, hasWords: Bool = true) -> [String] {
+        var names = extensions.filter { (hasColumns || $0 != "cols") && (hasWords || $0 != "words") }.map { "\(segment).\($0)" }
         if deleteGeneration > 0 { names.append("\(segment)_\(deleteGeneration).del") }
         return names
     }
@@ -66,6 +66,7 @@ final class SegmentFilesWriter {
     func meta(docCount: Int, lengths: [[UInt32]], textBytes: Int, sizeBytes: Int) -> SegmentMeta {
         var m = metaWithoutColumns(docCount: docCount, lengths: lengths, textBytes: textBytes, sizeBytes: sizeBytes)
         m.hasColumns = true
+        m.hasWords = true
         return m
     }
 
@@ -94,8 +95,13 @@ final class SegmentFilesWriter {
         return total
     }
 
+    /// Writes the segment's word list (`.words`); returns its size.
+    func writeWords(_ list: WordList) throws -> Int {
+        try WordsFile.write(list, path: SegmentFiles.path(directory, name, "words"), segment: id)
+    }
+
     func abandon() {
         terms.abandon(); postings.abandon(); positions.abandon(); store.abandon()
-        for ext in ["norms", "dates", "ids", "cols"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
+        for ext in ["norms", "dates", "ids", "cols", "words"] { FileSystem.remove(SegmentFiles.path(directory, name, ext)) }
     }
 }

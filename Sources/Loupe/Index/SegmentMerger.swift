@@ -61,6 +61,7 @@ struct SegmentMerger {
             }
             let bytes = try files.finish(norms: norms, dates: dates, ids: ids, columns: columns + (signatures.map { [$0] } ?? []),
                                          docCount: docCount)
+                + files.writeWords(mergedWords(sources, docCount: docCount))
             // Text bytes of deleted documents are not recorded per document; scale by the live share.
             let text = sources.reduce(0) { acc, s in
                 acc + (s.docCount == 0 ? 0 : Int((Double(s.meta.textBytes) * Double(s.meta.liveCount) / Double(s.docCount)).rounded()))
@@ -131,5 +132,17 @@ struct SegmentMerger {
                 }
             }
         }
+    }
+
+    /// The merged segment's word list: the sources' lists with counts scaled by their live
+    /// shares (see `WordList.merged`). Sources written before format 5 have no word list and
+    /// contribute nothing.
+    private func mergedWords(_ sources: [SegmentReader], docCount: Int) throws -> WordList {
+        var lists: [(list: WordList, liveShare: Double)] = []
+        for s in sources {
+            guard let words = s.words, s.docCount > 0 else { continue }
+            lists.append((try words.decode(), Double(s.meta.liveCount) / Double(s.docCount)))
+        }
+        return WordList.merged(lists, docCount: docCount)
     }
 }

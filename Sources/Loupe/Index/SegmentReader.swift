@@ -26,6 +26,8 @@ public final class SegmentReader: @unchecked Sendable {
     let deletions: DeletionSet?
     /// Keyword, number and date columns, by column number (the schema's column fields).
     let columns: ColumnsReader
+    /// The suggestion vocabulary (nil for a segment written before format 5).
+    let words: WordsFile?
     /// Damage the postings cursors found while reading (they cannot throw): a search, `get`
     /// or `check` throws it when done (see `DamageReport`).
     let damage = DamageReport()
@@ -58,6 +60,7 @@ public final class SegmentReader: @unchecked Sendable {
         columns = meta.hasColumns == true
             ? try ColumnsReader(path: p("cols"), fields: schema.columnFields, docCount: meta.docCount, segment: owner, verify: verify)
             : ColumnsReader(emptyFor: schema.columnFields)
+        words = meta.hasWords == true ? try WordsFile(path: p("words"), segment: owner, verify: verify) : nil
         if meta.deleteGeneration > 0 {
             let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
             let d = try DeletionSet.read(path: path, docCount: meta.docCount, segment: owner, verify: verify)

@@ -51,6 +51,9 @@ public struct SearchRequest: Sendable {
     public var expandSynonyms: Bool = true
     /// Attach a BM25 breakdown to each hit.
     public var explain: Bool = false
+    /// Offer a corrected query (`SearchResults.suggestion`, "did you mean") when this one
+    /// finds nothing or few documents and a close variant finds many more (see `DidYouMean`).
+    public var suggest: Bool = true
     /// Attach stored fields to each hit.
     public var loadDocuments: Bool = true
     /// Build a highlighted snippet of this field for each hit (nil for none).
@@ -116,6 +119,10 @@ public struct SearchResults: Sendable {
     /// The query as searched, in query syntax, when the index's synonyms rewrote it
     /// (`(vietnam OR "viet nam")`); nil when they did not.
     public var expandedQuery: String? = nil
+    /// "Did you mean": the query with misspelled words replaced by close words of the index
+    /// that find more documents together (`vietnm legasy` → `vietnam legacy`); nil when the
+    /// query finds enough or no variant does better (see `DidYouMean`).
+    public var suggestion: String? = nil
 
     /// Whether the offset skipped every hit ("offset 500 is past the last of 120 matches"):
     /// compare `offset` with `groupCount ?? total`.

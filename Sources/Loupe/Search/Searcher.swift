@@ -130,7 +130,7 @@ public final class Searcher: @unchecked Sendable {
         let parsed = parsedQuery.query
         let cursor = try request.cursor.map { try SearchCursor(decoding: $0) }
         let sort = request.sortField ?? SortField(request.sort)
-        return try withAnalyzer { analyzer in
+        var results = try withAnalyzer { analyzer in
             let query = request.expandSynonyms ? expandingSynonyms(parsed, analyzer: analyzer) : parsed
             let filtered = Searcher.filtered(query, request.filters)
             let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
@@ -231,6 +231,11 @@ public final class Searcher: @unchecked Sendable {
             }
             return results
         }
+        if request.suggest, request.parsedQuery == nil, cursor == nil, results.total < DidYouMean.fewHits {
+            results.suggestion = try DidYouMean(searcher: self).suggestion(for: request, total: results.total)
+            results.tookMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        }
+        return results
     }
 
     /// `query` restricted by `filters`, each a non-scoring `Occur.filter` clause.

@@ -17,6 +17,7 @@ enum SearchOutput {
         out += style.dim(header) + "\n"
         out += ignoredText(results.ignored, style: style)
         if let expanded = results.expandedQuery { out += style.dim("with synonyms: \(expanded)") + "\n" }
+        if let s = results.suggestion { out += "did you mean: " + style.bold(s) + "?\n" }
         if results.offsetIsPastEnd {
             let last = results.groupCount.map { Format.plural($0, "group") } ?? Format.plural(results.total, "match", "matches")
             out += "\noffset \(Format.count(offset)) is past the last of \(last)\n"

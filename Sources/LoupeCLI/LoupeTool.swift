@@ -13,9 +13,11 @@ struct LoupeTool: ParsableCommand {
             Every command works on the index in --index DIR (default: $LOUPE_INDEX, else ./Index).
 
             Examples:
-              loupe init --schema samples/schema.json
+              loupe init --schema samples/schema.json --synonyms samples/synonyms.txt
               loupe add samples/reuters-sample.jsonl samples/seeds/
               loupe search '"war legacy"'
+              loupe search vietnam                  (finds "Việt Nam" through a synonym)
+              loupe similar reuters-44              (related articles)
               loupe search 'oil AND (price OR prices) -opec' --sort newest --limit 5
               loupe stats
 

@@ -42,7 +42,14 @@ struct SearchCommand: ParsableCommand {
             --json adds "facets" ({"topic": [{"value", "count"}], "date:month": [...],             "words:stats": {"count", "min", "max", "sum", "mean"}}), "cursor" (null on the last             page), "groups" and per hit "collapsed" when collapsing; --batch adds the same             (cursor only when a next page exists).
 
             Results show title, date, id, score and a snippet with the matched words \
-            highlighted (in colour on a terminal unless NO_COLOR is set; between ** when piped).
+            highlighted (in colour on a terminal unless NO_COLOR is set; between ** when piped). \
+            A long text gives up to three passages, the densest in matches, in text order, \
+            joined by …; the title is highlighted too, and title:x marks only the title. In \
+            --json, "highlights" and "title_highlights" are UTF-16 offsets into "snippet_text" \
+            and the stored title.
+
+            The index's synonyms (loupe synonyms --help) apply to every query: a rewritten \
+            query prints "with synonyms: ..." ("expanded_query" in --json).
 
             --batch reads one query per line from standard input and writes one JSON line per \
             query: {"query", "total", "took_us", "hits": [{"id", "score"}]}, or \

@@ -20,17 +20,33 @@ extension TermDictionary {
     @discardableResult
     func intersect(field: Int, fixed: [UInt8], automaton: LevenshteinAutomaton,
                    _ body: (UnsafeRawBufferPointer, TermInfo, Int) -> Void) -> WalkCounts {
+        intersect(field: field, fixed: fixed, automata: [automaton]) { t, info, _, d in body(t, info, d) }
+    }
+
+    /// One walk for several automata (the forms of one word): calls `body` with each term of
+    /// `field` that starts with `fixed` and the index and distance of every automaton that
+    /// accepts its remaining bytes, in byte order. A prefix is dead when it is dead for all.
+    @discardableResult
+    func intersect(field: Int, fixed: [UInt8], automata: [LevenshteinAutomaton],
+                   _ body: (UnsafeRawBufferPointer, TermInfo, Int, Int) -> Void) -> WalkCounts {
         var counts = WalkCounts()
-        guard let s = sections[field], !s.blockOffsets.isEmpty else { return counts }
+        guard let s = sections[field], !s.blockOffsets.isEmpty, !automata.isEmpty else { return counts }
         let blockSize = TermDictionaryWriter.blockSize
         let p = fixed.count
-        var term: [UInt8] = []
-        term.reserveCapacity(128)
-        // states[i]: the automaton after the first i bytes past `fixed` (valid where i is a
-        // scalar boundary of the previous term and i ≤ valid).
-        var states = [LevenshteinAutomaton.State](repeating: automaton.start, count: 64)
+        let n = automata.count
+        // The current term, in a buffer that only grows.
+        var capacity = 256
+        var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { term.deallocate() }
+        var length = 0
+        // states[i * n + a]: automaton a after the first i bytes past `fixed` (valid where i
+        // is a scalar boundary of the previous term and i ≤ valid).
+        var states = [LevenshteinAutomaton.State]()
+        states.reserveCapacity(64 * n)
+        for a in automata { states.append(a.start) }
         var valid = 0
-        // The previous term's walk died after this many bytes past `fixed` (Int.max: it did not).
+        // The previous term's walk died (for every automaton) after this many bytes past
+        // `fixed` (Int.max: it did not).
         var deadAt = Int.max
         // How the previous term's first p bytes compare with `fixed` (-1, 0, 1).
         var fixedOrder = -1
@@ -49,17 +65,21 @@ extension TermDictionary {
                     let df = try r.vint32()
                     postings &+= try r.vint()
                     if s.hasPositions { positions &+= try r.vint() }
-                    guard shared <= term.count else { return counts }
-                    term.removeSubrange(shared...)
-                    term.append(contentsOf: suffix)
+                    guard shared <= length else { return counts }
+                    if shared + suffix.count > capacity {
+                        capacity = max(capacity * 2, shared + suffix.count)
+                        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                        bigger.update(from: term, count: length)
+                        term.deallocate()
+                        term = bigger
+                    }
+                    if let base = suffix.baseAddress { (term + shared).update(from: base.assumingMemoryBound(to: UInt8.self), count: suffix.count) }
+                    length = shared + suffix.count
+                    let t = UnsafeRawBufferPointer(start: term, count: length)
                     counts.decoded += 1
                     if shared < p || fixedOrder != 0 || shared == 0 {
-                        fixedOrder = term.withUnsafeBytes { t in
-                            fixed.withUnsafeBytes { f in
-                                let c = compareBytes(UnsafeRawBufferPointer(rebasing: t[0..<min(p, t.count)]), f)
-                                return c < 0 ? -1 : (c > 0 ? 1 : 0)
-                            }
-                        }
+                        let c = fixed.withUnsafeBytes { compareBytes(UnsafeRawBufferPointer(rebasing: t[0..<min(p, length)]), $0) }
+                        fixedOrder = c < 0 ? -1 : (c > 0 ? 1 : 0)
                         if fixedOrder > 0 { break blockLoop }
                         valid = 0
                         deadAt = Int.max
@@ -67,32 +87,39 @@ extension TermDictionary {
                     }
                     let sh = max(0, shared - p)
                     if sh >= deadAt { continue }
-                    let length = term.count - p
+                    let rest = length - p
                     var i = min(sh, valid)
+                    // Back up to a scalar boundary of this term.
+                    while i > 0, i < rest, !UTF8Scalars.isStart(t[p + i]) { i -= 1 }
                     deadAt = Int.max
-                    var state = states[0]
-                    let accepted: Int? = term.withUnsafeBytes { t in
-                        // Back up to a scalar boundary of this term.
-                        while i > 0, i < length, !UTF8Scalars.isStart(t[p + i]) { i -= 1 }
-                        state = states[i]
-                        let rest = UnsafeRawBufferPointer(rebasing: t[p...])
-                        while i < length {
-                            guard let (scalar, n) = UTF8Scalars.decode(rest, at: i) else { return nil }
-                            state = automaton.step(state, scalar: scalar)
-                            i += n
-                            if i >= states.count { states.append(contentsOf: repeatElement(state, count: i + 1 - states.count + 32)) }
-                            states[i] = state
-                            if automaton.isDead(state) { deadAt = i; return nil }
+                    var malformed = false
+                    let suffixBytes = UnsafeRawBufferPointer(rebasing: t[p...])
+                    while i < rest {
+                        guard let (scalar, size) = UTF8Scalars.decode(suffixBytes, at: i) else { malformed = true; break }
+                        let next = i + size
+                        if (next + 1) * n > states.count { states.append(contentsOf: repeatElement(automata[0].start, count: (next + 1) * n - states.count + 16 * n)) }
+                        var alive = false
+                        for a in 0..<n {
+                            let st = automata[a].step(states[i * n + a], scalar: scalar)
+                            states[next * n + a] = st
+                            if !automata[a].isDead(st) { alive = true }
                         }
-                        return automaton.distance(state)
+                        i = next
+                        if !alive { deadAt = i; break }
                     }
                     valid = i
-                    if let d = accepted {
-                        term.withUnsafeBytes { body($0, TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions), d) }
-                    } else if deadAt != Int.max, block + 1 < blocks {
+                    if deadAt == Int.max {
+                        if !malformed {
+                            for a in 0..<n {
+                                if let d = automata[a].distance(states[i * n + a]) {
+                                    body(t, TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions), a, d)
+                                }
+                            }
+                        }
+                    } else if block + 1 < blocks {
                         // Terms starting with the dead prefix can be skipped: when the next
                         // block starts with it too, seek past it.
-                        var next = Array(term[0..<(p + min(deadAt, length))])
+                        var next = Array(t[0..<(p + deadAt)])
                         while let last = next.last, last == 0xFF { next.removeLast() }
                         guard !next.isEmpty else { break blockLoop }
                         next[next.count - 1] += 1
@@ -115,7 +142,7 @@ extension TermDictionary {
                 block += 1
             }
             // Each block's first term is written whole: the walk restarts from the empty term.
-            term.removeAll(keepingCapacity: true)
+            length = 0
             valid = 0
             deadAt = Int.max
             fixedOrder = -1

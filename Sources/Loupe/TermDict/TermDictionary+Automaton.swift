@@ -13,6 +13,8 @@ extension TermDictionary {
         var decoded = 0
         /// Blocks skipped by a seek past a dead prefix.
         var blocksSkipped = 0
+        /// Seeks through the block index.
+        var seeks = 0
     }
 
     /// Calls `body` with each term of `field` that starts with `fixed` and whose remaining
@@ -50,6 +52,12 @@ extension TermDictionary {
         var deadAt = Int.max
         // How the previous term's first p bytes compare with `fixed` (-1, 0, 1).
         var fixedOrder = -1
+        // Terms below this one cannot be accepted (the smallest live successor of a dead prefix).
+        var skipUntil: [UInt8]? = nil
+        // The bytes every term since the last one walked shares with it.
+        var common = Int.max
+        // The characters the automata compare with: any other one behaves alike.
+        let patternScalars = Array(Set(automata.flatMap { $0.pattern.map(\.value) })).sorted()
         var block = p == 0 ? 0 : fixed.withUnsafeBytes { blockFor(s, $0) } ?? 0
         let blocks = s.blockOffsets.count
         blockLoop: while block < blocks {
@@ -85,8 +93,14 @@ extension TermDictionary {
                         deadAt = Int.max
                         if fixedOrder < 0 { continue }
                     }
-                    let sh = max(0, shared - p)
+                    common = min(common, shared)
+                    if let target = skipUntil {
+                        if target.withUnsafeBytes({ compareBytes(t, $0) }) < 0 { continue }
+                        skipUntil = nil
+                    }
+                    let sh = max(0, common - p)
                     if sh >= deadAt { continue }
+                    common = Int.max
                     let rest = length - p
                     var i = min(sh, valid)
                     // Back up to a scalar boundary of this term.
@@ -116,13 +130,14 @@ extension TermDictionary {
                                 }
                             }
                         }
-                    } else if block + 1 < blocks {
-                        // Terms starting with the dead prefix can be skipped: when the next
-                        // block starts with it too, seek past it.
-                        var next = Array(t[0..<(p + deadAt)])
-                        while let last = next.last, last == 0xFF { next.removeLast() }
-                        guard !next.isEmpty else { break blockLoop }
-                        next[next.count - 1] += 1
+                    } else {
+                        // Every term below the smallest live successor of the dead prefix is
+                        // skipped (Lucene's `nextString`); when the next block starts below
+                        // it, the walk seeks there.
+                        guard let next = Self.liveSuccessor(t, p: p, dead: deadAt, states: states, automata: automata,
+                                                            patternScalars: patternScalars) else { break blockLoop }
+                        skipUntil = next
+                        guard block + 1 < blocks else { continue }
                         let nextFirst = s.firstTerms.withUnsafeBytes { all in
                             UnsafeRawBufferPointer(rebasing: all[s.firstTermEnds[block]..<s.firstTermEnds[block + 1]])
                         }
@@ -136,6 +151,7 @@ extension TermDictionary {
                 return counts
             }
             if let target = seekTo, let b = target.withUnsafeBytes({ blockFor(s, $0) }), b > block {
+                counts.seeks += 1
                 counts.blocksSkipped += b - block - 1
                 block = b
             } else {
@@ -146,7 +162,43 @@ extension TermDictionary {
             valid = 0
             deadAt = Int.max
             fixedOrder = -1
+            common = Int.max
         }
         return counts
+    }
+
+    /// The smallest term bytes above every extension of the dead prefix `t[..<p + dead]` that
+    /// some automaton may accept, or nil when no greater term can be. It raises the prefix's
+    /// last character to the smallest one that keeps an automaton alive (a character of a
+    /// pattern, or the first other one: all others behave alike), else drops that character
+    /// and raises the one before.
+    static func liveSuccessor(_ t: UnsafeRawBufferPointer, p: Int, dead: Int, states: [LevenshteinAutomaton.State],
+                              automata: [LevenshteinAutomaton], patternScalars: [UInt32]) -> [UInt8]? {
+        let n = automata.count
+        let rest = UnsafeRawBufferPointer(rebasing: t[p...])
+        var end = dead
+        while end > 0 {
+            var start = end - 1
+            while start > 0, !UTF8Scalars.isStart(rest[start]) { start -= 1 }
+            guard let (c, _) = UTF8Scalars.decode(rest, at: start) else { return nil }
+            // Candidates above c, in increasing order: the first non-pattern character, and
+            // the pattern's characters.
+            var other = c + 1
+            while other == 0xD800 || patternScalars.contains(other) { other = other == 0xD800 ? 0xE000 : other + 1 }
+            var candidates = patternScalars.filter { $0 > c }
+            if other <= 0x10FFFF { candidates.append(other) }
+            candidates.sort()
+            for x in candidates {
+                var alive = false
+                for a in 0..<n where !automata[a].isDead(automata[a].step(states[start * n + a], scalar: x)) { alive = true; break }
+                if alive {
+                    var out = Array(t[0..<(p + start)])
+                    out.append(contentsOf: String(Unicode.Scalar(x)!).utf8)
+                    return out
+                }
+            }
+            end = start
+        }
+        return nil
     }
 }

@@ -25,6 +25,27 @@ final class SearchRefinementCLITests: CLITestCase {
         XCTAssertEqual(r.stdout, "", file: file, line: line)
     }
 
+    /// Forgiving query text on the terminal and in JSON; `s*` ranks the same in separate
+    /// processes, whose hash seeds differ (expansions are chosen in a total order).
+    func testIgnoredClausesFuzzyTermsAndStablePrefixes() throws {
+        try makeSampleIndex()
+        let text = try expect(0, ["search", "oil & gas", "--limit", "1"]).stdout
+        XCTAssertTrue(text.contains("ignored: \"&\" at position 4 (no searchable words)"), text)
+        let j = try search(["oil & gas", "--limit", "3"])
+        XCTAssertEqual((j["ignored"] as? [[String: Any]])?.first?["text"] as? String, "&")
+        XCTAssertGreaterThan(j["total"] as? Int ?? 0, 0)
+        let none = try search(["& —"])
+        XCTAssertEqual(none["total"] as? Int, 0)
+        XCTAssertEqual((none["ignored"] as? [[String: Any]])?.count, 2)
+        XCTAssertEqual(ids(try search(["oil~1", "--limit", "5"])).isEmpty, false)
+        try assertBadRequest(["oil^-1"], mentions: "position 3")
+        try assertBadRequest(["oil~3"], mentions: "at most 2 edits")
+        let first = ids(try search(["s*", "--limit", "20"]))
+        let second = ids(try search(["s*", "--limit", "20"]))
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first.count, 20)
+    }
+
     func testFiltersRestrictWithoutChangingScores() throws {
         try makeSampleIndex()
         let all = try search(["oil", "--limit", "100", "--facet", "topic"])

@@ -94,16 +94,26 @@ extension FuzzyQuery: WeightBuilding {
         return TermsWeight(leaves, context: context, highlight: leaves.map { [$0.states.text] })
     }
 
-    /// The terms of `field` within reach of a form, over all segments, with their best similarity.
+    /// The terms of `field` within reach of a form, over all segments, with their best
+    /// similarity. Forms with the same exact prefix share one walk of each dictionary.
     private func candidates(field: Int, forms: [[Unicode.Scalar]], reader: IndexReader) -> [[UInt8]: Double] {
         var found: [[UInt8]: Double] = [:]
+        var walks: [(fixed: [UInt8], automata: [LevenshteinAutomaton], lengths: [Int])] = []
         for form in forms {
             let fixedLength = min(prefixLength, form.count)
             let fixed = Array(String(String.UnicodeScalarView(form[..<fixedLength])).utf8)
             let automaton = LevenshteinAutomaton(scalars: Array(form[fixedLength...]), maxDistance: maxEdits)
+            if let w = walks.firstIndex(where: { $0.fixed == fixed }) {
+                walks[w].automata.append(automaton)
+                walks[w].lengths.append(form.count)
+            } else {
+                walks.append((fixed, [automaton], [form.count]))
+            }
+        }
+        for walk in walks {
             for seg in reader.segments {
-                seg.terms.intersect(field: field, fixed: fixed, automaton: automaton) { term, _, distance in
-                    guard let s = Self.similarity(distance: distance, formLength: form.count, term: term) else { return }
+                seg.terms.intersect(field: field, fixed: walk.fixed, automata: walk.automata) { term, _, a, distance in
+                    guard let s = Self.similarity(distance: distance, formLength: walk.lengths[a], term: term) else { return }
                     let key = Array(term)
                     if let old = found[key], old >= s { return }
                     found[key] = s

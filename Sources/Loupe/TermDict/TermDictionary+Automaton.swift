@@ -13,6 +13,8 @@ extension TermDictionary {
         var decoded = 0
         /// Blocks skipped by a seek past a dead prefix.
         var blocksSkipped = 0
+        /// Seeks through the block index.
+        var seeks = 0
     }
 
     /// Calls `body` with each term of `field` that starts with `fixed` and whose remaining
@@ -20,20 +22,42 @@ extension TermDictionary {
     @discardableResult
     func intersect(field: Int, fixed: [UInt8], automaton: LevenshteinAutomaton,
                    _ body: (UnsafeRawBufferPointer, TermInfo, Int) -> Void) -> WalkCounts {
+        intersect(field: field, fixed: fixed, automata: [automaton]) { t, info, _, d in body(t, info, d) }
+    }
+
+    /// One walk for several automata (the forms of one word): calls `body` with each term of
+    /// `field` that starts with `fixed` and the index and distance of every automaton that
+    /// accepts its remaining bytes, in byte order. A prefix is dead when it is dead for all.
+    @discardableResult
+    func intersect(field: Int, fixed: [UInt8], automata: [LevenshteinAutomaton],
+                   _ body: (UnsafeRawBufferPointer, TermInfo, Int, Int) -> Void) -> WalkCounts {
         var counts = WalkCounts()
-        guard let s = sections[field], !s.blockOffsets.isEmpty else { return counts }
+        guard let s = sections[field], !s.blockOffsets.isEmpty, !automata.isEmpty else { return counts }
         let blockSize = TermDictionaryWriter.blockSize
         let p = fixed.count
-        var term: [UInt8] = []
-        term.reserveCapacity(128)
-        // states[i]: the automaton after the first i bytes past `fixed` (valid where i is a
-        // scalar boundary of the previous term and i ≤ valid).
-        var states = [LevenshteinAutomaton.State](repeating: automaton.start, count: 64)
+        let n = automata.count
+        // The current term, in a buffer that only grows.
+        var capacity = 256
+        var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { term.deallocate() }
+        var length = 0
+        // states[i * n + a]: automaton a after the first i bytes past `fixed` (valid where i
+        // is a scalar boundary of the previous term and i ≤ valid).
+        var states = [LevenshteinAutomaton.State]()
+        states.reserveCapacity(64 * n)
+        for a in automata { states.append(a.start) }
         var valid = 0
-        // The previous term's walk died after this many bytes past `fixed` (Int.max: it did not).
+        // The previous term's walk died (for every automaton) after this many bytes past
+        // `fixed` (Int.max: it did not).
         var deadAt = Int.max
         // How the previous term's first p bytes compare with `fixed` (-1, 0, 1).
         var fixedOrder = -1
+        // Terms below this one cannot be accepted (the smallest live successor of a dead prefix).
+        var skipUntil: [UInt8]? = nil
+        // The bytes every term since the last one walked shares with it.
+        var common = Int.max
+        // The characters the automata compare with: any other one behaves alike.
+        let patternScalars = Array(Set(automata.flatMap { $0.pattern.map(\.value) })).sorted()
         var block = p == 0 ? 0 : fixed.withUnsafeBytes { blockFor(s, $0) } ?? 0
         let blocks = s.blockOffsets.count
         blockLoop: while block < blocks {
@@ -49,53 +73,71 @@ extension TermDictionary {
                     let df = try r.vint32()
                     postings &+= try r.vint()
                     if s.hasPositions { positions &+= try r.vint() }
-                    guard shared <= term.count else { return counts }
-                    term.removeSubrange(shared...)
-                    term.append(contentsOf: suffix)
+                    guard shared <= length else { return counts }
+                    if shared + suffix.count > capacity {
+                        capacity = max(capacity * 2, shared + suffix.count)
+                        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                        bigger.update(from: term, count: length)
+                        term.deallocate()
+                        term = bigger
+                    }
+                    if let base = suffix.baseAddress { (term + shared).update(from: base.assumingMemoryBound(to: UInt8.self), count: suffix.count) }
+                    length = shared + suffix.count
+                    let t = UnsafeRawBufferPointer(start: term, count: length)
                     counts.decoded += 1
                     if shared < p || fixedOrder != 0 || shared == 0 {
-                        fixedOrder = term.withUnsafeBytes { t in
-                            fixed.withUnsafeBytes { f in
-                                let c = compareBytes(UnsafeRawBufferPointer(rebasing: t[0..<min(p, t.count)]), f)
-                                return c < 0 ? -1 : (c > 0 ? 1 : 0)
-                            }
-                        }
+                        let c = fixed.withUnsafeBytes { compareBytes(UnsafeRawBufferPointer(rebasing: t[0..<min(p, length)]), $0) }
+                        fixedOrder = c < 0 ? -1 : (c > 0 ? 1 : 0)
                         if fixedOrder > 0 { break blockLoop }
                         valid = 0
                         deadAt = Int.max
                         if fixedOrder < 0 { continue }
                     }
-                    let sh = max(0, shared - p)
+                    common = min(common, shared)
+                    if let target = skipUntil {
+                        if target.withUnsafeBytes({ compareBytes(t, $0) }) < 0 { continue }
+                        skipUntil = nil
+                    }
+                    let sh = max(0, common - p)
                     if sh >= deadAt { continue }
-                    let length = term.count - p
+                    common = Int.max
+                    let rest = length - p
                     var i = min(sh, valid)
+                    // Back up to a scalar boundary of this term.
+                    while i > 0, i < rest, !UTF8Scalars.isStart(t[p + i]) { i -= 1 }
                     deadAt = Int.max
-                    var state = states[0]
-                    let accepted: Int? = term.withUnsafeBytes { t in
-                        // Back up to a scalar boundary of this term.
-                        while i > 0, i < length, !UTF8Scalars.isStart(t[p + i]) { i -= 1 }
-                        state = states[i]
-                        let rest = UnsafeRawBufferPointer(rebasing: t[p...])
-                        while i < length {
-                            guard let (scalar, n) = UTF8Scalars.decode(rest, at: i) else { return nil }
-                            state = automaton.step(state, scalar: scalar)
-                            i += n
-                            if i >= states.count { states.append(contentsOf: repeatElement(state, count: i + 1 - states.count + 32)) }
-                            states[i] = state
-                            if automaton.isDead(state) { deadAt = i; return nil }
+                    var malformed = false
+                    let suffixBytes = UnsafeRawBufferPointer(rebasing: t[p...])
+                    while i < rest {
+                        guard let (scalar, size) = UTF8Scalars.decode(suffixBytes, at: i) else { malformed = true; break }
+                        let next = i + size
+                        if (next + 1) * n > states.count { states.append(contentsOf: repeatElement(automata[0].start, count: (next + 1) * n - states.count + 16 * n)) }
+                        var alive = false
+                        for a in 0..<n {
+                            let st = automata[a].step(states[i * n + a], scalar: scalar)
+                            states[next * n + a] = st
+                            if !automata[a].isDead(st) { alive = true }
                         }
-                        return automaton.distance(state)
+                        i = next
+                        if !alive { deadAt = i; break }
                     }
                     valid = i
-                    if let d = accepted {
-                        term.withUnsafeBytes { body($0, TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions), d) }
-                    } else if deadAt != Int.max, block + 1 < blocks {
-                        // Terms starting with the dead prefix can be skipped: when the next
-                        // block starts with it too, seek past it.
-                        var next = Array(term[0..<(p + min(deadAt, length))])
-                        while let last = next.last, last == 0xFF { next.removeLast() }
-                        guard !next.isEmpty else { break blockLoop }
-                        next[next.count - 1] += 1
+                    if deadAt == Int.max {
+                        if !malformed {
+                            for a in 0..<n {
+                                if let d = automata[a].distance(states[i * n + a]) {
+                                    body(t, TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions), a, d)
+                                }
+                            }
+                        }
+                    } else {
+                        // Every term below the smallest live successor of the dead prefix is
+                        // skipped (Lucene's `nextString`); when the next block starts below
+                        // it, the walk seeks there.
+                        guard let next = Self.liveSuccessor(t, p: p, dead: deadAt, states: states, automata: automata,
+                                                            patternScalars: patternScalars) else { break blockLoop }
+                        skipUntil = next
+                        guard block + 1 < blocks else { continue }
                         let nextFirst = s.firstTerms.withUnsafeBytes { all in
                             UnsafeRawBufferPointer(rebasing: all[s.firstTermEnds[block]..<s.firstTermEnds[block + 1]])
                         }
@@ -109,17 +151,54 @@ extension TermDictionary {
                 return counts
             }
             if let target = seekTo, let b = target.withUnsafeBytes({ blockFor(s, $0) }), b > block {
+                counts.seeks += 1
                 counts.blocksSkipped += b - block - 1
                 block = b
             } else {
                 block += 1
             }
             // Each block's first term is written whole: the walk restarts from the empty term.
-            term.removeAll(keepingCapacity: true)
+            length = 0
             valid = 0
             deadAt = Int.max
             fixedOrder = -1
+            common = Int.max
         }
         return counts
+    }
+
+    /// The smallest term bytes above every extension of the dead prefix `t[..<p + dead]` that
+    /// some automaton may accept, or nil when no greater term can be. It raises the prefix's
+    /// last character to the smallest one that keeps an automaton alive (a character of a
+    /// pattern, or the first other one: all others behave alike), else drops that character
+    /// and raises the one before.
+    static func liveSuccessor(_ t: UnsafeRawBufferPointer, p: Int, dead: Int, states: [LevenshteinAutomaton.State],
+                              automata: [LevenshteinAutomaton], patternScalars: [UInt32]) -> [UInt8]? {
+        let n = automata.count
+        let rest = UnsafeRawBufferPointer(rebasing: t[p...])
+        var end = dead
+        while end > 0 {
+            var start = end - 1
+            while start > 0, !UTF8Scalars.isStart(rest[start]) { start -= 1 }
+            guard let (c, _) = UTF8Scalars.decode(rest, at: start) else { return nil }
+            // Candidates above c, in increasing order: the first non-pattern character, and
+            // the pattern's characters.
+            var other = c + 1
+            while other == 0xD800 || patternScalars.contains(other) { other = other == 0xD800 ? 0xE000 : other + 1 }
+            var candidates = patternScalars.filter { $0 > c }
+            if other <= 0x10FFFF { candidates.append(other) }
+            candidates.sort()
+            for x in candidates {
+                var alive = false
+                for a in 0..<n where !automata[a].isDead(automata[a].step(states[start * n + a], scalar: x)) { alive = true; break }
+                if alive {
+                    var out = Array(t[0..<(p + start)])
+                    out.append(contentsOf: String(Unicode.Scalar(x)!).utf8)
+                    return out
+                }
+            }
+            end = start
+        }
+        return nil
     }
 }

@@ -164,6 +164,35 @@ final class SuggestTests: XCTestCase {
             }
         }
     }
+
+    func testDidYouMeanCorrectsTyposByEditsFrequencyAndCooccurrence() throws {
+        let dir = tmp.sub("idx")
+        let w = try IndexWriter.create(directory: dir, options: options())
+        try w.add(Document(id: "1", fields: ["title": "The war legacy of Vietnam", "body": "Vietnam's legacy, decades on."]))
+        try w.add(Document(id: "2", fields: ["title": "Legacy media", "body": "Legacy systems and legal fights."]))
+        try w.add(Document(id: "3", fields: ["title": "Vietnamese cuisine", "body": "Food from Vietnam."]))
+        try w.add(Document(id: "4", fields: ["title": "Legal news", "body": "A legal case about a lease."]))
+        try w.commit()
+        for i in 0..<3 { try w.add(Document(id: "l\(i)", fields: ["title": "Legal notes \(i)", "body": "legal"])) }
+        try w.commit(); w.close()
+        let index = try Index.open(at: dir)
+        var r = try index.search("vietnm legasy")
+        XCTAssertEqual(r.total, 0)
+        XCTAssertEqual(r.suggestion, "vietnam legacy")
+        // "legasy" alone: "legacy" (1 edit, 2 documents) before "legal" (2 edits, more documents).
+        XCTAssertEqual(try index.search("legasy").suggestion, "legacy")
+        // Transposition is one edit; operators, quotes and fields stay.
+        XCTAssertEqual(try index.search("title:vitenam OR \"war lgeacy\"").suggestion, "title:vietnam OR \"war legacy\"")
+        // Found often enough: no suggestion; switched off: none either.
+        r = try index.search("vietnam")
+        XCTAssertNil(r.suggestion)
+        var request = SearchRequest(query: "vietnm", limit: 10)
+        request.suggest = false
+        XCTAssertNil(try index.search(request).suggestion)
+        // Nothing close enough: no suggestion.
+        XCTAssertNil(try index.search("qqqqqq").suggestion)
+        XCTAssertNil(try index.search("xy").suggestion, "words of 1 or 2 letters are not corrected")
+    }
 }
 
 /// The documented completion rule, computed from the documents themselves.

@@ -12,10 +12,10 @@
 ///   at least `popularFactor` times as many documents (a misspelling the archive also holds);
 /// - any other word, and words of 1 or 2 bytes, field names (a word followed by `:`) and
 ///   operators: only itself.
-/// Then, how often the candidates occur together decides: each combination (at most
-/// `maxCombinations`, fewest edits first) is counted with the index itself under the same
-/// filters, and the one with the most matches wins (ties: fewer edits, then more documents
-/// for its words). The suggestion is the query text with the winning words in place
+/// Then how often the candidates occur together decides among the combinations (at most
+/// `maxCombinations`, fewest edits first): each is counted with the index itself under the
+/// same filters; of those that match, the one with the fewest edits wins, then the one
+/// matching the most documents, then the one whose words are in the most documents. The suggestion is the query text with the winning words in place
 /// (operators, quotes and fields kept), offered when it differs and finds documents where the
 /// query found none, or at least `gain` times as many.
 ///
@@ -85,7 +85,7 @@ struct DidYouMean {
             r.loadDocuments = false; r.snippetField = nil; r.suggest = false; r.exactCount = true
             guard let hits = try? searcher.search(r).total, hits > 0 else { continue }
             let e = edits(c, options), docs = c.enumerated().reduce(0) { $0 + options[$1.offset][$1.element].docs }
-            if let b = best, !(hits > b.hits || (hits == b.hits && (e < b.edits || (e == b.edits && docs > b.docs)))) { continue }
+            if let b = best, !(e < b.edits || (e == b.edits && (hits > b.hits || (hits == b.hits && docs > b.docs)))) { continue }
             best = (candidate, hits, e, docs)
         }
         guard let best, total == 0 || best.hits >= DidYouMean.gain * total else { return nil }

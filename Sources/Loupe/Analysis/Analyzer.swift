@@ -109,6 +109,12 @@ public final class Analyzer {
         try self.init(language: schema.language, version: schema.analysis)
     }
 
+    /// The analyzer an index with `schema` folds words with, without stemming: what its word
+    /// lists (completions, did you mean) hold. Same version and elision as `init(schema:)`.
+    static func unstemmed(schema: Schema) throws -> Analyzer {
+        try Analyzer(stemming: nil, elisionOf: schema.language, version: schema.analysis)
+    }
+
     private init(stemming language: String?, elisionOf elisionLanguage: String?, version: Int) throws {
         guard Analyzer.supportedVersions.contains(version) else {
             throw LoupeError.invalidSchema("analysis version \(version) is not known to this build of Loupe "

@@ -115,7 +115,7 @@ public enum IndexChecker {
                 }
             }
             if let words = seg.words {
-                if let why = try WordListChecker.violation(words.decode(), docCount: meta.docCount) {
+                if let why = try WordListChecker.violation(words.decode(), docCount: meta.docCount, schema: reader.schema) {
                     throw fail(words.path, why)
                 }
             }

@@ -72,7 +72,7 @@ extension FuzzyQuery: WeightBuilding {
         if analyzed.count > 1 { return try TermQuery(text, field: field).weight(context) }
         let fields = try context.fieldNumbers(field)
         var forms = [Array(String(decoding: analyzed[0].term, as: UTF8.self).unicodeScalars)]
-        let folded = Analyzer.normalizedTerms(text)
+        let folded = context.analyzer.unstemmedTerms(text)
         if folded.count == 1 {
             let f = Array(folded[0].unicodeScalars)
             if f != forms[0] { forms.append(f) }

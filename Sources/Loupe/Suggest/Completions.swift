@@ -47,7 +47,7 @@ extension IndexReader {
         let vocabulary = try self.vocabulary()
         let list = vocabulary.words
         // Typed words, folded, with where each starts in the text.
-        let folder = try Analyzer(language: nil)
+        let folder = try Analyzer.unstemmed(schema: schema)
         var typed: [(word: [UInt8], start: Int, end: Int)] = []
         var lastStart = -1
         folder.forEachToken(in: text) { term, _, start, end in

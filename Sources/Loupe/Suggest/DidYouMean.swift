@@ -5,7 +5,7 @@
 /// - a word the index does not hold: the `candidatesPerWord` closest words of the index,
 ///   within 1 edit for words of 3 or 4 bytes and 2 edits from 5 bytes on (Damerau: an
 ///   insertion, deletion, substitution or transposition of neighbours is one edit, counted
-///   on UTF-8 bytes), sharing the first letter (as Lucene's `DirectSpellChecker` does: typos in the
+///   on characters, through `LevenshteinAutomaton`), sharing the first letter (as Lucene's `DirectSpellChecker` does: typos in the
 ///   first letter are rare and it bounds the work to one letter's words), ranked by
 ///   distance, then documents (more first), then bytes;
 /// - a rare word (in at most `rareDocs` documents): itself, and such candidates that are in
@@ -38,7 +38,7 @@ struct DidYouMean {
         let list = vocabulary.words
         guard list.words.count > 0 else { return nil }
         let text = Array(request.query.utf8)
-        let folder = try Analyzer(language: nil)
+        let folder = try Analyzer.unstemmed(schema: searcher.reader.schema)
         var tokens: [(word: [UInt8], start: Int, end: Int)] = []
         var lastStart = -1
         folder.forEachToken(in: request.query) { term, _, start, end in
@@ -104,48 +104,15 @@ struct DidYouMean {
         let list = vocabulary.words
         let range = [word[0]].withUnsafeBytes { list.words.prefixRange($0) }
         var found: [(index: Int, edits: Int)] = []
-        var rows = EditRows(capacity: n + maxEdits + 1)
+        let automaton = LevenshteinAutomaton(String(decoding: word, as: UTF8.self), maxDistance: maxEdits)
         for i in range {
-            let m = list.words.length(i)
-            guard abs(m - n) <= maxEdits else { continue }
-            let d = list.words.with(i) { rows.distance(word, $0, max: maxEdits) }
-            if d > 0 && d <= maxEdits { found.append((i, d)) }
+            let d = list.words.with(i) { automaton.run(utf8: $0, from: automaton.start).flatMap(automaton.distance) }
+            if let d, d > 0 { found.append((i, d)) }
         }
         found.sort { a, b in
             a.edits != b.edits ? a.edits < b.edits
                 : list.docFreqs[a.index] != list.docFreqs[b.index] ? list.docFreqs[a.index] > list.docFreqs[b.index] : a.index < b.index
         }
         return found.prefix(DidYouMean.candidatesPerWord).map { (list.words.array($0.index), $0.edits, Int(list.docFreqs[$0.index])) }
-    }
-}
-
-/// Damerau (optimal string alignment) distance with an early exit: three reused rows.
-struct EditRows {
-    private var a: [Int], b: [Int], c: [Int]
-
-    init(capacity: Int) {
-        a = [Int](repeating: 0, count: capacity + 1); b = a; c = a
-    }
-
-    /// The distance of `x` and `y`, or `max + 1` once it must exceed `max`.
-    mutating func distance(_ x: [UInt8], _ y: UnsafeRawBufferPointer, max limit: Int) -> Int {
-        let n = x.count, m = y.count
-        if a.count < m + 1 { a = [Int](repeating: 0, count: m + 1); b = a; c = a }
-        // a: row i-2, b: row i-1, c: row i
-        for j in 0...m { b[j] = j }
-        for i in 1...n {
-            c[0] = i
-            var rowMin = i
-            for j in 1...max(m, 1) where m > 0 {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                var v = Swift.min(b[j] + 1, c[j - 1] + 1, b[j - 1] + cost)
-                if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = Swift.min(v, a[j - 2] + 1) }
-                c[j] = v
-                rowMin = Swift.min(rowMin, v)
-            }
-            if rowMin > limit { return limit + 1 }
-            swap(&a, &b); swap(&b, &c)
-        }
-        return b[m]
     }
 }

@@ -33,8 +33,8 @@ final class WordCollector {
         for n in numbers { c[n] = true }
         collected = c
         titleField = schema.searchFields.contains("title") ? schema.indexedFieldNumber("title") : numbers.first
-        // An analyzer without a stemmer cannot fail to initialize.
-        folder = try! Analyzer(language: nil)
+        // The schema's version was checked when the writer opened; without a stemmer nothing else can fail.
+        folder = try! Analyzer.unstemmed(schema: schema)
     }
 
     /// Whether field number `field`'s words are collected.

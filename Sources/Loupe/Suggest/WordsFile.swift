@@ -100,8 +100,8 @@ final class WordsFile: @unchecked Sendable {
 /// form folds back to its word, no word is in more documents than the segment has, and every
 /// phrase is 2 to 4 words of the list, each in at least as many documents as the phrase's titles.
 enum WordListChecker {
-    static func violation(_ list: WordList, docCount: Int) throws -> String? {
-        let folder = try Analyzer(language: nil)
+    static func violation(_ list: WordList, docCount: Int, schema: Schema) throws -> String? {
+        let folder = try Analyzer.unstemmed(schema: schema)
         for i in 0..<list.words.count {
             guard list.docFreqs[i] <= docCount else { return "word '\(list.words.string(i))' is in more documents than the segment has" }
             if list.displays.length(i) > 0, folder.terms(list.displays.string(i)) != [list.words.string(i)] {

@@ -116,7 +116,7 @@ def main():
             run(q)
             tt.append((time.perf_counter() - t0) * 1000)
         print(f"Tantivy prefix query (title, top 10): median {statistics.median(tt):.3f} ms, p99 {percentile(tt, 99):.3f} ms; "
-              f"Loupe / Tantivy: median {statistics.median(lt) / statistics.median(tt):.2f}x, p99 {percentile(lt, 99) / percentile(tt, 99):.2f}x")
+              f"Loupe / Tantivy: median {statistics.median(lt) / statistics.median(tt):.4f}x, p99 {percentile(lt, 99) / percentile(tt, 99):.4f}x")
 
 
 if __name__ == "__main__":

@@ -74,11 +74,14 @@ struct ByteStrings: Sendable {
 /// a table at most half full; the strings live in one arena). The builder interns every
 /// word of the default fields through one of these, so it works on raw bytes without
 /// creating a `String` per token.
+///
+/// Only its owner's thread touches an instance, so the dynamic exclusivity checks (a visible
+/// share of indexing time) are switched off for its storage.
 final class ByteInterner {
-    private var slots: [UInt64]  // hash << 32 | (id + 1); 0 = empty
-    private var mask: Int
-    private(set) var strings = ByteStrings()
-    private var hashes: [UInt32] = []
+    @exclusivity(unchecked) private var slots: [UInt64]  // hash << 32 | (id + 1); 0 = empty
+    @exclusivity(unchecked) private var mask: Int
+    @exclusivity(unchecked) private(set) var strings = ByteStrings()
+    @exclusivity(unchecked) private var hashes: [UInt32] = []
 
     init(capacity: Int = 1024) {
         var n = 16

@@ -14,18 +14,21 @@ final class WordCollector {
     private let collected: [Bool]
     let titleField: Int?
     private let folder: Analyzer
+    // Only the owning builder's thread touches the collector: no dynamic exclusivity checks.
     private let surfaces = ByteInterner()
-    /// Per surface: its folded words (most surfaces fold to one; NFKC can split a word).
-    private var surfaceWords: [[Int32]] = []
-    private var surfaceCounts: [UInt32] = []
+    /// Per surface: its folded word (most surfaces fold to one), -1 for none, or `-2 - i`
+    /// for several (NFKC can split a word), listed in `surfaceMulti[i]`.
+    @exclusivity(unchecked) private var surfaceWord: [Int32] = []
+    @exclusivity(unchecked) private var surfaceMulti: [[Int32]] = []
+    @exclusivity(unchecked) private var surfaceCounts: [UInt32] = []
     private let words = ByteInterner()
-    private var wordLastDoc: [Int32] = []
-    private var wordDocFreq: [UInt32] = []
+    @exclusivity(unchecked) private var wordLastDoc: [Int32] = []
+    @exclusivity(unchecked) private var wordDocFreq: [UInt32] = []
     private let phrases = ByteInterner()
-    private var phraseLastDoc: [Int32] = []
-    private var phraseCount: [UInt32] = []
-    private var titleWords: [Int32] = []
-    private var key: [UInt8] = []
+    @exclusivity(unchecked) private var phraseLastDoc: [Int32] = []
+    @exclusivity(unchecked) private var phraseCount: [UInt32] = []
+    @exclusivity(unchecked) private var titleWords: [Int32] = []
+    @exclusivity(unchecked) private var key: [UInt8] = []
 
     init(schema: Schema) {
         let numbers = schema.searchFields.compactMap { schema.indexedFieldNumber($0) }
@@ -42,7 +45,7 @@ final class WordCollector {
 
     var memoryBytes: Int {
         surfaces.memoryBytes + words.memoryBytes + phrases.memoryBytes
-            + surfaceWords.count * 48 + (surfaceCounts.count + wordLastDoc.count * 2 + phraseLastDoc.count * 2) * 4
+            + surfaceMulti.count * 48 + (surfaceWord.count + surfaceCounts.count + wordLastDoc.count * 2 + phraseLastDoc.count * 2) * 4
     }
 
     /// Analyzes `text` of field `field` of document `doc` with `analyzer`, passing each token
@@ -74,15 +77,24 @@ final class WordCollector {
                 if newWord { wordLastDoc.append(-1); wordDocFreq.append(0) }
                 ids.append(Int32(wid))
             }
-            surfaceWords.append(ids)
+            if ids.count == 1 { surfaceWord.append(ids[0]) }
+            else if ids.isEmpty { surfaceWord.append(-1) }
+            else { surfaceWord.append(Int32(-2 - surfaceMulti.count)); surfaceMulti.append(ids) }
             surfaceCounts.append(0)
         }
         surfaceCounts[sid] &+= 1
-        for wid in surfaceWords[sid] {
-            let w = Int(wid)
-            if wordLastDoc[w] != Int32(doc) { wordLastDoc[w] = Int32(doc); wordDocFreq[w] += 1 }
-            if isTitle { titleWords.append(wid) }
+        let single = surfaceWord[sid]
+        if single >= 0 {
+            count(word: single, doc: doc, isTitle: isTitle)
+        } else if single <= -2 {
+            for wid in surfaceMulti[Int(-2 - single)] { count(word: wid, doc: doc, isTitle: isTitle) }
         }
+    }
+
+    @inline(__always) private func count(word wid: Int32, doc: Int, isTitle: Bool) {
+        let w = Int(wid)
+        if wordLastDoc[w] != Int32(doc) { wordLastDoc[w] = Int32(doc); wordDocFreq[w] += 1 }
+        if isTitle { titleWords.append(wid) }
     }
 
     private func addPhrases(doc: Int) {
@@ -107,8 +119,8 @@ final class WordCollector {
         let order = (0..<all.count).sorted { a, b in all.with(a) { x in all.with(b) { y in compareBytes(x, y) < 0 } } }
         // Display forms: each single-word surface is a candidate for its word.
         var forms = [[(display: String, count: Int)]](repeating: [], count: all.count)
-        for sid in 0..<surfaces.count where surfaceWords[sid].count == 1 {
-            let w = Int(surfaceWords[sid][0])
+        for sid in 0..<surfaces.count where surfaceWord[sid] >= 0 {
+            let w = Int(surfaceWord[sid])
             guard let display = displayCandidate(surfaces.strings.string(sid), word: all.string(w)) else { continue }
             forms[w].append((display, Int(surfaceCounts[sid])))
         }

@@ -35,7 +35,8 @@ build: deps
 
 # A fresh index of the samples (the demo schema: the news fields, topic and places; the sample
 # synonyms), then searches: phrases, ranking, explain, a count, facets and a date histogram, a
-# filtered browse by date, collapsing, a synonym (vietnam finds Việt Nam); then related articles.
+# filtered browse by date, collapsing, a synonym (vietnam finds Việt Nam); related articles; then
+# forgiving search: an ignored '&', "did you mean" for a misspelt query, a fuzzy term, completions.
 demo: build
 	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json --synonyms samples/synonyms.txt
 	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
@@ -48,6 +49,10 @@ demo: build
 	$(LOUPE) search --index $(INDEX) oil --collapse topic --limit 3
 	$(LOUPE) search --index $(INDEX) vietnam --limit 2
 	$(LOUPE) similar --index $(INDEX) reuters-44 --limit 3 --terms
+	$(LOUPE) search --index $(INDEX) 'oil & gas' --limit 2
+	$(LOUPE) search --index $(INDEX) 'vietnm legasy'
+	$(LOUPE) search --index $(INDEX) 'legasy~ war' --limit 2
+	$(LOUPE) suggest --index $(INDEX) 'war leg'
 
 # Builds the debug `loupe` first: the CLI tests run that binary.
 test: deps

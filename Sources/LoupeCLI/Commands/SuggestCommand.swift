@@ -84,8 +84,8 @@ struct SuggestCommand: ParsableCommand {
         let width = completions.map(\.text.count).max() ?? 0
         var out = ""
         for c in completions {
-            out += c.text.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(c.count)"
-                + (c.kind == .phrase ? " titles" : " docs") + "\n"
+            out += c.text.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + Format.plural(c.count, c.kind == .phrase ? "title" : "doc") + "\n"
         }
         Terminal.write(out, to: 1)
     }

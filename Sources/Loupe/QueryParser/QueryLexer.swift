@@ -148,16 +148,22 @@ struct QueryLexer {
     /// Whether position `k` ends a word's suffix (`~2`, `^3`): the query's end or a boundary.
     private func endsSuffix(_ k: Int) -> Bool { k == chars.count || Self.isWordBoundary(chars[k]) }
 
-    /// `~` or `~N` right after a word: a fuzzy term (N ≤ 2; `~` alone means 2).
-    private mutating func lexFuzzy() throws {
-        guard i < chars.count, chars[i] == "~" else { return }
-        let tilde = i
-        i += 1
+    /// The ASCII digits from position `i` on (none: empty), `i` left after them.
+    private mutating func readDigits() -> String {
         var digits = ""
         while i < chars.count, chars[i].isASCII, chars[i].isNumber {
             digits.append(chars[i])
             i += 1
         }
+        return digits
+    }
+
+    /// `~` or `~N` right after a word: a fuzzy term (N ≤ 2; `~` alone means 2).
+    private mutating func lexFuzzy() throws {
+        guard i < chars.count, chars[i] == "~" else { return }
+        let tilde = i
+        i += 1
+        let digits = readDigits()
         guard endsSuffix(i) || chars[i] == "^" else {
             throw Self.error("'~' after a word must be followed by the most edits, 0, 1 or 2 (as in vietnm~1), or by nothing (2)", tilde)
         }
@@ -213,11 +219,7 @@ struct QueryLexer {
         if i < chars.count, chars[i] == "~" {
             let tilde = i
             i += 1
-            var digits = ""
-            while i < chars.count, chars[i].isASCII, chars[i].isNumber {
-                digits.append(chars[i])
-                i += 1
-            }
+            let digits = readDigits()
             let terminated = i == chars.count || Self.isWordBoundary(chars[i]) || chars[i] == "^"
             guard !digits.isEmpty, terminated, let n = Int(digits) else {
                 throw Self.error("'~' after a phrase must be followed by a number (the slop), as in \"a b\"~2", tilde)

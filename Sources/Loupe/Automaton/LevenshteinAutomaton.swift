@@ -50,7 +50,7 @@ public struct LevenshteinAutomaton: Sendable {
     }
 
     /// Never equal to a scalar value (scalars end at 0x10FFFF).
-    private static let noChar: UInt32 = 0xFFFF_FFFF
+    static let noChar: UInt32 = 0xFFFF_FFFF
     private static let noPattern: UInt32 = 0xFFFF_FFFE
 
     /// An automaton for `pattern`'s Unicode scalars within `maxDistance` (0, 1 or 2) edits.

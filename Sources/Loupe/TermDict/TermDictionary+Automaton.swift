@@ -193,15 +193,29 @@ extension TermDictionary {
             // the pattern's characters.
             var other = c + 1
             while other == 0xD800 || patternScalars.contains(other) { other = other == 0xD800 ? 0xE000 : other + 1 }
-            var candidates = patternScalars.filter { $0 > c }
-            if other <= 0x10FFFF { candidates.append(other) }
-            candidates.sort()
-            for x in candidates {
+            // Merged from the sorted pattern scalars and `other` without building a list: this
+            // runs at every dead prefix.
+            var next = 0
+            while next < patternScalars.count, patternScalars[next] <= c { next += 1 }
+            var otherPending = other <= 0x10FFFF
+            while true {
+                let x: UInt32
+                if otherPending, next == patternScalars.count || other < patternScalars[next] {
+                    x = other
+                    otherPending = false
+                } else if next < patternScalars.count {
+                    x = patternScalars[next]
+                    next += 1
+                } else {
+                    break
+                }
                 var alive = false
                 for a in 0..<n where dfas[a].step(states[start * n + a], scalar: x) != LevenshteinDFA.dead { alive = true; break }
-                if alive {
-                    var out = Array(t[0..<(p + start)])
-                    out.append(contentsOf: String(Unicode.Scalar(x)!).utf8)
+                if alive, let scalar = Unicode.Scalar(x) {
+                    var out = [UInt8]()
+                    out.reserveCapacity(p + start + 4)
+                    out.append(contentsOf: t[0..<(p + start)])
+                    UTF8.encode(scalar) { out.append($0) }
                     return out
                 }
             }

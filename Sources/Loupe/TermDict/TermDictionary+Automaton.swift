@@ -1,7 +1,8 @@
 /// Intersecting a field's terms with a Levenshtein automaton (fuzzy terms, suggestions).
 ///
 /// The walk decodes the front-coded blocks in order and steps the automaton only over the
-/// bytes a term does not share with the previous one (states are kept per byte of the term).
+/// bytes a term does not share with the previous one (states, ids of the compiled
+/// `LevenshteinDFA`, are kept per byte of the term; a step is a class lookup and a table read).
 /// When a prefix's state is dead, no term starting with it can be accepted: the terms that
 /// still share it are passed over without stepping, and when the next block's first term
 /// also starts with it the walk seeks, through the in-memory block index, to the block where

@@ -98,6 +98,48 @@ final class LevenshteinAutomatonTests: XCTestCase {
         }
     }
 
+    /// The compiled DFA gives the brute-force distance of every prefix of many random words
+    /// stepped through one table (so most steps are cached transitions), with classes shared
+    /// by two patterns as a walk over two forms of a word shares them, and dead stays dead.
+    func testCompiledDFAMatchesBruteForce() {
+        var rng = SeededRandom(seed: 23)
+        for k in 0...2 {
+            for _ in 0..<60 {
+                let p = randomWord(&rng, maxLength: 8)
+                let q = mutate(p, &rng)
+                let classes = LevenshteinClasses(patterns: [p, q])
+                var dfas = [LevenshteinDFA(LevenshteinAutomaton(scalars: p, maxDistance: k), classes: classes),
+                            LevenshteinDFA(LevenshteinAutomaton(scalars: q, maxDistance: k), classes: classes)]
+                let patterns = [p, q]
+                for _ in 0..<40 {
+                    let w = rng.chance(0.7) ? mutate(rng.chance(0.5) ? p : q, &rng) : randomWord(&rng, maxLength: 9)
+                    for a in 0..<2 {
+                        var id = LevenshteinDFA.start
+                        for j in 0...w.count {
+                            if j > 0 {
+                                let before = id
+                                id = dfas[a].step(id, scalar: w[j - 1].value)
+                                if before == LevenshteinDFA.dead { XCTAssertEqual(id, LevenshteinDFA.dead) }
+                            }
+                            let prefix = Array(w[0..<j])
+                            let expected = Self.osaDistance(patterns[a], prefix)
+                            let label = "pattern \(String(String.UnicodeScalarView(patterns[a]))) input \(String(String.UnicodeScalarView(prefix))) k \(k)"
+                            XCTAssertEqual(dfas[a].distance(id), expected <= k ? expected : nil, label)
+                            if id == LevenshteinDFA.dead {
+                                // Dead only when the banded automaton says so: no extension helps.
+                                var s = dfas[a].automaton.start
+                                for c in prefix { s = dfas[a].automaton.step(s, c) }
+                                XCTAssertTrue(dfas[a].automaton.isDead(s), label)
+                            }
+                        }
+                    }
+                }
+                // Equivalent states coincide: a handful of states, not one per input.
+                XCTAssertLessThan(dfas[0].stateCount, 400)
+            }
+        }
+    }
+
     func testExamplesAndUTF8() {
         let a = LevenshteinAutomaton("vietnam", maxDistance: 1)
         XCTAssertEqual(a.distance(of: "vietnam"), 0)

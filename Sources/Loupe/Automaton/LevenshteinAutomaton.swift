@@ -9,6 +9,10 @@
 /// comparisons per character whatever the pattern's length. The states reachable from
 /// ``start`` form the (lazily explored) Levenshtein DFA of the pattern.
 ///
+/// Dictionary walks do not step this type directly: they compile it lazily into a
+/// table-driven DFA over character classes (`LevenshteinDFA`), which computes each distinct
+/// transition once with ``step(_:scalar:)`` and afterwards reads it from a table.
+///
 /// A dictionary walk steps each term from the state of the prefix it shares with the previous
 /// term, and when ``State/isDead`` holds it skips every term with that prefix: no extension of
 /// a dead prefix is within the distance.
@@ -50,7 +54,7 @@ public struct LevenshteinAutomaton: Sendable {
     }
 
     /// Never equal to a scalar value (scalars end at 0x10FFFF).
-    private static let noChar: UInt32 = 0xFFFF_FFFF
+    static let noChar: UInt32 = 0xFFFF_FFFF
     private static let noPattern: UInt32 = 0xFFFF_FFFE
 
     /// An automaton for `pattern`'s Unicode scalars within `maxDistance` (0, 1 or 2) edits.

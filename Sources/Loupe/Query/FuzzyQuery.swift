@@ -111,8 +111,10 @@ extension FuzzyQuery: WeightBuilding {
             }
         }
         for walk in walks {
+            // Compiled once for all segments: each transition is computed once per query.
+            var dfas = LevenshteinDFA.compile(walk.automata)
             for seg in reader.segments {
-                seg.terms.intersect(field: field, fixed: walk.fixed, automata: walk.automata) { term, _, a, distance in
+                seg.terms.intersect(field: field, fixed: walk.fixed, dfas: &dfas) { term, _, a, distance in
                     guard let s = Self.similarity(distance: distance, formLength: walk.lengths[a], term: term) else { return }
                     let key = Array(term)
                     if let old = found[key], old >= s { return }

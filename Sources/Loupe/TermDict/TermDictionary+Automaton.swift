@@ -1,7 +1,8 @@
 /// Intersecting a field's terms with a Levenshtein automaton (fuzzy terms, suggestions).
 ///
 /// The walk decodes the front-coded blocks in order and steps the automaton only over the
-/// bytes a term does not share with the previous one (states are kept per byte of the term).
+/// bytes a term does not share with the previous one (states, ids of the compiled
+/// `LevenshteinDFA`, are kept per byte of the term; a step is a class lookup and a table read).
 /// When a prefix's state is dead, no term starting with it can be accepted: the terms that
 /// still share it are passed over without stepping, and when the next block's first term
 /// also starts with it the walk seeks, through the in-memory block index, to the block where
@@ -31,21 +32,30 @@ extension TermDictionary {
     @discardableResult
     func intersect(field: Int, fixed: [UInt8], automata: [LevenshteinAutomaton],
                    _ body: (UnsafeRawBufferPointer, TermInfo, Int, Int) -> Void) -> WalkCounts {
+        var dfas = LevenshteinDFA.compile(automata)
+        return intersect(field: field, fixed: fixed, dfas: &dfas, body)
+    }
+
+    /// The walk over compiled automata (``LevenshteinDFA``, sharing one set of character
+    /// classes): they grow as the walk takes new transitions, so passing the same ones to the
+    /// walks of every segment builds each transition once per query.
+    @discardableResult
+    func intersect(field: Int, fixed: [UInt8], dfas: inout [LevenshteinDFA],
+                   _ body: (UnsafeRawBufferPointer, TermInfo, Int, Int) -> Void) -> WalkCounts {
         var counts = WalkCounts()
-        guard let s = sections[field], !s.blockOffsets.isEmpty, !automata.isEmpty else { return counts }
+        guard let s = sections[field], !s.blockOffsets.isEmpty, !dfas.isEmpty else { return counts }
+        let classes = dfas[0].classes
         let blockSize = TermDictionaryWriter.blockSize
         let p = fixed.count
-        let n = automata.count
+        let n = dfas.count
         // The current term, in a buffer that only grows.
         var capacity = 256
         var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { term.deallocate() }
         var length = 0
-        // states[i * n + a]: automaton a after the first i bytes past `fixed` (valid where i
-        // is a scalar boundary of the previous term and i ≤ valid).
-        var states = [LevenshteinAutomaton.State]()
-        states.reserveCapacity(64 * n)
-        for a in automata { states.append(a.start) }
+        // states[i * n + a]: automaton a's state id after the first i bytes past `fixed`
+        // (valid where i is a scalar boundary of the previous term and i ≤ valid).
+        var states = [Int32](repeating: LevenshteinDFA.start, count: 64 * n)
         var valid = 0
         // The previous term's walk died (for every automaton) after this many bytes past
         // `fixed` (Int.max: it did not).
@@ -56,8 +66,6 @@ extension TermDictionary {
         var skipUntil: [UInt8]? = nil
         // The bytes every term since the last one walked shares with it.
         var common = Int.max
-        // The characters the automata compare with: any other one behaves alike.
-        let patternScalars = Array(Set(automata.flatMap { $0.pattern.map(\.value) })).sorted()
         var block = p == 0 ? 0 : fixed.withUnsafeBytes { blockFor(s, $0) } ?? 0
         let blocks = s.blockOffsets.count
         blockLoop: while block < blocks {
@@ -111,12 +119,13 @@ extension TermDictionary {
                     while i < rest {
                         guard let (scalar, size) = UTF8Scalars.decode(suffixBytes, at: i) else { malformed = true; break }
                         let next = i + size
-                        if (next + 1) * n > states.count { states.append(contentsOf: repeatElement(automata[0].start, count: (next + 1) * n - states.count + 16 * n)) }
+                        if (next + 1) * n > states.count { states.append(contentsOf: repeatElement(LevenshteinDFA.dead, count: (next + 1) * n - states.count + 16 * n)) }
+                        let k = classes.of(scalar)
                         var alive = false
                         for a in 0..<n {
-                            let st = automata[a].step(states[i * n + a], scalar: scalar)
-                            states[next * n + a] = st
-                            if !automata[a].isDead(st) { alive = true }
+                            let st = dfas[a].step(states[i &* n &+ a], class: k)
+                            states[next &* n &+ a] = st
+                            if st != LevenshteinDFA.dead { alive = true }
                         }
                         i = next
                         if !alive { deadAt = i; break }
@@ -125,7 +134,7 @@ extension TermDictionary {
                     if deadAt == Int.max {
                         if !malformed {
                             for a in 0..<n {
-                                if let d = automata[a].distance(states[i * n + a]) {
+                                if let d = dfas[a].distance(states[i * n + a]) {
                                     body(t, TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions), a, d)
                                 }
                             }
@@ -134,8 +143,7 @@ extension TermDictionary {
                         // Every term below the smallest live successor of the dead prefix is
                         // skipped (Lucene's `nextString`); when the next block starts below
                         // it, the walk seeks there.
-                        guard let next = Self.liveSuccessor(t, p: p, dead: deadAt, states: states, automata: automata,
-                                                            patternScalars: patternScalars) else { break blockLoop }
+                        guard let next = Self.liveSuccessor(t, p: p, dead: deadAt, states: states, dfas: &dfas) else { break blockLoop }
                         skipUntil = next
                         guard block + 1 < blocks else { continue }
                         let nextFirst = s.firstTerms.withUnsafeBytes { all in
@@ -172,9 +180,10 @@ extension TermDictionary {
     /// last character to the smallest one that keeps an automaton alive (a character of a
     /// pattern, or the first other one: all others behave alike), else drops that character
     /// and raises the one before.
-    static func liveSuccessor(_ t: UnsafeRawBufferPointer, p: Int, dead: Int, states: [LevenshteinAutomaton.State],
-                              automata: [LevenshteinAutomaton], patternScalars: [UInt32]) -> [UInt8]? {
-        let n = automata.count
+    static func liveSuccessor(_ t: UnsafeRawBufferPointer, p: Int, dead: Int, states: [Int32],
+                              dfas: inout [LevenshteinDFA]) -> [UInt8]? {
+        let n = dfas.count
+        let patternScalars = dfas[0].classes.scalars
         let rest = UnsafeRawBufferPointer(rebasing: t[p...])
         var end = dead
         while end > 0 {
@@ -185,15 +194,29 @@ extension TermDictionary {
             // the pattern's characters.
             var other = c + 1
             while other == 0xD800 || patternScalars.contains(other) { other = other == 0xD800 ? 0xE000 : other + 1 }
-            var candidates = patternScalars.filter { $0 > c }
-            if other <= 0x10FFFF { candidates.append(other) }
-            candidates.sort()
-            for x in candidates {
+            // Merged from the sorted pattern scalars and `other` without building a list: this
+            // runs at every dead prefix.
+            var next = 0
+            while next < patternScalars.count, patternScalars[next] <= c { next += 1 }
+            var otherPending = other <= 0x10FFFF
+            while true {
+                let x: UInt32
+                if otherPending, next == patternScalars.count || other < patternScalars[next] {
+                    x = other
+                    otherPending = false
+                } else if next < patternScalars.count {
+                    x = patternScalars[next]
+                    next += 1
+                } else {
+                    break
+                }
                 var alive = false
-                for a in 0..<n where !automata[a].isDead(automata[a].step(states[start * n + a], scalar: x)) { alive = true; break }
-                if alive {
-                    var out = Array(t[0..<(p + start)])
-                    out.append(contentsOf: String(Unicode.Scalar(x)!).utf8)
+                for a in 0..<n where dfas[a].step(states[start * n + a], scalar: x) != LevenshteinDFA.dead { alive = true; break }
+                if alive, let scalar = Unicode.Scalar(x) {
+                    var out = [UInt8]()
+                    out.reserveCapacity(p + start + 4)
+                    out.append(contentsOf: t[0..<(p + start)])
+                    UTF8.encode(scalar) { out.append($0) }
                     return out
                 }
             }

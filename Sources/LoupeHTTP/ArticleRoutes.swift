@@ -8,12 +8,14 @@ extension LoupeRoutes {
     /// for an unknown id.
     func similar(_ request: Request, id: String) async throws -> Response {
         let qs = QueryString(request.uri.query)
-        var limit = 10
+        let limit: Int
         if let text = qs.nonEmpty("limit") {
             guard let v = Int(text), (0...service.configuration.maxLimit).contains(v) else {
                 throw APIError.badRequest("limit must be an integer from 0 to \(service.configuration.maxLimit), not '\(text.prefix(40))'")
             }
             limit = v
+        } else {
+            limit = 10
         }
         let index = self.index, schema = self.schema
         return try await service.onSearchThreads {

@@ -203,6 +203,13 @@ struct SearchPage {
         return "<p class=\"ignored muted\">Ignored \(list): no searchable words.</p>\n"
     }
 
+    /// The query as searched when the index's synonyms rewrote it, when they did: one note
+    /// above the results, so a hit without the typed words is explained.
+    static func synonymsNote(_ expanded: String?) -> String {
+        guard let expanded else { return "" }
+        return "<p class=\"synonyms muted\">Searched with synonyms: <code>\(HTMLText.escape(expanded))</code></p>\n"
+    }
+
     private func results(_ r: SearchResults, state: State) -> String {
         var html = ""
         let q = state.q
@@ -216,6 +223,7 @@ struct SearchPage {
         let took = String(format: "%.1f", Double(r.tookMicroseconds) / 1000)
         let pages = max(1, (units + SearchPage.pageSize - 1) / SearchPage.pageSize)
         html += SearchPage.ignoredNote(r.ignored)
+        html += SearchPage.synonymsNote(r.expandedQuery)
         if r.offsetIsPastEnd {
             html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
             html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"

@@ -279,6 +279,10 @@ def test_search_page(driver, base, checks):
         check(any(i.endswith("004_00cd80e0cdd47e2b.txt") for i in ids), f"'vietnam' does not find the Việt Nam article: {ids}")
         marks = [mk.text for mk in driver.find_elements(By.CSS_SELECTOR, "ol.results mark")]
         check("Việt Nam" in marks, f"'Việt Nam' is not marked: {marks[:10]}")
+        notes = driver.find_elements(By.CSS_SELECTOR, "p.synonyms code")
+        check(notes and '"viet nam"' in notes[0].text, f"no note of the synonym rewrite: {[n.text for n in notes]}")
+        open_and_wait(base + "/?q=oil")
+        check(not driver.find_elements(By.CSS_SELECTOR, "p.synonyms"), "a query no synonym rewrote has a synonyms note")
 
     def title_scope_marks_only_titles():
         open_and_wait(base + "/?q=title:oil")

@@ -173,6 +173,23 @@ def test_search_page(driver, base, checks):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def left_page(old):
+        """A wait condition: `old` (an element of the page a click left) is gone. Chromium
+        answers for a node of the previous document either "stale element" or, while the
+        new one loads, "Node with given id does not belong to the document": both mean gone."""
+        def gone(_):
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as e:
+                if "does not belong to the document" in str(e):
+                    return True
+                raise
+        return gone
 
     wait = WebDriverWait(driver, WAIT)
     state = {}
@@ -263,7 +280,7 @@ def test_search_page(driver, base, checks):
     def click_to(element, selector):
         old = driver.find_element(By.TAG_NAME, "html")
         element.click()
-        wait.until(EC.staleness_of(old))
+        wait.until(left_page(old))
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
 
     def api_document(doc_id):
@@ -304,7 +321,7 @@ def test_search_page(driver, base, checks):
     def click_and_wait(element):
         old = driver.find_element(By.TAG_NAME, "html")
         element.click()
-        wait.until(EC.staleness_of(old))
+        wait.until(left_page(old))
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.summary")))
 
     def api(params):
@@ -463,7 +480,7 @@ def test_search_page(driver, base, checks):
         box.send_keys(Keys.ARROW_DOWN)
         old = driver.find_element(By.TAG_NAME, "html")
         box.send_keys(Keys.ENTER)
-        WebDriverWait(driver, WAIT).until(EC.staleness_of(old))
+        WebDriverWait(driver, WAIT).until(left_page(old))
         check(driver.find_element(By.CSS_SELECTOR, "input[name=q]").get_attribute("value") == first,
               f"Enter on '{first}' searched for {driver.find_element(By.CSS_SELECTOR, 'input[name=q]').get_attribute('value')!r}")
 

@@ -26,7 +26,7 @@ struct LoupeTool: ParsableCommand {
         version: loupeVersion,
         subcommands: [InitCommand.self, AddCommand.self, SearchCommand.self, GetCommand.self, DeleteCommand.self,
                       StatsCommand.self, MergeCommand.self, CheckCommand.self, AnalyzeCommand.self, SuggestCommand.self,
-                      ServeCommand.self, SynonymsCommand.self, SimilarCommand.self]
+                      ServeCommand.self, SynonymsCommand.self, SimilarCommand.self, SnapshotCommand.self]
     )
 }
 

@@ -21,6 +21,24 @@ struct IndexLocation: ParsableArguments {
     }
 }
 
+/// `--index DIR`, repeatable: the indexes `loupe search` searches as one (shards). Without
+/// it, the one index of `IndexLocation`'s default.
+struct IndexLocations: ParsableArguments {
+    @Option(name: .customLong("index"), help: ArgumentHelp(
+        "The index directory (default: $LOUPE_INDEX, else ./Index). Repeat it to search several indexes (shards of one collection) as one.",
+        valueName: "DIR"))
+    var indexes: [String] = []
+
+    var paths: [String] { indexes.isEmpty ? [IndexLocation().path] : indexes }
+
+    /// The first index (its schema is every shard's).
+    var first: IndexLocation {
+        var l = IndexLocation()
+        l.index = paths[0]
+        return l
+    }
+}
+
 /// Parses a date option (`--after`, `--before`): ISO-8601 date or date-time.
 func parseDateOption(_ text: String?, name: String, endOfDay: Bool) throws -> Int64? {
     guard let text else { return nil }

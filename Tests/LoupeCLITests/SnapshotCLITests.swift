@@ -35,3 +35,41 @@ final class SnapshotCLITests: CLITestCase {
         XCTAssertTrue(try expect(0, ["snapshot", "--help"]).stdout.contains("DEST"))
     }
 }
+
+/// `loupe search --index a --index b`: shards searched as one.
+final class ShardedSearchCLITests: CLITestCase {
+    func testSearchingSeveralIndexesAsOne() throws {
+        let a = tmp.appendingPathComponent("a").path, b = tmp.appendingPathComponent("b").path
+        let all = tmp.appendingPathComponent("all").path
+        for dir in [a, b, all] { XCTAssertEqual(try loupe(["init", "--index", dir], index: false).status, 0) }
+        let first = try write("1.jsonl", Self.line("x1", title: "zeppelin harbour", body: "a zeppelin over the harbour") + "\n"
+                                + Self.line("x2", title: "walrus", body: "a walrus on the beach") + "\n")
+        let second = try write("2.jsonl", Self.line("y1", title: "zeppelin dawn", body: "zeppelin zeppelin at dawn") + "\n")
+        XCTAssertEqual(try loupe(["add", "--index", a, first], index: false).status, 0)
+        XCTAssertEqual(try loupe(["add", "--index", b, second], index: false).status, 0)
+        XCTAssertEqual(try loupe(["add", "--index", all, first, second], index: false).status, 0)
+
+        let sharded = try json(loupe(["search", "--json", "--index", a, "--index", b, "zeppelin"], index: false).stdout)
+        let single = try json(loupe(["search", "--json", "--index", all, "zeppelin"], index: false).stdout)
+        XCTAssertEqual(sharded["total"] as? Int, 2)
+        let hits = try XCTUnwrap(sharded["hits"] as? [[String: Any]]), wholeHits = try XCTUnwrap(single["hits"] as? [[String: Any]])
+        XCTAssertEqual(hits.map { $0["id"] as? String }, wholeHits.map { $0["id"] as? String })
+        XCTAssertEqual(hits.map { $0["score"] as? Double }, wholeHits.map { $0["score"] as? Double })
+        XCTAssertEqual(hits.map { $0["shard"] as? Int }, [1, 0])
+
+        let batch = try loupe(["search", "--batch", "--index", a, "--index", b], stdin: "zeppelin\nwalrus\n", index: false)
+        XCTAssertEqual(batch.status, 0, batch.stderr)
+        XCTAssertEqual(batch.stdout.split(separator: "\n").count, 2)
+        let text = try loupe(["search", "--index", a, "--index", b, "walrus"], index: false)
+        XCTAssertTrue(text.stdout.contains("walrus"), text.stdout)
+
+        let sorted = try loupe(["search", "--index", a, "--index", b, "--sort", "newest", "zeppelin"], index: false)
+        XCTAssertEqual(sorted.status, 2)
+        XCTAssertTrue(sorted.stderr.contains("several indexes"), sorted.stderr)
+        let french = tmp.appendingPathComponent("fr").path
+        XCTAssertEqual(try loupe(["init", "--index", french, "--language", "french"], index: false).status, 0)
+        let mixed = try loupe(["search", "--index", a, "--index", french, "x"], index: false)
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue(mixed.stderr.contains("schema"), mixed.stderr)
+    }
+}

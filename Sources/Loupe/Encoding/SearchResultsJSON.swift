@@ -85,6 +85,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
                 try h.encode(hit.id, forKey: "id")
                 try h.encode(hit.score, forKey: "score")
                 if let n = hit.collapsedCount { try h.encode(n, forKey: "collapsed") }
+                if let shard = hit.shard { try h.encode(shard, forKey: "shard") }
             }
             try encodeExtras(into: &c, alwaysCursor: false)
         case let .full(request, schema):
@@ -175,5 +176,6 @@ public struct SearchResultsJSON: Encodable, Sendable {
         }
         if let explanation = hit.explanation { try c.encode(explanation, forKey: "explanation") }
         if let n = hit.collapsedCount { try c.encode(n, forKey: "collapsed") }
+        if let shard = hit.shard { try c.encode(shard, forKey: "shard") }
     }
 }

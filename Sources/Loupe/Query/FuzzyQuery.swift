@@ -83,11 +83,11 @@ extension FuzzyQuery: WeightBuilding {
             let kept = Self.keep(similarities, cap: maxExpansions) { context.termStates(field: f, term: $0) }
             guard let maxDF = kept.map(\.states.docFreq).max() else { continue }
             // Blended: every kept term scores with the idf of the most frequent one.
-            let idf = BM25.idf(docCount: context.reader.liveDocCount, docFreq: maxDF)
+            let idf = BM25.idf(docCount: context.statistics.docCount, docFreq: maxDF)
             for (states, similarity) in kept.sorted(by: { $0.states.term.lexicographicallyPrecedes($1.states.term) }) {
                 let boost = context.reader.fieldBoosts[f] * similarity
                 leaves.append(WeightedTerm(states: states, idf: idf, boost: boost,
-                                           bm25: BM25Weight(boost: boost, idf: idf, averageLength: context.reader.averageLengths[f])))
+                                           bm25: BM25Weight(boost: boost, idf: idf, averageLength: context.statistics.averageLengths[f])))
             }
         }
         if leaves.isEmpty { return MatchNoneWeight() }

@@ -55,6 +55,8 @@ final class PhraseWeight: Weight {
     let highlightTerms: [[String]]
     /// For explanations only (field names and lengths are looked up when one is asked for).
     private let reader: IndexReader
+    /// The mean field lengths the phrase was weighed with (for explanations).
+    private let averageLengths: [Double]
 
     init(tokens: [(term: [UInt8], position: Int)], field: String?, slop: Int, context: WeightContext) throws {
         let base = tokens[0].position
@@ -64,12 +66,13 @@ final class PhraseWeight: Weight {
         let reader = context.reader
         leaves = try context.fieldNumbers(field).map { f in
             let terms = tokens.map { context.termStates(field: f, term: $0.term) }
-            let idf = terms.reduce(0.0) { $0 + BM25.idf(docCount: reader.liveDocCount, docFreq: $1.docFreq) }
+            let idf = terms.reduce(0.0) { $0 + BM25.idf(docCount: context.statistics.docCount, docFreq: $1.docFreq) }
             let boost = reader.fieldBoosts[f]
             return Leaf(field: f, terms: terms, idf: idf, boost: boost,
-                        bm25: BM25Weight(boost: boost, idf: idf, averageLength: reader.averageLengths[f]))
+                        bm25: BM25Weight(boost: boost, idf: idf, averageLength: context.statistics.averageLengths[f]))
         }
         self.reader = reader
+        averageLengths = context.statistics.averageLengths
     }
 
     var fieldHighlights: [HighlightTerms] { highlightTerms.map { HighlightTerms(terms: $0, fields: Set(leaves.map(\.field))) } }
@@ -105,7 +108,7 @@ final class PhraseWeight: Weight {
             let name = reader.schema.indexedFields[leaf.field].name
             let text = leaf.terms.map(\.text).joined(separator: " ")
             entries.append(Explanation.Entry(clause: "\(name):\"\(text)\"" + (slop > 0 ? "~\(slop)" : ""), field: name,
-                                             tf: Int(tf), df: leaf.terms.map(\.docFreq), dl: Int(dl), avgdl: reader.averageLengths[leaf.field],
+                                             tf: Int(tf), df: leaf.terms.map(\.docFreq), dl: Int(dl), avgdl: averageLengths[leaf.field],
                                              idf: leaf.idf, boost: leaf.boost, score: leaf.bm25.score(tf: tf, length: dl)))
         }
         return entries.isEmpty ? nil : entries

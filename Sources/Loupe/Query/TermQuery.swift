@@ -33,11 +33,14 @@ final class TermsWeight: Weight {
     let highlightTerms: [[String]]
     /// For explanations only (field names and lengths are looked up when one is asked for).
     private let reader: IndexReader
+    /// The mean field lengths the terms were weighed with (for explanations).
+    private let averageLengths: [Double]
 
     init(_ leaves: [WeightedTerm], context: WeightContext, highlight: [[String]]) {
         self.leaves = leaves
         self.highlightTerms = highlight
         reader = context.reader
+        averageLengths = context.statistics.averageLengths
     }
 
     var termDisjunction: [WeightedTerm]? { leaves }
@@ -73,7 +76,7 @@ final class TermsWeight: Weight {
             let dl = segment.lengths(leaf.field)[Int(doc)]
             let name = reader.schema.indexedFields[leaf.field].name
             entries.append(Explanation.Entry(clause: "\(name):\(leaf.states.text)", field: name, tf: Int(c.freq),
-                                             df: [leaf.states.docFreq], dl: Int(dl), avgdl: reader.averageLengths[leaf.field],
+                                             df: [leaf.states.docFreq], dl: Int(dl), avgdl: averageLengths[leaf.field],
                                              idf: leaf.idf, boost: leaf.boost, score: leaf.bm25.score(tf: c.freq, length: dl)))
         }
         return entries.isEmpty ? nil : entries

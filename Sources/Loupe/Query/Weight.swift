@@ -73,13 +73,17 @@ struct WeightContext {
     /// The most terms one prefix expands to in one field (which: see `PrefixQuery`); lowered by
     /// `budgeted(for:)` so that all the prefixes of a query share `maxTotalExpansions`.
     var maxExpansions = 1024
+    /// The figures terms are weighed with: the snapshot's own, or those of every shard of a
+    /// sharded search.
+    let statistics: CollectionStatistics
 
     /// The most expansions all the prefixes of one query share (each in each field it searches).
     static let maxTotalExpansions = 4096
 
-    init(reader: IndexReader, analyzer: Analyzer, fields: [String]? = nil) throws {
+    init(reader: IndexReader, analyzer: Analyzer, fields: [String]? = nil, statistics: CollectionStatistics? = nil) throws {
         self.reader = reader
         self.analyzer = analyzer
+        self.statistics = statistics ?? CollectionStatistics(reader)
         defaultFields = try (fields ?? reader.searchFieldNames).map {
             guard let n = reader.fieldNumbers[$0] else { throw LoupeError.unknownField($0) }
             return n
@@ -135,6 +139,7 @@ struct WeightContext {
                 infos.append(info)
                 if let info { docFreq += reader.liveDocFreq(segment: s, field: field, term: bytes, info: info) }
             }
+            docFreq += statistics.docFreqElsewhere(field: field, term: bytes)
         }
         return TermStates(field: field, term: term, infos: infos, docFreq: docFreq)
     }
@@ -142,10 +147,10 @@ struct WeightContext {
     /// `term` of `field` with its BM25 weight in that field.
     func weightedTerm(field: Int, term: [UInt8]) -> WeightedTerm {
         let states = termStates(field: field, term: term)
-        let idf = BM25.idf(docCount: reader.liveDocCount, docFreq: states.docFreq)
+        let idf = BM25.idf(docCount: statistics.docCount, docFreq: states.docFreq)
         let boost = reader.fieldBoosts[field]
         return WeightedTerm(states: states, idf: idf, boost: boost,
-                            bm25: BM25Weight(boost: boost, idf: idf, averageLength: reader.averageLengths[field]))
+                            bm25: BM25Weight(boost: boost, idf: idf, averageLength: statistics.averageLengths[field]))
     }
 }
 

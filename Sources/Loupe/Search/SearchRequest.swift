@@ -92,6 +92,9 @@ public struct SearchHit: Sendable {
     public var explanation: Explanation?
     /// When collapsing: the matches this hit stands for (its group's size, itself included).
     public var collapsedCount: Int? = nil
+    /// In a search over several indexes (``ShardedSearcher``): the index the hit is in, as
+    /// numbered there (its `address` is within that index); nil otherwise.
+    public var shard: Int? = nil
 }
 
 /// The results of a search.

@@ -15,8 +15,19 @@ public final class Searcher: @unchecked Sendable {
     /// The snapshot's synonyms compiled with its analyzer, on first use (under `poolLock`).
     private var synonymExpansion: SynonymExpansion?
 
+    /// The figures terms are weighed with when they are not the snapshot's own: a shard of a
+    /// ``ShardedSearcher`` weighs with those of all shards together.
+    let statistics: CollectionStatistics?
+
     public init(reader: IndexReader) {
         self.reader = reader
+        statistics = nil
+    }
+
+    /// A searcher of one shard, weighing terms with `statistics` (of every shard).
+    init(reader: IndexReader, statistics: CollectionStatistics) {
+        self.reader = reader
+        self.statistics = statistics
     }
 
     /// `query` with the index's synonyms applied (see ``Synonyms``): what `search(_:)` of a ``SearchRequest``
@@ -67,7 +78,7 @@ public final class Searcher: @unchecked Sendable {
     @discardableResult
     public func search(_ query: any Query, fields: [String]? = nil, collector: any Collector) throws -> Int {
         try withAnalyzer { analyzer in
-            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).budgeted(for: query).weight(query)
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query).weight(query)
             return try collect(weight, into: collector, after: nil, before: nil)
         }
     }
@@ -77,7 +88,7 @@ public final class Searcher: @unchecked Sendable {
     /// iterating postings.
     public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
         try withAnalyzer { analyzer in
-            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields).budgeted(for: query).weight(query)
+            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query).weight(query)
             let counter = CountCollector()
             for (s, seg) in reader.segments.enumerated() {
                 let context = SegmentContext(ordinal: s, segment: seg)
@@ -133,7 +144,7 @@ public final class Searcher: @unchecked Sendable {
         var results = try withAnalyzer { analyzer in
             let query = request.expandSynonyms ? expandingSynonyms(parsed, analyzer: analyzer) : parsed
             let filtered = Searcher.filtered(query, request.filters)
-            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields).budgeted(for: filtered)
+            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields, statistics: statistics).budgeted(for: filtered)
             let weight = try context.weight(filtered)
             let offset = cursor == nil ? max(0, request.offset) : 0
             let k = offset + max(0, request.limit)
@@ -266,7 +277,7 @@ public final class Searcher: @unchecked Sendable {
         }
         if request.explain {
             let entries = weight.explain(SegmentContext(ordinal: address.segment, segment: segment), doc: UInt32(address.doc)) ?? []
-            hit.explanation = Explanation(score: entries.reduce(0) { $0 + $1.score }, entries: entries, docCount: reader.liveDocCount)
+            hit.explanation = Explanation(score: entries.reduce(0) { $0 + $1.score }, entries: entries, docCount: statistics?.docCount ?? reader.liveDocCount)
         }
         return hit
     }

@@ -4,7 +4,8 @@ import Loupe
 /// `loupe search --batch`: one query per input line, one JSON line per query, written and
 /// flushed at once. The index is opened once; each line reuses the same request settings.
 struct BatchSearch {
-    let index: Index
+    /// Runs one request (on one index, or on shards).
+    let search: (SearchRequest) throws -> SearchResults
     let template: SearchRequest
 
     func run() throws {
@@ -33,7 +34,7 @@ struct BatchSearch {
         var r = template
         r.query = text
         do {
-            let results = try index.search(r)
+            let results = try search(r)
             return try encoder.encode(SearchResultsJSON(query: text, results: results, detail: .idsAndScores))
         } catch {
             return try encoder.encode(failure(query: text, describe(error).message))

@@ -23,6 +23,11 @@ struct SearchCommand: ParsableCommand {
 
             An empty QUERY ('') matches every document: browse with --filter, --facet, --sort.
 
+            --index DIR repeated searches several indexes (shards sharing one schema) as one:
+            scores, order and totals are those of one index holding all their documents
+            (loupe search --index shard0 --index shard1 '"war legacy"'). Relevance order only:
+            no --facet, --sort, --collapse or --cursor across shards.
+
             --filter FIELD:VALUE restricts the matches without changing scores; it takes the             query language (topic:crude, places:(usa OR uk), words:[100 TO 500], date:1987-03)             and may be repeated (all must match).
 
             --facet counts values over all the matches (repeatable; shown after the hits):
@@ -69,7 +74,7 @@ struct SearchCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var location: IndexLocation
+    @OptionGroup var location: IndexLocations
 
     @Argument(help: ArgumentHelp("The query (several words are joined with spaces; put -- before a query starting with -).", valueName: "QUERY"))
     var query: [String] = []
@@ -147,17 +152,21 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.first.open()
+        // Several --index: their shards searched as one, with global statistics.
+        let shards = location.paths.count > 1
+            ? try ShardedSearcher(readers: [index.reader] + location.paths.dropFirst().map { try IndexReader.open(directory: $0) }) : nil
+        let search: (SearchRequest) throws -> SearchResults = { try shards?.search($0) ?? index.search($0) }
         if batch {
             var template = try request("", index: index)
             template.loadDocuments = false
             template.snippetField = nil
-            try BatchSearch(index: index, template: template).run()
+            try BatchSearch(search: search, template: template).run()
             return
         }
         let text = query.joined(separator: " ")
         let request = try request(text, index: index)
-        let results = try index.search(request)
+        let results = try search(request)
         if json {
             try Terminal.json(SearchResultsJSON(query: text, results: results, detail: .full(request: request, schema: index.schema)))
         } else {

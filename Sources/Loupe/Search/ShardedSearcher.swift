@@ -1,0 +1,94 @@
+import Foundation
+
+/// Searches several indexes (shards) as one: the hits, scores, order and totals equal those
+/// of one index holding every shard's documents.
+///
+/// Each shard weighs terms with the statistics of all shards together (live documents, mean
+/// field lengths, and document frequencies summed over shards: ``CollectionStatistics``), so
+/// a document scores exactly as it would in the single index. Each shard then collects its
+/// own top `offset + limit`, and the lists are merged by score; equal scores keep the order
+/// of an index holding shard 0's documents, then shard 1's, and so on.
+///
+/// Shards must share a schema and synonyms (documents split by id hash over indexes created
+/// with the same `loupe init`, say). Requests ordered by relevance are supported, with
+/// filters, date ranges, exact counts, snippets and explanations; facets, sorts by a field or
+/// by date, collapsing and cursors throw `LoupeError.invalidRequest`, and "did you mean" is
+/// not offered. Prefix and fuzzy terms are expanded in each shard's own dictionary: when a
+/// term expands past its cap, shards may keep different expansions than one index would.
+///
+/// Cost: the shards are searched one after another, and each term's document frequency is
+/// looked up in every shard. Thread-safe like ``Searcher``.
+public final class ShardedSearcher: Sendable {
+    /// One searcher per shard, in the order given, each weighing with the global statistics.
+    public let shards: [Searcher]
+
+    /// A searcher over the snapshots `readers`. Throws `LoupeError.invalidRequest` when there
+    /// are none, or when their schemas or synonyms differ.
+    public init(readers: [IndexReader]) throws {
+        guard let first = readers.first else { throw LoupeError.invalidRequest("a sharded search needs at least one index") }
+        for r in readers.dropFirst() {
+            guard r.schema == first.schema else {
+                throw LoupeError.invalidRequest("the index at \(r.directory) has another schema than the one at \(first.directory): shards must share one")
+            }
+            guard r.synonyms == first.synonyms else {
+                throw LoupeError.invalidRequest("the index at \(r.directory) has other synonyms than the one at \(first.directory): shards must share them")
+            }
+        }
+        shards = readers.indices.map { Searcher(reader: readers[$0], statistics: CollectionStatistics(shards: readers, for: $0)) }
+    }
+
+    /// Opens the latest commit of each directory (see ``IndexReader/open(directory:verify:)``).
+    public convenience init(directories: [String], verify: Bool = true) throws {
+        try self.init(readers: directories.map { try IndexReader.open(directory: $0, verify: verify) })
+    }
+
+    /// Live documents over all shards.
+    public var liveDocCount: Int { shards.reduce(0) { $0 + $1.reader.liveDocCount } }
+
+    /// Runs `request` on every shard and merges the results (see the type's description for
+    /// what a sharded request may ask).
+    public func search(_ request: SearchRequest) throws -> SearchResults {
+        let start = DispatchTime.now().uptimeNanoseconds
+        if !request.facets.isEmpty { throw unsupported("facets") }
+        if request.cursor != nil { throw unsupported("cursors") }
+        if request.collapse != nil { throw unsupported("collapsing") }
+        if request.sortField != nil || request.sort != .relevance { throw unsupported("sorting by anything but relevance") }
+        var perShard = request
+        perShard.offset = 0
+        perShard.limit = max(0, request.offset) + max(0, request.limit)
+        perShard.suggest = false
+        var merged: [SearchHit] = []
+        var first: SearchResults?
+        var total = 0, lowerBound = false
+        for (s, shard) in shards.enumerated() {
+            let r = try shard.search(perShard)
+            if first == nil { first = r }
+            total += r.total
+            lowerBound = lowerBound || r.totalIsLowerBound
+            merged += r.hits.map { var h = $0; h.shard = s; return h }
+        }
+        // A stable sort: equal scores keep shard order, then each shard's own (index) order.
+        merged = merged.enumerated().sorted { a, b in
+            a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+        }.map(\.element)
+        let page = Array(merged.dropFirst(max(0, request.offset)).prefix(max(0, request.limit)))
+        var results = first!
+        results.hits = page
+        results.total = total
+        results.totalIsLowerBound = lowerBound
+        results.offset = max(0, request.offset)
+        results.cursor = nil
+        results.suggestion = nil
+        results.tookMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        return results
+    }
+
+    /// The exact number of live documents matching `query` over all shards.
+    public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
+        try shards.reduce(0) { $0 + (try $1.count(query, fields: fields)) }
+    }
+
+    private func unsupported(_ what: String) -> LoupeError {
+        .invalidRequest("\(what): not supported when searching several indexes")
+    }
+}

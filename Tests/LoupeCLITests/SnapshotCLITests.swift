@@ -63,7 +63,9 @@ final class ShardedSearchCLITests: CLITestCase {
         let text = try loupe(["search", "--index", a, "--index", b, "walrus"], index: false)
         XCTAssertTrue(text.stdout.contains("walrus"), text.stdout)
 
-        let sorted = try loupe(["search", "--index", a, "--index", b, "--sort", "newest", "zeppelin"], index: false)
+        let newest = try loupe(["search", "--json", "--index", a, "--index", b, "--sort", "newest", "zeppelin"], index: false)
+        XCTAssertEqual(newest.status, 0, newest.stderr)
+        let sorted = try loupe(["search", "--index", a, "--index", b, "--facet", "date:month", "zeppelin"], index: false)
         XCTAssertEqual(sorted.status, 2)
         XCTAssertTrue(sorted.stderr.contains("several indexes"), sorted.stderr)
         let french = tmp.appendingPathComponent("fr").path

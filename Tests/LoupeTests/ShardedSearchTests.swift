@@ -77,6 +77,15 @@ final class ShardedSearchTests: XCTestCase {
             let st = try sharded.search(top), wt = try whole.search(top)
             XCTAssertEqual(st.hits.map(\.score), wt.hits.map(\.score), text)
             XCTAssertTrue(st.hits.allSatisfy { $0.shard != nil })
+            // By date, newest and oldest first: the same dates and scores in the same order.
+            for sort in [SortOrder.newest, .oldest] {
+                var dated = SearchRequest(query: text, limit: 12)
+                dated.sort = sort
+                dated.offset = q % 3
+                let sd = try sharded.search(dated), wd = try whole.search(dated)
+                XCTAssertEqual(sd.hits.map { "\($0.document?.date ?? -1) \($0.score)" }, wd.hits.map { "\($0.document?.date ?? -1) \($0.score)" }, "\(text) \(sort)")
+                XCTAssertEqual(sd.total, wd.total, "\(text) \(sort)")
+            }
             if !w.hits.isEmpty { checked += 1 }
         }
         XCTAssertGreaterThan(checked, 50)
@@ -107,7 +116,7 @@ final class ShardedSearchTests: XCTestCase {
         }
         XCTAssertThrowsError(try ShardedSearcher(readers: []))
         let sharded = try ShardedSearcher(directories: dirs)
-        var sorted = SearchRequest(query: "a", limit: 3); sorted.sort = .newest
+        var sorted = SearchRequest(query: "a", limit: 3); sorted.sortField = SortField("date", descending: false)
         var faceted = SearchRequest(query: "a", limit: 3); faceted.facets = [FacetRequest(field: "date", kind: .stats)]
         for request in [sorted, faceted] {
             XCTAssertThrowsError(try sharded.search(request)) { error in

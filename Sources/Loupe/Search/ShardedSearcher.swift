@@ -7,12 +7,13 @@ import Foundation
 /// field lengths, and document frequencies summed over shards: ``CollectionStatistics``), so
 /// a document scores exactly as it would in the single index. Each shard then collects its
 /// own top `offset + limit`, and the lists are merged by score; equal scores keep the order
-/// of an index holding shard 0's documents, then shard 1's, and so on.
+/// of an index holding shard 0's documents, then shard 1's, and so on (under a date order,
+/// equal dates go by score first, as in one index).
 ///
 /// Shards must share a schema and synonyms (documents split by id hash over indexes created
-/// with the same `loupe init`, say). Requests ordered by relevance are supported, with
-/// filters, date ranges, exact counts, snippets and explanations; facets, sorts by a field or
-/// by date, collapsing and cursors throw `LoupeError.invalidRequest`, and "did you mean" is
+/// with the same `loupe init`, say). Requests ordered by relevance or by date are supported,
+/// with filters, date ranges, exact counts, snippets and explanations; facets, sorts by a
+/// field, collapsing and cursors throw `LoupeError.invalidRequest`, and "did you mean" is
 /// not offered. Prefix and fuzzy terms are expanded in each shard's own dictionary: when a
 /// term expands past its cap, shards may keep different expansions than one index would.
 ///
@@ -52,7 +53,7 @@ public final class ShardedSearcher: Sendable {
         if !request.facets.isEmpty { throw unsupported("facets") }
         if request.cursor != nil { throw unsupported("cursors") }
         if request.collapse != nil { throw unsupported("collapsing") }
-        if request.sortField != nil || request.sort != .relevance { throw unsupported("sorting by anything but relevance") }
+        if request.sortField != nil { throw unsupported("sorting by a field") }
         var perShard = request
         perShard.offset = 0
         perShard.limit = max(0, request.offset) + max(0, request.limit)
@@ -67,10 +68,7 @@ public final class ShardedSearcher: Sendable {
             lowerBound = lowerBound || r.totalIsLowerBound
             merged += r.hits.map { var h = $0; h.shard = s; return h }
         }
-        // A stable sort: equal scores keep shard order, then each shard's own (index) order.
-        merged = merged.enumerated().sorted { a, b in
-            a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-        }.map(\.element)
+        merged = merge(merged, sort: request.sort)
         let page = Array(merged.dropFirst(max(0, request.offset)).prefix(max(0, request.limit)))
         var results = first!
         results.hits = page
@@ -86,6 +84,26 @@ public final class ShardedSearcher: Sendable {
     /// The exact number of live documents matching `query` over all shards.
     public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
         try shards.reduce(0) { $0 + (try $1.count(query, fields: fields)) }
+    }
+
+    /// The shards' hits (each list in its shard's order, concatenated in shard order) in one
+    /// order: by score, or by date (dated documents first) and then score; what is still
+    /// equal keeps shard order, then each shard's own (index) order.
+    private func merge(_ hits: [SearchHit], sort: SortOrder) -> [SearchHit] {
+        func date(_ h: SearchHit) -> Int64 {
+            let segment = shards[h.shard!].reader.segments[h.address.segment]
+            return segment.dates[h.address.doc]
+        }
+        let missing = DatesFile.missing
+        let keyed = hits.enumerated().map { (position: $0.offset, hit: $0.element, date: sort == .relevance ? 0 : date($0.element)) }
+        return keyed.sorted { a, b in
+            if sort != .relevance && a.date != b.date {
+                if a.date == missing || b.date == missing { return b.date == missing }
+                return sort == .newest ? a.date > b.date : a.date < b.date
+            }
+            if a.hit.score != b.hit.score { return a.hit.score > b.hit.score }
+            return a.position < b.position
+        }.map(\.hit)
     }
 
     private func unsupported(_ what: String) -> LoupeError {

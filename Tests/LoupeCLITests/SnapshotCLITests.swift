@@ -65,7 +65,10 @@ final class ShardedSearchCLITests: CLITestCase {
 
         let newest = try loupe(["search", "--json", "--index", a, "--index", b, "--sort", "newest", "zeppelin"], index: false)
         XCTAssertEqual(newest.status, 0, newest.stderr)
-        let sorted = try loupe(["search", "--index", a, "--index", b, "--facet", "date:month", "zeppelin"], index: false)
+        let months = try json(loupe(["search", "--json", "--index", a, "--index", b, "--facet", "date:month", "zeppelin"], index: false).stdout)
+        let buckets = (months["facets"] as? [String: Any])?["date:month"] as? [[String: Any]]
+        XCTAssertEqual(buckets?.map { $0["count"] as? Int }, [2], "\(months)")
+        let sorted = try loupe(["search", "--index", a, "--index", b, "--collapse", "near-duplicates", "zeppelin"], index: false)
         XCTAssertEqual(sorted.status, 2)
         XCTAssertTrue(sorted.stderr.contains("several indexes"), sorted.stderr)
         let french = tmp.appendingPathComponent("fr").path

@@ -17,13 +17,16 @@ final class ShardedSearchTests: XCTestCase {
         var corpus = TestCorpus(seed: seed, style: .zipfian)
         var opts = IndexWriterOptions(); opts.memoryBudgetBytes = 48 << 10; opts.mergeFactor = 3
         let dirs = (0..<shards).map { tmp.sub("shard\($0)") }
-        let writers = try dirs.map { try IndexWriter.create(directory: $0, options: opts) }
-        let whole = try IndexWriter.create(directory: tmp.sub("whole"), options: opts)
+        // The aggregation tests' schema and values: keyword, number and date fields to facet on.
+        let schema = AggregationTests.schema
+        let writers = try dirs.map { try IndexWriter.create(directory: $0, schema: schema, options: opts) }
+        let whole = try IndexWriter.create(directory: tmp.sub("whole"), schema: schema, options: opts)
         var rng = SeededRandom(seed: seed + 1)
         var live: [String: Int] = [:]
         for i in 0..<documents {
             let id = "d\(i)", s = Int.random(in: 0..<shards, using: &rng)
-            let doc = corpus.document(id: id)
+            var doc = corpus.document(id: id)
+            doc.values = AggregationTests.values(&rng, date: doc.date)
             try writers[s].add(doc); try whole.add(doc); live[id] = s
             if i % 7 == 3, let victim = live.keys.sorted().randomElement(using: &rng) {
                 try writers[live[victim]!].delete(id: victim); try whole.delete(id: victim); live[victim] = nil
@@ -86,6 +89,23 @@ final class ShardedSearchTests: XCTestCase {
                 XCTAssertEqual(sd.hits.map { "\($0.document?.date ?? -1) \($0.score)" }, wd.hits.map { "\($0.document?.date ?? -1) \($0.score)" }, "\(text) \(sort)")
                 XCTAssertEqual(sd.total, wd.total, "\(text) \(sort)")
             }
+            // Facets: every kind, counts added over shards.
+            var faceted = SearchRequest(query: text, limit: 5)
+            faceted.facets = [.terms("source", size: 4), .terms("tags", size: 3), .histogram("date", .month),
+                              .histogram("updated", .week), .stats("words"), .stats("updated"),
+                              .ranges("words", [NumberRange(from: nil, to: 100), NumberRange(from: 100, to: 1000), NumberRange(from: 1000, to: nil)])]
+            if q % 4 == 0 { faceted.filters = [KeywordQuery(field: "tags", values: ["oil"])]; faceted.facets[1].multiSelect = true }
+            let sf = try sharded.search(faceted), wf = try whole.search(faceted)
+            XCTAssertEqual(sf.total, wf.total, text)
+            XCTAssertEqual(sf.facets.count, wf.facets.count)
+            for (a, b) in zip(sf.facets, wf.facets) {
+                XCTAssertEqual(a.name, b.name)
+                XCTAssertEqual(a.buckets, b.buckets, "\(text) \(a.name)")
+                XCTAssertEqual(a.stats?.count, b.stats?.count, "\(text) \(a.name)")
+                XCTAssertEqual(a.stats?.min, b.stats?.min, "\(text) \(a.name)")
+                XCTAssertEqual(a.stats?.max, b.stats?.max, "\(text) \(a.name)")
+                XCTAssertEqual(a.stats?.sum ?? 0, b.stats?.sum ?? 0, accuracy: 1e-9 * max(1, abs(b.stats?.sum ?? 0)), "\(text) \(a.name)")
+            }
             if !w.hits.isEmpty { checked += 1 }
         }
         XCTAssertGreaterThan(checked, 50)
@@ -109,7 +129,7 @@ final class ShardedSearchTests: XCTestCase {
     func testShardsMustAgreeAndUnsupportedRequestsSaySo() throws {
         let (dirs, _, _) = try build(shards: 2, documents: 50, seed: 23)
         let other = tmp.sub("french")
-        try Index.create(at: other, schema: Schema.news(language: "french"))
+        try Index.create(at: other, schema: Schema(fields: AggregationTests.schema.fields, language: "french"))
         XCTAssertThrowsError(try ShardedSearcher(directories: [dirs[0], other])) { error in
             guard case LoupeError.invalidRequest(let why)? = error as? LoupeError else { return XCTFail("\(error)") }
             XCTAssertTrue(why.contains("schema"), why)
@@ -117,8 +137,8 @@ final class ShardedSearchTests: XCTestCase {
         XCTAssertThrowsError(try ShardedSearcher(readers: []))
         let sharded = try ShardedSearcher(directories: dirs)
         var sorted = SearchRequest(query: "a", limit: 3); sorted.sortField = SortField("date", descending: false)
-        var faceted = SearchRequest(query: "a", limit: 3); faceted.facets = [FacetRequest(field: "date", kind: .stats)]
-        for request in [sorted, faceted] {
+        var collapsed = SearchRequest(query: "a", limit: 3); collapsed.collapse = "source"
+        for request in [sorted, collapsed] {
             XCTAssertThrowsError(try sharded.search(request)) { error in
                 guard case LoupeError.invalidRequest(let why)? = error as? LoupeError else { return XCTFail("\(error)") }
                 XCTAssertTrue(why.contains("several indexes"), why)

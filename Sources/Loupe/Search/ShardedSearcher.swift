@@ -12,8 +12,9 @@ import Foundation
 ///
 /// Shards must share a schema and synonyms (documents split by id hash over indexes created
 /// with the same `loupe init`, say). Requests ordered by relevance or by date are supported,
-/// with filters, date ranges, exact counts, snippets and explanations; facets, sorts by a
-/// field, collapsing and cursors throw `LoupeError.invalidRequest`, and "did you mean" is
+/// with filters, date ranges, exact counts, snippets, explanations and facets (counts added
+/// over shards: see `ShardedFacets`); sorts by a field, collapsing and cursors throw
+/// `LoupeError.invalidRequest`, and "did you mean" is
 /// not offered. Prefix and fuzzy terms are expanded in each shard's own dictionary: when a
 /// term expands past its cap, shards may keep different expansions than one index would.
 ///
@@ -50,7 +51,6 @@ public final class ShardedSearcher: Sendable {
     /// what a sharded request may ask).
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
-        if !request.facets.isEmpty { throw unsupported("facets") }
         if request.cursor != nil { throw unsupported("cursors") }
         if request.collapse != nil { throw unsupported("collapsing") }
         if request.sortField != nil { throw unsupported("sorting by a field") }
@@ -58,6 +58,8 @@ public final class ShardedSearcher: Sendable {
         perShard.offset = 0
         perShard.limit = max(0, request.offset) + max(0, request.limit)
         perShard.suggest = false
+        perShard.facets = request.facets.map(ShardedFacets.perShard)
+        var facets: [[FacetResult]] = []
         var merged: [SearchHit] = []
         var first: SearchResults?
         var total = 0, lowerBound = false
@@ -67,6 +69,7 @@ public final class ShardedSearcher: Sendable {
             total += r.total
             lowerBound = lowerBound || r.totalIsLowerBound
             merged += r.hits.map { var h = $0; h.shard = s; return h }
+            facets.append(r.facets)
         }
         merged = merge(merged, sort: request.sort)
         let page = Array(merged.dropFirst(max(0, request.offset)).prefix(max(0, request.limit)))
@@ -76,6 +79,7 @@ public final class ShardedSearcher: Sendable {
         results.totalIsLowerBound = lowerBound
         results.offset = max(0, request.offset)
         results.cursor = nil
+        results.facets = ShardedFacets.merge(facets, requests: request.facets)
         results.suggestion = nil
         results.tookMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
         return results

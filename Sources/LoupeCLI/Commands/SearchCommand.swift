@@ -26,7 +26,8 @@ struct SearchCommand: ParsableCommand {
             --index DIR repeated searches several indexes (shards sharing one schema) as one:
             scores, order and totals are those of one index holding all their documents
             (loupe search --index shard0 --index shard1 '"war legacy"'). Ordered by relevance,
-            newest or oldest; no --facet, --sort FIELD, --collapse or --cursor across shards.
+            newest or oldest, with facets (counts added over shards); no --sort FIELD,
+            --collapse or --cursor across shards.
 
             --filter FIELD:VALUE restricts the matches without changing scores; it takes the             query language (topic:crude, places:(usa OR uk), words:[100 TO 500], date:1987-03)             and may be repeated (all must match).
 

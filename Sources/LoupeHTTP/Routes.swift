@@ -32,6 +32,7 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     if !base.isEmpty && !base.hasPrefix("/") { base = "/" + base }
     let routes = LoupeRoutes(service: service, basePath: base)
     let group = router.group(RouterPath(base.isEmpty ? "" : base))
+        .add(middleware: LoupeSecurityHeadersMiddleware<Context>())
         .add(middleware: LoupeErrorMiddleware<Context>(maxBodyBytes: service.configuration.maxBodyBytes))
     group.get("/") { request, _ in await routes.searchPage(request) }
     group.get("/search") { request, _ in try await routes.search(request) }
@@ -45,18 +46,26 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     group.get("/synonyms") { _, _ in routes.synonyms() }
     group.get("/stats") { _, _ in routes.stats() }
     group.get("/health") { _, _ in await routes.health() }
+    group.get(RouterPath(PageAssets.stylesheetPath)) { _, _ in PageAssets.stylesheetResponse() }
+    group.get(RouterPath(PageAssets.scriptPath)) { _, _ in PageAssets.scriptResponse() }
 }
 
 /// A ready-to-run application serving `service` at the root: the routes, JSON errors for
-/// unknown paths, HEAD for every GET, and the service in the application's ServiceGroup.
+/// unknown paths, 405 with `Allow` for a known path asked with another method, HEAD for every
+/// GET, the security headers on every answer, CORS for the configured origins, the header,
+/// idle and linger timeouts of `connections`, and the service in the application's ServiceGroup.
 public func makeLoupeApplication(service: LoupeService, host: String = "127.0.0.1", port: Int = 7700,
                                  serverName: String? = "Loupe",
+                                 connections: LoupeConnectionLimits = .init(),
                                  onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     -> Application<RouterResponder<BasicRequestContext>> {
     let router = Router(options: .autoGenerateHeadEndpoints)
-    router.add(middleware: LoupeErrorMiddleware<BasicRequestContext>(maxBodyBytes: service.configuration.maxBodyBytes))
+    router.add(middleware: LoupeSecurityHeadersMiddleware<BasicRequestContext>())
+    router.add(middleware: LoupeCORSMiddleware<BasicRequestContext>(allowedOrigins: service.configuration.allowedOrigins))
+    router.add(middleware: LoupeErrorMiddleware<BasicRequestContext>(maxBodyBytes: service.configuration.maxBodyBytes, routesAt: ""))
     addLoupeRoutes(to: router, service: service)
     return Application(router: router,
+                       server: .loupeHTTP1(connections),
                        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                        services: [service],
                        onServerRunning: onServerRunning)
@@ -144,8 +153,16 @@ struct LoupeRoutes: Sendable {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    func putDocument(_ request: Request, id: String) async throws -> Response {
+    /// The checks of every write, before its body is read: a cross-site `Origin` (403), the API
+    /// key (401), then the body's media type (415), one of `accepting` (none for DELETE).
+    func checkWrite(_ request: Request, accepting types: [String]) throws {
+        try WriteGuard(allowedOrigins: service.configuration.allowedOrigins).checkOrigin(request)
         try authorize(request)
+        if !types.isEmpty { try WriteGuard.checkContentType(request, accepted: types) }
+    }
+
+    func putDocument(_ request: Request, id: String) async throws -> Response {
+        try checkWrite(request, accepting: ["application/json"])
         let bytes = try await body(request)
         let doc = try service.mapping.document(fromBody: bytes, pathID: id)
         let index = self.index
@@ -161,7 +178,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
-        try authorize(request)
+        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"])
         let bytes = try await body(request)
         let docs = try service.mapping.documents(fromBatch: bytes)
         guard !docs.isEmpty else { throw APIError.badRequest("the batch holds no documents") }
@@ -176,7 +193,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
-        try authorize(request)
+        try checkWrite(request, accepting: [])
         let index = self.index
         let generation = try await service.write { writer -> Int in
             guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }
@@ -265,7 +282,7 @@ struct SearchParameters {
         let schema = index.schema
         var r = SearchRequest(query: query, limit: limit)
         r.offset = offset
-        try r.setSort(sort, schema: schema)
+        do { try r.setSort(sort, schema: schema) } catch let e as LoupeError { throw APIError.badRequest("sort: \(e.description)") }
         r.filters = try filters.map { try index.searcher.parseFilter($0) }
         r.facets = try facets.map { try FacetRequest(parsing: $0) }
         r.collapse = collapse

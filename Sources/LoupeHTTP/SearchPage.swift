@@ -91,7 +91,7 @@ struct SearchPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(q.isEmpty ? "" : HTMLText.escape(q) + " – ")Loupe</title>
-            <style>\(SearchPage.css)</style>
+            <link rel="stylesheet" href="\(HTMLText.escape(PageAssets.stylesheetURL(base: base)))">
             </head>
             <body>
             <header><a class="brand" href="\(HTMLText.escape(base))/">Loupe</a><span class="muted">\(SearchPage.format(docCount)) documents</span></header>
@@ -151,7 +151,7 @@ struct SearchPage {
         } else {
             html += "<div class=\"layout with-facets\">\n<aside class=\"facets\" id=\"facets\" aria-label=\"Refine the results\">\n\(sidebar)</aside>\n<main>\n\(main)</main>\n</div>\n"
         }
-        html += "<script>\(SearchPage.suggestScript)</script>\n</body>\n</html>\n"
+        html += "<script src=\"\(HTMLText.escape(PageAssets.scriptURL(base: base)))\"></script>\n</body>\n</html>\n"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -136,6 +136,11 @@ final class RequestHeadHandler: ChannelInboundHandler, RemovableChannelHandler {
 /// and discards what the client still sends for a moment (`lingerTimeout`, `lingerBytes`),
 /// then closes, instead of reading the whole request body first (Hummingbird drains the body
 /// of every answered request to keep the connection). Used for 413.
+///
+/// It also gives the bare 400 Hummingbird answers to a request it cannot parse (malformed, or
+/// a request line or header over the decoder's limits) the API's JSON error body and headers,
+/// so every answer is `{"error": ..., "status": N}` with `nosniff`. (Loupe's own 400s always
+/// have a body, so an empty 400 that closes the connection is always that one.)
 final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -147,6 +152,9 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var closeAfterResponse = false
     private var lingering = false
     private var discarded = 0
+    private var parseErrorBody: ByteBuffer?
+
+    static let parseErrorJSON = #"{"error":"the request is not valid HTTP/1.1, or its request line or header is too long (80 KB at most)","status":400}"# + "\n"
 
     init(lingerTimeout: TimeAmount, lingerBytes: Int) {
         self.lingerTimeout = lingerTimeout
@@ -155,11 +163,25 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head):
+        case .head(var head):
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            if head.status == .badRequest, head.headerFields[.contentLength] == "0", closeAfterResponse {
+                let body = ByteBuffer(string: Self.parseErrorJSON)
+                head.headerFields[.contentLength] = String(body.readableBytes)
+                head.headerFields[.contentType] = "application/json; charset=utf-8"
+                head.headerFields[.xContentTypeOptions] = "nosniff"
+                head.headerFields[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+                parseErrorBody = body
+                context.write(wrapOutboundOut(.head(head)), promise: promise)
+                return
+            }
             context.write(data, promise: promise)
         case .end where closeAfterResponse && !lingering:
             lingering = true
+            if let body = parseErrorBody {
+                parseErrorBody = nil
+                context.write(wrapOutboundOut(.body(body)), promise: nil)
+            }
             let channel = context.channel
             let timeout = lingerTimeout
             let written = context.eventLoop.makePromise(of: Void.self)

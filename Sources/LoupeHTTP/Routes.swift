@@ -92,7 +92,7 @@ struct LoupeRoutes: Sendable {
         let qs = QueryString(request.uri.query)
         let text = qs["q"] ?? ""
         var limit = 8
-        if let l = qs.nonEmpty("limit") {
+        if let l = qs.given("limit") {
             guard let v = Int(l), (1...50).contains(v) else { throw APIError.badRequest("limit must be an integer from 1 to 50, not '\(l.prefix(40))'") }
             limit = v
         }
@@ -249,7 +249,7 @@ struct SearchParameters {
             throw APIError.badRequest("missing query: give q, e.g. /search?q=oil+prices (or filter= or facet= to browse every document)")
         }
         func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let text = qs.nonEmpty(name) else { return nil }
+            guard let text = qs.given(name) else { return nil }
             guard let v = Int(text), range.contains(v) else {
                 throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
             }
@@ -267,7 +267,7 @@ struct SearchParameters {
         }
         after = try date("after", endOfDay: false)
         before = try date("before", endOfDay: true)
-        if let e = qs.nonEmpty("explain") {
+        if let e = qs.given("explain") {
             switch e.lowercased() {
             case "true", "1", "yes", "on": explain = true
             case "false", "0", "no", "off": explain = false

@@ -16,8 +16,11 @@ import NIOCore
 ///     GET    {prefix}/synonyms        the index's synonyms
 ///     GET    {prefix}/stats           index statistics
 ///     GET    {prefix}/health          liveness
+///     GET    {prefix}/assets/loupe.css, {prefix}/assets/suggest.js   the pages' style and script
 ///
-/// Errors are answered as `{"error": "...", "status": N}`. `prefix` (e.g. "/archive") is also
+/// Writes need a JSON Content-Type (415) and an `Origin` that is the server's own or in
+/// `configuration.allowedOrigins` when they have one (403); every answer gets the security
+/// headers (`LoupeSecurityHeadersMiddleware`). Errors are answered as `{"error": "...", "status": N}`. `prefix` (e.g. "/archive") is also
 /// used by the search page for its links. Add `service` to the application's services so the
 /// writer is released on graceful shutdown:
 ///

@@ -13,7 +13,8 @@ negative mode. The checks are those that say whether the server and the document
   response_headers_conformance  documented headers are present and well formed
   response_schema_conformance   every JSON answer matches its documented schema
   negative_data_rejection       a request the document forbids is refused with 4xx
-  unsupported_method            a method the path does not take gets 405 (with Allow)
+  unsupported_method            a method the path does not take gets 405
+  allow_header_conformance      ... with an Allow header naming the path's methods
 
 Any finding fails the run. Prints `api: N passed, M failed` (operations) for .ci/run. Run by
 `make api-test`, which installs schemathesis in a virtual environment under .build.
@@ -35,7 +36,7 @@ SERVER_START_TIMEOUT = 60
 CHECKS = ",".join([
     "not_a_server_error", "status_code_conformance", "content_type_conformance",
     "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
-    "unsupported_method",
+    "unsupported_method", "allow_header_conformance",
 ])
 
 

@@ -181,6 +181,25 @@ extension LoupeHTTPTests {
         }
     }
 
+    /// A request the HTTP decoder rejects (here a 100 KB query) gets the API's JSON error, not
+    /// Hummingbird's bare 400.
+    func testUnparsableRequestsGetAJSONError() async throws {
+        try await withGuardedServer { client in
+            let port = try XCTUnwrap(client.port)
+            let answer = try RawHTTP.exchange(port: port, "GET /search?q=\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400"), String(answer.prefix(200)))
+            XCTAssertTrue(answer.lowercased().contains("content-type: application/json"), answer)
+            XCTAssertTrue(answer.lowercased().contains("x-content-type-options: nosniff"), answer)
+            let body = try XCTUnwrap(answer.components(separatedBy: "\r\n\r\n").last)
+            let j = try jsonObject(Data(body.utf8))
+            XCTAssertEqual(j["status"] as? Int, 400)
+            XCTAssertTrue((j["error"] as? String)?.contains("not valid HTTP/1.1") == true, body)
+            // The server still answers.
+            let health = try await client.execute(uri: "/health", method: .get)
+            XCTAssertEqual(health.status, .ok)
+        }
+    }
+
     // MARK: Headers of pages and answers
 
     func testSecurityHeaders() async throws {

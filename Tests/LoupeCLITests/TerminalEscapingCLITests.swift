@@ -67,8 +67,10 @@ final class TerminalEscapingCLITests: CLITestCase {
         let doc = try json(g.stdout)
         XCTAssertEqual(doc["id"] as? String, Self.hostileID)
         XCTAssertEqual(doc["title"] as? String, "Oil \u{1B}[2J\u{1B}[31mFAKE\u{202E}")
-        // JSON escapes the controls itself, so the terminal never sees them raw.
-        XCTAssertFalse(g.stdout.unicodeScalars.contains("\u{1B}"))
+        // JSON escapes the controls and bidirectional characters itself (`\u202e` is the same
+        // JSON string), so the terminal never sees them raw.
+        assertSafe(g.stdout, "get's JSON")
+        XCTAssertTrue(g.stdout.contains(#""id": "evil\u202egpj.exe""#), g.stdout)
         let r = try expect(0, ["search", "oil", "--json"])
         let hit = try XCTUnwrap((try json(r.stdout)["hits"] as? [[String: Any]])?.first)
         XCTAssertEqual(hit["id"] as? String, Self.hostileID)

@@ -94,6 +94,10 @@ final class LoupeHTTPTests: XCTestCase {
             ("line\nnext\ttab\r", #""line\nnext\ttab\r""#),
             ("bell\u{07}", #""bell\u0007""#),
             ("sep\u{2028}para\u{2029}", #""sep\u2028para\u2029""#),
+            // Bidirectional formatting characters and C1 controls, for terminals.
+            ("evil\u{202E}gpj\u{2066}x\u{2069}\u{200F}\u{61C}", #""evil\u202egpj\u2066x\u2069\u200f\u061c""#),
+            ("c1\u{85}\u{9B}del\u{7F}", #""c1\u0085\u009bdel\u007f""#),
+            ("Việt Nam § 20° مرحبا", #""Việt Nam § 20° مرحبا""#),
             ("", #""""#),
         ]
         for (input, expected) in cases {

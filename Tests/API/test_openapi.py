@@ -104,6 +104,8 @@ def main():
     parser.add_argument("--seed", type=int, default=int(os.environ.get("API_TEST_SEED", "19")))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args, extra = parser.parse_known_args()
+    # Relative paths are the caller's; the tools run in other directories.
+    args.loupe, args.schemathesis = os.path.abspath(args.loupe), os.path.abspath(args.schemathesis)
 
     workdir = tempfile.mkdtemp(prefix="loupe-api-")
     server = None

@@ -20,7 +20,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: all deps build demo test browser-deps browser-test clean
+.PHONY: all deps build demo test browser-deps browser-test api-deps api-test clean
 
 all: build
 
@@ -72,6 +72,22 @@ browser-deps:
 browser-test: deps browser-deps
 	$(SWIFT) build --product loupe
 	$(PYTHON) Tests/Browser/test_search_page.py --loupe .build/debug/loupe
+
+# openapi.yaml against the live server (Tests/API): schemathesis, pinned, in a virtual
+# environment under .build (python3-venv from apt when missing), run over every operation
+# with a bounded number of examples (API_TEST_EXAMPLES, default 60); any finding fails.
+SCHEMATHESIS_VERSION := 4.32.5
+API_VENV := .build/api-venv
+
+api-deps:
+	@$(call install_missing,python3-venv)
+	@[ -x $(API_VENV)/bin/schemathesis ] && $(API_VENV)/bin/schemathesis --version | grep -q "$(SCHEMATHESIS_VERSION)" || { \
+	  python3 -m venv $(API_VENV) && \
+	  $(API_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
+
+api-test: deps api-deps
+	$(SWIFT) build --product loupe
+	python3 Tests/API/test_openapi.py --loupe .build/debug/loupe --schemathesis $(API_VENV)/bin/schemathesis
 
 clean:
 	$(SWIFT) package clean

@@ -23,6 +23,17 @@ struct ServeCommand: ParsableCommand {
             Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
             SIGINT or SIGTERM stop the server after the requests in progress.
 
+            Safe defaults, so a web page the user visits cannot write to a local index:
+            writes need 'Content-Type: application/json' (POST also takes
+            application/x-ndjson), else 415; a write whose Origin is another site's gets
+            403 unless named with --allow-origin (which also answers that origin's CORS
+            preflights). Programs that send no Origin are unaffected. A request header must
+            arrive within --header-timeout of its first byte, and a connection that sends
+            nothing for --idle-timeout while a request is awaited is closed. A body over
+            --max-body-bytes gets 413 and the connection is closed without reading the rest.
+            Every answer has 'X-Content-Type-Options: nosniff'; the pages a strict
+            Content-Security-Policy (no inline script or style).
+
             Examples:
               loupe serve
               loupe serve --host 0.0.0.0 --port 8080 --api-key s3cret
@@ -44,8 +55,22 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp("Largest request body accepted (413 beyond).", valueName: "N"))
     var maxBodyBytes = LoupeServiceConfiguration.defaultMaxBodyBytes
 
+    @Option(name: .customLong("allow-origin"), help: ArgumentHelp("A web origin (scheme://host[:port]) whose pages may write and get CORS answers; repeatable. Default: only this server's own pages (and clients without an Origin).", valueName: "ORIGIN"))
+    var allowOrigins: [String] = []
+
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a request's header may take from its first byte before the connection is closed.", valueName: "SECONDS"))
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may send nothing while a request (or the rest of its body) is awaited before it is closed.", valueName: "SECONDS"))
+    var idleTimeout = 60.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        for origin in allowOrigins where WebOriginSyntax.normalized(origin) == nil {
+            throw ValidationError("--allow-origin '\(origin)' is not a web origin: write scheme://host[:port] (http or https, no path), e.g. https://news.example.org")
+        }
+        guard headerTimeout > 0, headerTimeout <= 86_400 else { throw ValidationError("--header-timeout must be more than 0 and at most 86400 seconds") }
+        guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty") }
     }
@@ -63,15 +88,18 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         // A client closing its connection must not kill the server.
         signal(SIGPIPE, SIG_IGN)
-        let service = try LoupeService(indexDirectory: location.path,
-                                       configuration: LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes))
+        var configuration = LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes)
+        configuration.allowedOrigins = allowOrigins
+        let service = try LoupeService(indexDirectory: location.path, configuration: configuration)
         if key == nil && !ServeCommand.isLoopback(host) {
             Terminal.err("loupe: warning: listening on \(host) without an API key: anyone who can reach this address can change the index (use --api-key or $LOUPE_API_KEY)")
         }
         let path = location.path, host = self.host
         let docs = service.index.reader.liveDocCount
         let writesText = key == nil ? "writes open" : "writes need the API key"
-        let app = makeLoupeApplication(service: service, host: host, port: port) { channel in
+        let connections = LoupeConnectionLimits(headerTimeout: .nanoseconds(Int64(headerTimeout * 1e9)),
+                                                idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
+        let app = makeLoupeApplication(service: service, host: host, port: port, connections: connections) { channel in
             let bound = channel.localAddress?.port ?? 0
             Terminal.err("loupe: serving \(path) (\(docs) documents, \(writesText)) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ — Ctrl-C stops")
         }

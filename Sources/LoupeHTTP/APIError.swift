@@ -32,6 +32,9 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     func response() -> Response {
         var r = jsonResponse(body, status: status)
         r.headers.append(contentsOf: headers)
+        // The rest of a body that is too large is not read (it may be hundreds of megabytes):
+        // the connection is closed after this answer (see `ConnectionCloseHandler`).
+        if status == .contentTooLarge { r.headers[.connection] = "close" }
         return r
     }
 
@@ -60,10 +63,18 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 }
 
 /// Turns every error thrown by the routes after it (and "no such route") into a JSON error.
+///
+/// With `routesAt` (the path Loupe's routes are mounted at, `""` for the root), it is the
+/// router's own middleware and also answers what the router cannot: a known path asked with a
+/// method it does not take gets 405 with `Allow` (not 404), and `OPTIONS` gets 204 with `Allow`.
 public struct LoupeErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
+    let routesBase: String?
 
-    public init(maxBodyBytes: Int = LoupeServiceConfiguration.defaultMaxBodyBytes) { self.maxBodyBytes = maxBodyBytes }
+    public init(maxBodyBytes: Int = LoupeServiceConfiguration.defaultMaxBodyBytes, routesAt base: String? = nil) {
+        self.maxBodyBytes = maxBodyBytes
+        self.routesBase = base
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -71,7 +82,14 @@ public struct LoupeErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             var e = APIError.from(error, maxBodyBytes: maxBodyBytes)
             if e.status == .notFound, error is HTTPError {
-                e.message = "no route for \(request.method) \(request.uri.path)"
+                if let routesBase, let methods = RouteTable.methods(path: request.uri.path, base: routesBase) {
+                    let allow = RouteTable.allowHeader(methods)
+                    if request.method == .options { return Response(status: .noContent, headers: [.allow: allow]) }
+                    e = APIError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path.prefix(200)) (it takes \(allow))")
+                    e.headers[.allow] = allow
+                    return e.response()
+                }
+                e.message = "no route for \(request.method) \(request.uri.path.prefix(200))"
             }
             if e.status == .internalServerError { context.logger.error("\(request.method) \(request.uri.path): \(error)") }
             return e.response()

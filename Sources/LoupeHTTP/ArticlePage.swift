@@ -63,7 +63,7 @@ struct ArticlePage: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTMLText.escape(pageTitle)) – Loupe</title>
-            <style>\(SearchPage.css)\(ArticlePage.css)</style>
+            <link rel="stylesheet" href="\(HTMLText.escape(PageAssets.stylesheetURL(base: routes.basePath)))">
             </head>
             <body>
             <header><a class="brand" href="\(HTMLText.escape(base))/">Loupe</a><a class="back" href="\(HTMLText.escape(back))">← \(query.isEmpty ? "Search" : "Results for " + HTMLText.escape(query))</a></header>

@@ -9,7 +9,7 @@ extension LoupeRoutes {
     func similar(_ request: Request, id: String) async throws -> Response {
         let qs = QueryString(request.uri.query)
         let limit: Int
-        if let text = qs.nonEmpty("limit") {
+        if let text = qs.given("limit") {
             guard let v = Int(text), (0...service.configuration.maxLimit).contains(v) else {
                 throw APIError.badRequest("limit must be an integer from 0 to \(service.configuration.maxLimit), not '\(text.prefix(40))'")
             }

@@ -16,21 +16,20 @@ struct DocumentMapping {
         self.schema = schema
     }
 
-    /// The document in the body of `PUT /documents/{pathID}`. A body `id` must agree with the
-    /// URL's; it may be left out.
+    /// The document in the body of `PUT /documents/{pathID}`. A body `id` may be left out;
+    /// when present it must be a string equal to the URL's (null, a number or anything else
+    /// is a 400: the id is the URL's, and a body that says otherwise is a mistake).
     func document(fromBody bytes: [UInt8], pathID: String) throws -> Document {
         var object = try badRequest { try DocumentObject(json: bytes, source: "") }
         for (key, v) in object.members where key == "id" {
-            let bodyID: String? = { if case let .string(s) = v { return s }; if case let .integer(i) = v { return String(i) }; return nil }()
-            if let bodyID, bodyID != pathID {
+            guard case let .string(bodyID) = v else {
+                throw APIError.badRequest("invalid document: the body's \"id\" must be a string (the id in the URL, '\(pathID)') or left out, not \(v.kind)")
+            }
+            if bodyID != pathID {
                 throw APIError.badRequest("invalid document: the body's \"id\" '\(bodyID)' differs from the id in the URL '\(pathID)'")
             }
         }
-        // A well-typed body id is replaced by the URL's; an ill-typed one stays, to be reported.
-        object.members.removeAll { key, v in
-            guard key == "id" else { return false }
-            switch v { case .string, .integer, .null: return true; default: return false }
-        }
+        object.members.removeAll { key, _ in key == "id" }
         object.members.append(("id", .string(pathID)))
         return try document(object, source: "")
     }

@@ -18,6 +18,10 @@ public struct LoupeServiceConfiguration: Sendable {
     public var maxLimit: Int
     /// Options of the index writer (memory budget, merging).
     public var writerOptions: IndexWriterOptions
+    /// Origins (`https://news.example.org`, `http://localhost:3000`) whose pages may write
+    /// (a write with another site's `Origin` gets 403) and get CORS answers. Same-origin
+    /// writes and writes without `Origin` (programs, not browsers) need no entry.
+    public var allowedOrigins: [String] = []
 
     public init(apiKey: String? = nil, maxBodyBytes: Int = LoupeServiceConfiguration.defaultMaxBodyBytes,
                 maxLimit: Int = 1000, writerOptions: IndexWriterOptions = .init()) {

@@ -25,6 +25,12 @@ struct QueryString {
         (repeated[key] ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// The value trimmed, "" when given blank (`limit=`), nil when absent: for parameters
+    /// whose blank value is an error (a number, a boolean), not "the default".
+    func given(_ key: String) -> String? {
+        values[key]?.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The value, or nil when absent or blank.
     func nonEmpty(_ key: String) -> String? {
         guard let v = values[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }

@@ -16,8 +16,11 @@ import NIOCore
 ///     GET    {prefix}/synonyms        the index's synonyms
 ///     GET    {prefix}/stats           index statistics
 ///     GET    {prefix}/health          liveness
+///     GET    {prefix}/assets/loupe.css, {prefix}/assets/suggest.js   the pages' style and script
 ///
-/// Errors are answered as `{"error": "...", "status": N}`. `prefix` (e.g. "/archive") is also
+/// Writes need a JSON Content-Type (415) and an `Origin` that is the server's own or in
+/// `configuration.allowedOrigins` when they have one (403); every answer gets the security
+/// headers (`LoupeSecurityHeadersMiddleware`). Errors are answered as `{"error": "...", "status": N}`. `prefix` (e.g. "/archive") is also
 /// used by the search page for its links. Add `service` to the application's services so the
 /// writer is released on graceful shutdown:
 ///
@@ -32,6 +35,7 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     if !base.isEmpty && !base.hasPrefix("/") { base = "/" + base }
     let routes = LoupeRoutes(service: service, basePath: base)
     let group = router.group(RouterPath(base.isEmpty ? "" : base))
+        .add(middleware: LoupeSecurityHeadersMiddleware<Context>())
         .add(middleware: LoupeErrorMiddleware<Context>(maxBodyBytes: service.configuration.maxBodyBytes))
     group.get("/") { request, _ in await routes.searchPage(request) }
     group.get("/search") { request, _ in try await routes.search(request) }
@@ -45,18 +49,26 @@ public func addLoupeRoutes<Context: RequestContext>(to router: some RouterMethod
     group.get("/synonyms") { _, _ in routes.synonyms() }
     group.get("/stats") { _, _ in routes.stats() }
     group.get("/health") { _, _ in await routes.health() }
+    group.get(RouterPath(PageAssets.stylesheetPath)) { _, _ in PageAssets.stylesheetResponse() }
+    group.get(RouterPath(PageAssets.scriptPath)) { _, _ in PageAssets.scriptResponse() }
 }
 
 /// A ready-to-run application serving `service` at the root: the routes, JSON errors for
-/// unknown paths, HEAD for every GET, and the service in the application's ServiceGroup.
+/// unknown paths, 405 with `Allow` for a known path asked with another method, HEAD for every
+/// GET, the security headers on every answer, CORS for the configured origins, the header,
+/// idle and linger timeouts of `connections`, and the service in the application's ServiceGroup.
 public func makeLoupeApplication(service: LoupeService, host: String = "127.0.0.1", port: Int = 7700,
                                  serverName: String? = "Loupe",
+                                 connections: LoupeConnectionLimits = .init(),
                                  onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     -> Application<RouterResponder<BasicRequestContext>> {
     let router = Router(options: .autoGenerateHeadEndpoints)
-    router.add(middleware: LoupeErrorMiddleware<BasicRequestContext>(maxBodyBytes: service.configuration.maxBodyBytes))
+    router.add(middleware: LoupeSecurityHeadersMiddleware<BasicRequestContext>())
+    router.add(middleware: LoupeCORSMiddleware<BasicRequestContext>(allowedOrigins: service.configuration.allowedOrigins))
+    router.add(middleware: LoupeErrorMiddleware<BasicRequestContext>(maxBodyBytes: service.configuration.maxBodyBytes, routesAt: ""))
     addLoupeRoutes(to: router, service: service)
     return Application(router: router,
+                       server: .loupeHTTP1(connections),
                        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                        services: [service],
                        onServerRunning: onServerRunning)
@@ -83,7 +95,7 @@ struct LoupeRoutes: Sendable {
         let qs = QueryString(request.uri.query)
         let text = qs["q"] ?? ""
         var limit = 8
-        if let l = qs.nonEmpty("limit") {
+        if let l = qs.given("limit") {
             guard let v = Int(l), (1...50).contains(v) else { throw APIError.badRequest("limit must be an integer from 1 to 50, not '\(l.prefix(40))'") }
             limit = v
         }
@@ -144,8 +156,16 @@ struct LoupeRoutes: Sendable {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    func putDocument(_ request: Request, id: String) async throws -> Response {
+    /// The checks of every write, before its body is read: a cross-site `Origin` (403), the API
+    /// key (401), then the body's media type (415), one of `accepting` (none for DELETE).
+    func checkWrite(_ request: Request, accepting types: [String]) throws {
+        try WriteGuard(allowedOrigins: service.configuration.allowedOrigins).checkOrigin(request)
         try authorize(request)
+        if !types.isEmpty { try WriteGuard.checkContentType(request, accepted: types) }
+    }
+
+    func putDocument(_ request: Request, id: String) async throws -> Response {
+        try checkWrite(request, accepting: ["application/json"])
         let bytes = try await body(request)
         let doc = try service.mapping.document(fromBody: bytes, pathID: id)
         let index = self.index
@@ -161,7 +181,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
-        try authorize(request)
+        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"])
         let bytes = try await body(request)
         let docs = try service.mapping.documents(fromBatch: bytes)
         guard !docs.isEmpty else { throw APIError.badRequest("the batch holds no documents") }
@@ -176,7 +196,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
-        try authorize(request)
+        try checkWrite(request, accepting: [])
         let index = self.index
         let generation = try await service.write { writer -> Int in
             guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }
@@ -232,7 +252,7 @@ struct SearchParameters {
             throw APIError.badRequest("missing query: give q, e.g. /search?q=oil+prices (or filter= or facet= to browse every document)")
         }
         func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let text = qs.nonEmpty(name) else { return nil }
+            guard let text = qs.given(name) else { return nil }
             guard let v = Int(text), range.contains(v) else {
                 throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
             }
@@ -250,7 +270,7 @@ struct SearchParameters {
         }
         after = try date("after", endOfDay: false)
         before = try date("before", endOfDay: true)
-        if let e = qs.nonEmpty("explain") {
+        if let e = qs.given("explain") {
             switch e.lowercased() {
             case "true", "1", "yes", "on": explain = true
             case "false", "0", "no", "off": explain = false
@@ -265,7 +285,7 @@ struct SearchParameters {
         let schema = index.schema
         var r = SearchRequest(query: query, limit: limit)
         r.offset = offset
-        try r.setSort(sort, schema: schema)
+        do { try r.setSort(sort, schema: schema) } catch let e as LoupeError { throw APIError.badRequest("sort: \(e.description)") }
         r.filters = try filters.map { try index.searcher.parseFilter($0) }
         r.facets = try facets.map { try FacetRequest(parsing: $0) }
         r.collapse = collapse

@@ -78,7 +78,13 @@ struct SearchPage {
         state.sort = query.nonEmpty("sort") ?? "relevance"
         state.filters = query.all("filter")
         state.collapse = query.nonEmpty("collapse") ?? ""
-        state.page = max(1, min(10_000, Int(query.nonEmpty("page") ?? "") ?? 1))
+        // A page number that is not one is a 400, as for the JSON API's parameters.
+        var pageError: String?
+        if let text = query.given("page") {
+            if let p = Int(text), (1...10_000).contains(p) { state.page = p } else {
+                pageError = "page must be an integer from 1 to 10000, not '\(text.prefix(40))'"
+            }
+        }
         let q = state.q
         let base = routes.basePath
         let docCount = routes.index.reader.liveDocCount
@@ -91,7 +97,7 @@ struct SearchPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(q.isEmpty ? "" : HTMLText.escape(q) + " – ")Loupe</title>
-            <style>\(SearchPage.css)</style>
+            <link rel="stylesheet" href="\(HTMLText.escape(PageAssets.stylesheetURL(base: base)))">
             </head>
             <body>
             <header><a class="brand" href="\(HTMLText.escape(base))/">Loupe</a><span class="muted">\(SearchPage.format(docCount)) documents</span></header>
@@ -112,7 +118,10 @@ struct SearchPage {
 
         var main = ""
         var sidebar = ""
-        if !q.trimmingCharacters(in: .whitespaces).isEmpty || !state.filters.isEmpty {
+        if let pageError {
+            status = .badRequest
+            main += "<div class=\"error\"><p>\(HTMLText.escape(pageError))</p></div>\n"
+        } else if !q.trimmingCharacters(in: .whitespaces).isEmpty || !state.filters.isEmpty {
             do {
                 var params = try SearchParameters(query, maxLimit: SearchPage.pageSize, requireQuery: false)
                 params.limit = SearchPage.pageSize
@@ -151,7 +160,7 @@ struct SearchPage {
         } else {
             html += "<div class=\"layout with-facets\">\n<aside class=\"facets\" id=\"facets\" aria-label=\"Refine the results\">\n\(sidebar)</aside>\n<main>\n\(main)</main>\n</div>\n"
         }
-        html += "<script>\(SearchPage.suggestScript)</script>\n</body>\n</html>\n"
+        html += "<script src=\"\(HTMLText.escape(PageAssets.scriptURL(base: base)))\"></script>\n</body>\n</html>\n"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -122,6 +122,8 @@ def start_browser(workdir):
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions",
                 "--window-size=1200,900", f"--user-data-dir={os.path.join(workdir, 'chromium-profile')}"]:
         options.add_argument(arg)
+    # The console, to see Content-Security-Policy violations.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=driver_path, log_path=os.path.join(workdir, "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
@@ -202,6 +204,30 @@ def test_search_page(driver, base, checks):
         count = driver.find_element(By.CSS_SELECTOR, "header .muted").text
         check(count == "72 documents", f"the header says {count!r}, not '72 documents'")
         check(driver.find_elements(By.CSS_SELECTOR, "div.layout > main"), "no div.layout > main")
+
+    def csp_violations():
+        try:
+            entries = driver.get_log("browser")
+        except Exception:  # noqa: BLE001 - a driver without logs cannot show violations
+            return []
+        return [e.get("message", "") for e in entries if "Content Security Policy" in e.get("message", "")]
+
+    def styled_and_scripted_under_csp():
+        """The pages forbid inline script and style: their stylesheet and script come from
+        /assets, and nothing the pages need is blocked."""
+        csp_violations()  # drop what earlier pages logged
+        for path in ["/?q=oil", "/articles/reuters-44?q=oil"]:
+            driver.get(base + path)
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "header")))
+            rules = driver.execute_script(
+                "return Array.from(document.styleSheets).reduce(function(n, s){return n + s.cssRules.length;}, 0)")
+            width = driver.execute_script("return getComputedStyle(document.body).maxWidth")
+            check(rules > 10 and width != "none", f"{path}: the stylesheet is not applied ({rules} rules, body max-width {width!r})")
+        driver.get(base + "/")
+        box = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=q]")))
+        wait.until(lambda d: box.get_attribute("role") == "combobox")
+        violations = csp_violations()
+        check(not violations, f"Content-Security-Policy violations: {violations}")
 
     def searches():
         box = driver.find_element(By.CSS_SELECTOR, "input[name=q]")
@@ -508,6 +534,7 @@ def test_search_page(driver, base, checks):
         checks.run("clauses without searchable words are ignored, with a note", ignored_clauses)
         checks.run("typing suggests completions; arrows, Escape, click and Enter work", suggests_as_you_type)
         checks.run("a misspelt query offers a corrected one as a link", did_you_mean)
+        checks.run("the pages' style and script load under their Content-Security-Policy", styled_and_scripted_under_csp)
 
 
 def main():

@@ -78,6 +78,9 @@ final class LoupeHTTPTests: XCTestCase {
 
     static func body(_ s: String) -> ByteBuffer { ByteBuffer(string: s) }
 
+    /// Writes must say their body is JSON (415 otherwise).
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
     // MARK: Search
 
     /// Plain strings are copied whole; anything JSON or JavaScript needs escaped is escaped,
@@ -91,6 +94,10 @@ final class LoupeHTTPTests: XCTestCase {
             ("line\nnext\ttab\r", #""line\nnext\ttab\r""#),
             ("bell\u{07}", #""bell\u0007""#),
             ("sep\u{2028}para\u{2029}", #""sep\u2028para\u2029""#),
+            // Bidirectional formatting characters and C1 controls, for terminals.
+            ("evil\u{202E}gpj\u{2066}x\u{2069}\u{200F}\u{61C}", #""evil\u202egpj\u2066x\u2069\u200f\u061c""#),
+            ("c1\u{85}\u{9B}del\u{7F}", #""c1\u0085\u009bdel\u007f""#),
+            ("Việt Nam § 20° مرحبا", #""Việt Nam § 20° مرحبا""#),
             ("", #""""#),
         ]
         for (input, expected) in cases {
@@ -193,7 +200,7 @@ final class LoupeHTTPTests: XCTestCase {
             r = try await client.execute(uri: "/search?q=" + String(repeating: "w+", count: QueryParser.maxQueryBytes / 2 + 1), method: .get)
             try Self.assertError(r, .badRequest, contains: "over the limit of \(QueryParser.maxQueryBytes) bytes")
             // Trailing commas and duplicate keys in a document are rejected, naming the key.
-            r = try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"title":"t","title":"u"}"#))
+            r = try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"title":"t","title":"u"}"#))
             try Self.assertError(r, .badRequest, contains: #"duplicate key "title""#)
         }
     }
@@ -213,7 +220,7 @@ final class LoupeHTTPTests: XCTestCase {
 
             // PUT creates (201), then replaces (200); searches see each commit at once.
             let doc = #"{"title": "Copper rally", "body": "Copper futures rallied on strong demand.", "date": "2025-04-01"}"#
-            r = try await client.execute(uri: "/documents/c%2F1", method: .put, body: Self.body(doc))
+            r = try await client.execute(uri: "/documents/c%2F1", method: .put, headers: Self.jsonHeaders, body: Self.body(doc))
             XCTAssertEqual(r.status, .created, String(buffer: r.body))
             XCTAssertEqual(try Self.json(r)["replaced"] as? Bool, false)
             j = try Self.json(try await client.execute(uri: "/search?q=copper", method: .get))
@@ -222,7 +229,7 @@ final class LoupeHTTPTests: XCTestCase {
             XCTAssertEqual(try Self.json(r)["body"] as? String, "Copper futures rallied on strong demand.")
 
             r = try await client.execute(uri: "/documents/c%2F1", method: .put,
-                                         body: Self.body(#"{"id": "c/1", "title": "Copper slump", "body": "Copper fell."}"#))
+                                         headers: Self.jsonHeaders, body: Self.body(#"{"id": "c/1", "title": "Copper slump", "body": "Copper fell."}"#))
             XCTAssertEqual(r.status, .ok)
             XCTAssertEqual(try Self.json(r)["replaced"] as? Bool, true)
             j = try Self.json(try await client.execute(uri: "/search?q=copper", method: .get))
@@ -242,21 +249,21 @@ final class LoupeHTTPTests: XCTestCase {
 
     func testBadDocuments() async throws {
         try await withServer { client in
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body("{not json")),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body("{not json")),
                                  .badRequest, contains: "malformed JSON")
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"title": "T", "author": "me"}"#)),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"title": "T", "author": "me"}"#)),
                                  .badRequest, contains: "unknown field \"author\"")
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"title": 3}"#)),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"title": 3}"#)),
                                  .badRequest, contains: "must be a string")
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"date": "last week"}"#)),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"date": "last week"}"#)),
                                  .badRequest, contains: "bad date")
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body(#"{"id": "y", "title": "T"}"#)),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"id": "y", "title": "T"}"#)),
                                  .badRequest, contains: "differs")
-            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, body: Self.body("[1, 2]")),
+            try Self.assertError(try await client.execute(uri: "/documents/x", method: .put, headers: Self.jsonHeaders, body: Self.body("[1, 2]")),
                                  .badRequest, contains: "expected a JSON object")
-            try Self.assertError(try await client.execute(uri: "/documents", method: .post, body: Self.body("")),
+            try Self.assertError(try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("")),
                                  .badRequest, contains: "empty")
-            try Self.assertError(try await client.execute(uri: "/documents", method: .post, body: Self.body("[]")),
+            try Self.assertError(try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("[]")),
                                  .badRequest, contains: "no documents")
             // Nothing was added by the failures.
             try Self.assertError(try await client.execute(uri: "/documents/x", method: .get), .notFound)
@@ -266,7 +273,7 @@ final class LoupeHTTPTests: XCTestCase {
     func testBatchIsAllOrNothing() async throws {
         try await withServer { client in
             // A JSON array.
-            var r = try await client.execute(uri: "/documents", method: .post, body: Self.body("""
+            var r = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("""
                 [{"id": "b1", "title": "Zinc one", "body": "zinc"}, {"id": "b2", "title": "Zinc two", "body": "zinc", "date": "2025-05-05"}]
                 """))
             XCTAssertEqual(r.status, .ok, String(buffer: r.body))
@@ -275,7 +282,7 @@ final class LoupeHTTPTests: XCTestCase {
             XCTAssertEqual(j["total"] as? Int, 2)
 
             // NDJSON whose third line is bad: 400 naming the line, and nothing is added.
-            r = try await client.execute(uri: "/documents", method: .post, body: Self.body("""
+            r = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("""
                 {"id": "n1", "title": "Nickel", "body": "nickel"}
 
                 {"id": "n2", "title": "Nickel", "body": "nickel"}
@@ -286,13 +293,13 @@ final class LoupeHTTPTests: XCTestCase {
             XCTAssertEqual(j["total"] as? Int, 0)
             // An element without an id fails the whole array.
             r = try await client.execute(uri: "/documents", method: .post,
-                                         body: Self.body(#"[{"id": "n1", "body": "nickel"}, {"body": "nickel"}]"#))
+                                         headers: Self.jsonHeaders, body: Self.body(#"[{"id": "n1", "body": "nickel"}, {"body": "nickel"}]"#))
             try Self.assertError(r, .badRequest, contains: "document 2")
             j = try Self.json(try await client.execute(uri: "/search?q=nickel", method: .get))
             XCTAssertEqual(j["total"] as? Int, 0)
 
             // Valid NDJSON.
-            r = try await client.execute(uri: "/documents", method: .post, body: Self.body("""
+            r = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("""
                 {"id": "n1", "title": "Nickel", "body": "nickel"}
                 {"id": "n2", "title": "Nickel", "body": "nickel"}
                 """))
@@ -303,13 +310,14 @@ final class LoupeHTTPTests: XCTestCase {
     }
 
     func testBodyLimit() async throws {
-        try await withServer(maxBodyBytes: 200) { client in
+        // A 413 closes its connection: AsyncHTTPClient opens a new one for the next request.
+        try await withServer(maxBodyBytes: 200, setup: .ahc(.http)) { client in
             let big = #"{"title": "Big", "body": "\#(String(repeating: "word ", count: 100))"}"#
-            try Self.assertError(try await client.execute(uri: "/documents/big", method: .put, body: Self.body(big)),
+            try Self.assertError(try await client.execute(uri: "/documents/big", method: .put, headers: Self.jsonHeaders, body: Self.body(big)),
                                  .contentTooLarge, contains: "200 bytes")
-            try Self.assertError(try await client.execute(uri: "/documents", method: .post, body: Self.body("[" + big + "]")),
+            try Self.assertError(try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body("[" + big + "]")),
                                  .contentTooLarge)
-            let r = try await client.execute(uri: "/documents/small", method: .put, body: Self.body(#"{"title": "Small"}"#))
+            let r = try await client.execute(uri: "/documents/small", method: .put, headers: Self.jsonHeaders, body: Self.body(#"{"title": "Small"}"#))
             XCTAssertEqual(r.status, .created)
         }
     }
@@ -317,19 +325,19 @@ final class LoupeHTTPTests: XCTestCase {
     func testWritesNeedTheAPIKey() async throws {
         try await withServer(apiKey: "s3cret") { client in
             let doc = Self.body(#"{"title": "Secret"}"#)
-            var r = try await client.execute(uri: "/documents/k1", method: .put, body: doc)
+            var r = try await client.execute(uri: "/documents/k1", method: .put, headers: Self.jsonHeaders, body: doc)
             try Self.assertError(r, .unauthorized, contains: "Authorization: Bearer")
             XCTAssertEqual(r.headers[.wwwAuthenticate], "Bearer realm=\"loupe\"")
-            r = try await client.execute(uri: "/documents/k1", method: .put, headers: [.authorization: "Bearer wrong"], body: doc)
+            r = try await client.execute(uri: "/documents/k1", method: .put, headers: [.contentType: "application/json", .authorization: "Bearer wrong"], body: doc)
             try Self.assertError(r, .unauthorized, contains: "wrong")
-            r = try await client.execute(uri: "/documents", method: .post, headers: [.authorization: "Basic czNjcmV0"], body: doc)
+            r = try await client.execute(uri: "/documents", method: .post, headers: [.contentType: "application/json", .authorization: "Basic czNjcmV0"], body: doc)
             try Self.assertError(r, .unauthorized)
             r = try await client.execute(uri: "/documents/a1", method: .delete)
             try Self.assertError(r, .unauthorized)
             // Reads stay open.
             r = try await client.execute(uri: "/search?q=oil", method: .get)
             XCTAssertEqual(r.status, .ok)
-            r = try await client.execute(uri: "/documents/k1", method: .put, headers: [.authorization: "Bearer s3cret"], body: doc)
+            r = try await client.execute(uri: "/documents/k1", method: .put, headers: [.contentType: "application/json", .authorization: "Bearer s3cret"], body: doc)
             XCTAssertEqual(r.status, .created)
             r = try await client.execute(uri: "/documents/k1", method: .delete, headers: [.authorization: "bearer s3cret"])
             XCTAssertEqual(r.status, .ok)
@@ -367,7 +375,7 @@ final class LoupeHTTPTests: XCTestCase {
             }.joined(separator: ",") + "]"
             try await withThrowingTaskGroup(of: [Int].self) { group in
                 group.addTask {
-                    let r = try await client.execute(uri: "/documents", method: .post, body: Self.body(batch))
+                    let r = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body(batch))
                     XCTAssertEqual(r.status, .ok, String(buffer: r.body))
                     return []
                 }
@@ -444,7 +452,7 @@ final class LoupeHTTPTests: XCTestCase {
     func testSearchPagePaging() async throws {
         try await withServer { client in
             let batch = (0..<25).map { #"{"id": "p\#($0)", "title": "Barley \#($0)", "body": "barley"}"# }.joined(separator: "\n")
-            let r = try await client.execute(uri: "/documents", method: .post, body: Self.body(batch))
+            let r = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body(batch))
             XCTAssertEqual(r.status, .ok)
             var html = String(buffer: try await client.execute(uri: "/?q=barley", method: .get).body)
             XCTAssertTrue(html.contains("Results 1–10 of 25"), html)

@@ -80,7 +80,7 @@ extension LoupeHTTPTests {
         try await withServer { client in
             // A keyword value with markup is escaped, and its link filters to it.
             let odd = #"{"id": "x1", "title": "Oil odd", "body": "oil", "date": "2025-03-02", "tags": ["<i>a\"b</i>"], "source": "AFP"}"#
-            let put = try await client.execute(uri: "/documents/x1", method: .put, body: Self.body(odd))
+            let put = try await client.execute(uri: "/documents/x1", method: .put, headers: Self.jsonHeaders, body: Self.body(odd))
             XCTAssertEqual(put.status, .created)
 
             var html = String(buffer: try await client.execute(uri: "/?q=oil", method: .get).body)
@@ -121,7 +121,7 @@ extension LoupeHTTPTests {
             XCTAssertLessThan(try XCTUnwrap(html.range(of: ">x1<")).lowerBound, try XCTUnwrap(html.range(of: ">a3<")).lowerBound)
             XCTAssertTrue(html.contains("<option value=\"date:desc\" selected>"), html)
             let batch = (0..<3).map { #"{"id": "s\#($0)", "title": "Oil \#($0)", "body": "oil", "source": "AFP"}"# }.joined(separator: "\n")
-            let posted = try await client.execute(uri: "/documents", method: .post, body: Self.body(batch))
+            let posted = try await client.execute(uri: "/documents", method: .post, headers: Self.jsonHeaders, body: Self.body(batch))
             XCTAssertEqual(posted.status, .ok)
             html = String(buffer: try await client.execute(uri: "/?q=oil&collapse=source", method: .get).body)
             XCTAssertTrue(html.contains("of 3 groups (6 matches)"), html)

@@ -7,7 +7,10 @@
 ///
 /// Numbers: integers as written; a finite `Double` in Swift's shortest round-trip form
 /// (`2.0`, `0.1`, `1e-05`); infinities and NaN as `null`. Strings escape `"`, `\`, control
-/// characters and U+2028/U+2029 (so the text is safe inside JavaScript too).
+/// characters and U+2028/U+2029 (so the text is safe inside JavaScript too), and also C1
+/// controls and the bidirectional formatting characters (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069) as `\uXXXX`: the same JSON to a parser, but a document's
+/// text printed to a terminal (`loupe get`) cannot reorder or restyle what is shown.
 ///
 ///     let text = try OrderedJSONEncoder(formatting: .pretty).encode(stats)
 public struct OrderedJSONEncoder: Sendable {
@@ -117,8 +120,9 @@ enum JSONText {
     /// Appends `s` as a JSON string literal (quotes, escapes; U+2028/2029 escaped too).
     static func writeString(_ s: String, to out: inout String) {
         // Most strings (ids, words, dates) need no escape: one scan of their UTF-8 and one
-        // append. 0xE2 leads U+2028 and U+2029 (and other characters, which take the slow path).
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0xE2 }) {
+        // append. 0xE2 leads U+2028/2029 and the bidirectional marks, 0xC2 the C1 controls,
+        // 0xD8 U+061C (and other characters, which take the slow path).
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 != 0xE2 && $0 != 0xC2 && $0 != 0xD8 }) {
             out += "\""
             out += s
             out += "\""
@@ -136,7 +140,10 @@ enum JSONText {
             case "\u{2028}": return "\\u2028"
             case "\u{2029}": return "\\u2029"
             default:
-                guard u.value < 0x20 else { return nil }
+                switch u.value {
+                case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: break
+                default: return nil
+                }
                 let hex = String(u.value, radix: 16)
                 return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             }

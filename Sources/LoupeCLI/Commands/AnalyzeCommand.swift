@@ -70,7 +70,7 @@ struct AnalyzeCommand: ParsableCommand {
             for t in tokens {
                 let pos = String(t.position).padding(toLength: 5, withPad: " ", startingAt: 0)
                 let range = "\(t.startOffset)-\(t.endOffset)".padding(toLength: 11, withPad: " ", startingAt: 0)
-                out += pos + t.term.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + range + original(t) + "\n"
+                out += pos + t.term.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + range + SearchOutput.oneLine(original(t)) + "\n"
             }
         }
         Terminal.write(out, to: 1)

@@ -75,8 +75,8 @@ struct SimilarCommand: ParsableCommand {
         let style = Style(enabled: Terminal.colorEnabled(color))
         var out = ""
         if terms || related.terms.isEmpty {
-            out += style.dim(related.terms.isEmpty ? "no distinctive terms in \(id)"
-                             : "terms: " + related.terms.map { "\($0.field):\($0.term)^" + String(format: "%.2f", $0.boost) }.joined(separator: " ")) + "\n"
+            out += style.dim(related.terms.isEmpty ? "no distinctive terms in \(SearchOutput.oneLine(id))"
+                             : "terms: " + related.terms.map { "\($0.field):\(SearchOutput.oneLine($0.term))^" + String(format: "%.2f", $0.boost) }.joined(separator: " ")) + "\n"
         }
         out += SearchOutput.text(query: "articles like \(id)", results: related.results, schema: index.schema, style: style)
         Terminal.write(out, to: 1)

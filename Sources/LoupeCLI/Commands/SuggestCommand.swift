@@ -78,13 +78,14 @@ struct SuggestCommand: ParsableCommand {
             return
         }
         if completions.isEmpty {
-            Terminal.write("no suggestions for '\(input)'\n", to: 1)
+            Terminal.write("no suggestions for '\(SearchOutput.oneLine(input))'\n", to: 1)
             return
         }
-        let width = completions.map(\.text.count).max() ?? 0
+        let texts = completions.map { SearchOutput.oneLine($0.text) }
+        let width = texts.map(\.count).max() ?? 0
         var out = ""
-        for c in completions {
-            out += c.text.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+        for (c, text) in zip(completions, texts) {
+            out += text.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + Format.plural(c.count, c.kind == .phrase ? "title" : "doc") + "\n"
         }
         Terminal.write(out, to: 1)

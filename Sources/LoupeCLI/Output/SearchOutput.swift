@@ -1,7 +1,8 @@
 import Foundation
 import Loupe
 
-/// Renders search results for people; programs get `SearchResultsJSON` (`--json`).
+/// Renders search results for people; programs get `SearchResultsJSON` (`--json`). Every
+/// text from the index or the query goes through `oneLine` (one line, terminal-safe).
 enum SearchOutput {
     static func text(query: String, results: SearchResults, schema: Schema, style: Style) -> String {
         var out = ""
@@ -9,33 +10,35 @@ enum SearchOutput {
         let total = results.totalIsLowerBound ? "at least \(Format.count(results.total))" : Format.count(results.total)
         let noun = results.total == 1 && !results.totalIsLowerBound ? "result" : "results"
         let groups = results.groupCount.map { " in \(Format.plural($0, "group"))" } ?? ""
-        let shown = query.isEmpty ? "(every document)" : query
+        let shown = query.isEmpty ? "(every document)" : oneLine(query)
         var header = "\(total) \(noun)\(groups) for \(shown) (\(Format.millis(results.tookMicroseconds)))"
         if !results.hits.isEmpty, results.hits.count < (results.groupCount ?? results.total) || offset > 0 {
             header += ", showing \(offset + 1)–\(offset + results.hits.count)"
         }
         out += style.dim(header) + "\n"
         out += ignoredText(results.ignored, style: style)
-        if let expanded = results.expandedQuery { out += style.dim("with synonyms: \(expanded)") + "\n" }
-        if let s = results.suggestion { out += "did you mean: " + style.bold(s) + "?\n" }
+        if let expanded = results.expandedQuery { out += style.dim("with synonyms: \(oneLine(expanded))") + "\n" }
+        if let s = results.suggestion { out += "did you mean: " + style.bold(oneLine(s)) + "?\n" }
         if results.offsetIsPastEnd {
             let last = results.groupCount.map { Format.plural($0, "group") } ?? Format.plural(results.total, "match", "matches")
             out += "\noffset \(Format.count(offset)) is past the last of \(last)\n"
         }
         for (i, hit) in results.hits.enumerated() {
             out += "\n"
-            var title = hit.document.flatMap(schema.title(of:)) ?? hit.id
-            if let t = hit.titleHighlight, !t.text.isEmpty { title = t.rendered(open: style.highlightOpen, close: style.highlightClose) }
-            out += style.bold("\(offset + i + 1). \(oneLine(title))") + "\n"
+            var title = oneLine(hit.document.flatMap(schema.title(of:)) ?? hit.id)
+            if let t = hit.titleHighlight, !t.text.isEmpty {
+                title = t.rendered(open: style.highlightOpen, close: style.highlightClose, escape: { oneLine(String($0)) })
+            }
+            out += style.bold("\(offset + i + 1). \(title)") + "\n"
             var meta: [String] = []
             if let d = hit.document?.date { meta.append(ISODate.format(d)) }
-            meta.append("id \(hit.id)")
+            meta.append("id \(oneLine(hit.id))")
             meta.append(String(format: "score %.3f", hit.score))
             if let n = hit.collapsedCount, n > 1 { meta.append("+\(Format.count(n - 1)) similar") }
-            if let link = hit.document.flatMap(schema.link(of:)) { meta.append(link) }
+            if let link = hit.document.flatMap(schema.link(of:)) { meta.append(oneLine(link)) }
             out += "   " + style.dim(meta.joined(separator: " · ")) + "\n"
             if let s = hit.snippet, !s.text.isEmpty {
-                out += "   " + oneLine(s.rendered(open: style.highlightOpen, close: style.highlightClose)) + "\n"
+                out += "   " + s.rendered(open: style.highlightOpen, close: style.highlightClose, escape: { oneLine(String($0)) }) + "\n"
             }
             if let e = hit.explanation { out += explanationText(e, style: style) }
         }
@@ -88,13 +91,15 @@ enum SearchOutput {
                                            e.score, BM25.k1, BM25.b, e.docCount)) + "\n"
         for x in e.entries {
             let df = x.df.map(String.init).joined(separator: "+")
-            out += String(format: "     %8.4f  ", x.score) + x.clause
+            out += String(format: "     %8.4f  ", x.score) + oneLine(x.clause)
                 + "  tf=\(x.tf) df=\(df) dl=\(x.dl)" + String(format: " avgdl=%.1f idf=%.4f", x.avgdl, x.idf) + " boost=\(x.boost.formatted())\n"
         }
         return out
     }
 
+    /// `s` on one line (line breaks and tabs as spaces), with other control and bidirectional
+    /// characters escaped (`TerminalText`).
     static func oneLine(_ s: String) -> String {
-        s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+        TerminalText.escaped(s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))
     }
 }

@@ -20,8 +20,10 @@ enum Terminal {
         }
     }
 
-    static func out(_ line: String) { write(line + "\n", to: 1) }
-    static func err(_ line: String) { write(line + "\n", to: 2) }
+    /// A line on stdout or stderr; control and bidirectional characters in it (from an id or
+    /// a file name in a message) are escaped (`TerminalText`), line breaks and tabs kept.
+    static func out(_ line: String) { write(TerminalText.escapedKeepingLines(line) + "\n", to: 1) }
+    static func err(_ line: String) { write(TerminalText.escapedKeepingLines(line) + "\n", to: 2) }
 
     static func warn(_ message: String) { err("loupe: warning: \(message)") }
 

@@ -2,7 +2,7 @@
 // the fuzzer's input and read with checksums bypassed (`FuzzingHooks.skipChecksums`), so
 // mutations reach the decoders of postings, positions, term dictionaries, the document
 // store, norms, dates, ids, columns, word lists, deletions and the manifest. Any trap,
-// memory error, leak-free-of-bounds growth or hang is a bug: each decoder must throw
+// memory error, run-away allocation (over 2 GB) or hang is a bug: each decoder must throw
 // `corruptFile` on contents it cannot trust.
 //
 // Input: byte 0 picks the file (modulo the number of files, in name order); the rest is
@@ -11,7 +11,7 @@
 // Environment: LOUPE_FUZZ_SEED_INDEX is the committed index (default Tests/Fuzz/SeedIndex,
 // relative to the working directory). With LOUPE_FUZZ_MAKE_SEEDS=<corpus dir> the run
 // instead rebuilds that index and writes one seed input per file into the corpus
-// directory, then exits (`make fuzz-seeds`).
+// directory, then exits (see Tests/Fuzz/README.md).
 import Foundation
 @_spi(Fuzzing) import Loupe
 import FuzzSupport

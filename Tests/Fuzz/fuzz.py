@@ -8,7 +8,7 @@ corpora in Tests/Fuzz/Corpus/<target>, each for a bounded time, and prints what 
 
 New inputs the fuzzer finds go to a temporary directory, so a run leaves the repository's
 corpus as committed; `--keep` merges them into it afterwards (minimized, as `--merge`).
-A crash, a memory error, an input slower than --timeout or a run over 2 GB is a failure:
+A trap or other fatal signal, an input slower than --timeout or a run over 2 GB is a failure:
 the input is saved as Tests/Fuzz/Artifacts/<kind>-<sha1> and the exit status is 1.
 Reproduce one with `.build/fuzz/release/fuzz-<target> <file>`.
 """

@@ -2,7 +2,7 @@
 // JSON Lines, JSON arrays, text and Markdown files, gzip-compressed or not, and the strict
 // JSON parser and schema mapping of the library (`DocumentObject`, `Schema.document`) they
 // call; each document read is then analyzed field by field. A bad record must come back
-// as `invalidDocument` naming its line; a trap, memory error or hang is a bug.
+// as `invalidDocument` naming its line; a trap, fatal signal or hang is a bug.
 //
 // Input: byte 0 picks how the rest is read (the file name's extension decides the format,
 // as on the command line, or a forced --format), bit 7 of it is --ignore-unknown; the rest

@@ -1,7 +1,7 @@
 // fuzz-query: arbitrary bytes as query text (decoded as UTF-8, invalid sequences replaced)
 // against a small index: parsed (with AND and OR as the default operator), searched for 10
 // hits by relevance and by date, counted, and completed. Bad queries must throw
-// `invalidQuery`/`unknownField`; a trap, memory error or hang is a bug. The query bounds
+// `invalidQuery`/`unknownField`; a trap, fatal signal or hang is a bug. The query bounds
 // (64 KiB, 1,024 clauses, the expansion budget) keep every input's work small, so a slow
 // input (libFuzzer's -timeout) is a bug too.
 import Foundation

@@ -72,7 +72,7 @@ public enum FuzzIndex {
 }
 
 /// Runs every read path of the index at `dir` once. Errors are expected (the files are
-/// hostile) and ignored; what the fuzzer looks for is a trap, a hang or a memory error.
+/// hostile) and ignored; what the fuzzer looks for is a trap, a fatal signal or a hang.
 public enum ReadPaths {
     static let queries = ["harbour crane", "\"harbour crane\"", "\"oil price tanker\"~2", "ha*", "crane OR tide -storm",
                           "date:[1990-01-01 TO 2030-01-01]", "crane~1", "harbour source:crane", "tags:(oil OR tide) words:[5 TO 20]",

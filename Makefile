@@ -20,7 +20,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: all deps build demo test browser-deps browser-test fuzz-build fuzz fuzz-corpus torture clean
+.PHONY: all deps build demo test browser-deps browser-test clean
 
 all: build
 
@@ -79,6 +79,8 @@ browser-test: deps browser-deps
 # links them: gold fails on the instrumented objects), apart from the normal .build.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := .build/fuzz
+
+.PHONY: fuzz-build fuzz fuzz-corpus torture
 
 fuzz-build: deps
 	$(SWIFT) build -c release --package-path Tests/Fuzz --scratch-path $(FUZZ_BUILD) \

@@ -229,4 +229,32 @@ final class HostileFileTests: XCTestCase {
             }
         }
     }
+
+    /// Found by fuzz-segments: a gap in a list's last block so large that adding it to the
+    /// previous document overflowed (a trap), in search, `get` and `check`. Such a gap is
+    /// beyond the segment's documents: the list is damaged and reported as such.
+    func testHugeGapInLastPostingsBlockIsAnError() throws {
+        let pristine = try makeIndex("pristine-gap")
+        let seg = Self.segments(pristine)[0]
+        let reader = try IndexReader.open(directory: pristine)
+        let title = try XCTUnwrap(reader.fieldNumbers["title"])
+        // "17" is in one title only: its list is a lone last block, starting at its offset.
+        let info = try XCTUnwrap(reader.segments[0].terms.lookup(field: title, term: "17"))
+        XCTAssertEqual(info.docFreq, 1)
+        let dir = tmp.sub("gap")
+        try DirTools.copy(pristine, to: dir)
+        // The largest gap a 10-byte vint holds (2^63 - 1, its low bit: frequency 1).
+        try Self.reseal(dir + "/\(seg).post") { b in
+            let at = Int(info.postingsOffset)  // from the start of the file
+            for i in 0..<9 { b[at + i] = 0xFF }
+            b[at + 9] = 0x01
+        }
+        let index = try Index.open(at: dir)
+        XCTAssertThrowsError(try index.search("17")) { e in
+            guard case LoupeError.corruptFile(let path, _) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(path.hasSuffix("\(seg).post"), path)
+        }
+        XCTAssertThrowsError(try IndexChecker.check(directory: dir))
+        exercise(dir)
+    }
 }

@@ -363,6 +363,8 @@ struct PostingsBounds {
             do {
                 for i in 0..<tailCount {
                     let v = try r.vint()
+                    // A gap past the segment's documents is damage (and must not overflow `prev`).
+                    guard v >> 1 < UInt64(bounds.docCount) else { throw ByteReader.Overrun() }
                     prev += Int64(v >> 1) + 1
                     guard prev < Int64(bounds.docCount) else { throw ByteReader.Overrun() }
                     docs[i] = UInt32(prev)

@@ -1,0 +1,1 @@
+../../../../Sources/LoupeCLI/Input/DocumentInput.swift

@@ -1,0 +1,1 @@
+../../../../Sources/LoupeCLI/Input/RecordParser.swift

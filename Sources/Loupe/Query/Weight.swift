@@ -73,6 +73,10 @@ struct WeightContext {
     /// The most terms one prefix expands to in one field (which: see `PrefixQuery`); lowered by
     /// `budgeted(for:)` so that all the prefixes of a query share `maxTotalExpansions`.
     var maxExpansions = 1024
+    /// When the search must stop: the dictionary walks of prefixes and fuzzy terms tick it per
+    /// term and end early once it expired (the search then collects nothing, so a partial
+    /// expansion never decides a hit); nil for never.
+    var deadline: SearchDeadline? = nil
 
     /// The most expansions all the prefixes of one query share (each in each field it searches).
     static let maxTotalExpansions = 4096

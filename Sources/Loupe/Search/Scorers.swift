@@ -178,7 +178,12 @@ final class ConjunctionScorer: Scorer {
     private let remaining: UnsafeMutablePointer<Double>
     private var windowEnd = -1
 
-    init(_ subs: [Scorer], docCount: Int) {
+    /// When to stop: the leapfrog may run long between two matches (many lists that rarely
+    /// agree), so each candidate ticks it (see `SearchDeadline`); nil for never.
+    let deadline: SearchDeadline?
+
+    init(_ subs: [Scorer], docCount: Int, deadline: SearchDeadline? = nil) {
+        self.deadline = deadline
         inQueryOrder = subs
         let sorted = subs.sorted { $0.cost < $1.cost }
         self.subs = sorted
@@ -267,6 +272,7 @@ final class ConjunctionScorer: Scorer {
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
         outer: while target != Scorer.noMore {
+            if let deadline, deadline.tick() { return Scorer.noMore }
             if prunesCandidates && minCompetitiveScore > 0 {
                 let next = competitive(target)
                 if next != target { target = next; continue outer }
@@ -413,12 +419,20 @@ final class DisjunctionScorer: Scorer {
 final class ExclusionScorer: Scorer {
     let required: Scorer
     let excluded: Scorer
-    init(required: Scorer, excluded: Scorer) { self.required = required; self.excluded = excluded; super.init() }
+    /// When to stop: every candidate may be excluded, so each ticks it; nil for never.
+    let deadline: SearchDeadline?
+    init(required: Scorer, excluded: Scorer, deadline: SearchDeadline? = nil) {
+        self.required = required; self.excluded = excluded; self.deadline = deadline
+        super.init()
+    }
     override var cost: Int { required.cost }
 
+    /// Past the deadline the iteration ends; a candidate whose exclusion an expired sub-scorer
+    /// could not decide is never collected (the bulk scorer checks the deadline first).
     private func skipExcluded(_ start: UInt32) -> UInt32 {
         var d = start
         while d != Scorer.noMore {
+            if let deadline, deadline.tick() { return Scorer.noMore }
             if !excluded.matches(d) { return d }
             d = required.next()
         }

@@ -175,6 +175,7 @@ final class ZeroScorer: Scorer {
         super.init()
     }
     override var cost: Int { inner.cost }
+    override var width: Int { inner.width }
     override func next() -> UInt32 { doc = inner.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
     override func score() -> Double { 0 }

@@ -228,6 +228,7 @@ final class ScaledScorer: Scorer {
         didSet { inner.minCompetitiveScore = minCompetitiveScore / factor }
     }
     override var cost: Int { inner.cost }
+    override var width: Int { inner.width }
     override func next() -> UInt32 { doc = inner.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
     override func score() -> Double { inner.score() * factor }

@@ -8,25 +8,35 @@ protocol BulkScorer {
 }
 
 /// A bulk loop's share of the search's deadline: counted down in a register, so the loop ticks
-/// the shared `SearchDeadline` once every `stride` matches. Without a deadline it starts at
-/// `Int.max` and never reaches zero: the loop pays one decrement per match, and no branch
+/// the shared `SearchDeadline` once every `stride` matches, each worth the scorer's `width`
+/// units (a match of a 1,024-term disjunction moves 1,024 lists). Without a deadline it starts
+/// at `Int.max` and never reaches zero: the loop pays one decrement per match, and no branch
 /// on an optional.
 struct DeadlineCountdown {
-    static let stride = 256
+    /// Units of work between two ticks of the shared deadline.
+    static let units = 256
     let deadline: SearchDeadline?
+    private let stride: Int
+    private let width: Int
     private var left: Int
 
-    init(_ deadline: SearchDeadline?) {
+    init(_ deadline: SearchDeadline?, width: Int = 1) {
         self.deadline = deadline
-        left = deadline == nil ? .max : Self.stride
+        self.width = max(1, width)
+        stride = max(1, Self.units / self.width)
+        left = deadline == nil ? .max : stride
+    }
+
+    init(_ deadline: SearchDeadline?, scorer: Scorer) {
+        self.init(deadline, width: deadline == nil ? 1 : scorer.width)
     }
 
     /// One match done; true when the search must stop.
     @inline(__always) mutating func step() -> Bool {
         left &-= 1
         if left > 0 { return false }
-        left = Self.stride
-        return deadline!.tick(Self.stride)
+        left = stride
+        return deadline!.tick(stride &* width)
     }
 
     /// Whether the deadline has expired, possibly inside a scorer since the last step (a
@@ -67,6 +77,7 @@ struct ScorerBulkScorer: BulkScorer {
         var n = 0, matched = 0
         let all = accept.acceptsAll
         let deadline = accept.deadline
+        let width = deadline == nil ? 1 : scorer.width
         /// Adds a match to the batch; false when the deadline expired (the batch is dropped:
         /// a sub-scorer may have stopped while it was filled).
         @inline(__always) func add(_ d: UInt32) -> Bool {
@@ -74,7 +85,7 @@ struct ScorerBulkScorer: BulkScorer {
             buffer[n] = d
             n += 1
             if n == capacity {
-                if let deadline, deadline.tick(capacity) { n = 0; return false }
+                if let deadline, deadline.tick(capacity &* width) { n = 0; return false }
                 collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n))
                 matched += n
                 n = 0
@@ -97,7 +108,7 @@ struct ScorerBulkScorer: BulkScorer {
     /// Every match into a field-sorted top-k, which asks for a score only where it needs one.
     private func scoreLazily(into collector: TopFieldCollector.Leaf, accept: DocFilter) -> Int {
         var matched = 0
-        var countdown = DeadlineCountdown(accept.deadline)
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
         while scorer.next() != Scorer.noMore {
             let d = Int(scorer.doc)
             guard accept.passes(d) else { continue }
@@ -112,7 +123,7 @@ struct ScorerBulkScorer: BulkScorer {
 
     private func scoreAll(into collector: any LeafCollector, accept: DocFilter, scores: Bool) -> Int {
         var matched = 0
-        var countdown = DeadlineCountdown(accept.deadline)
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
         while scorer.next() != Scorer.noMore {
             let d = Int(scorer.doc)
             guard accept.passes(d) else { continue }
@@ -131,7 +142,7 @@ struct ScorerBulkScorer: BulkScorer {
         var target: UInt32 = 0
         // The collector's bar changes only when it collects: read it then, not per document.
         var threshold = collector.minCompetitiveScore
-        var countdown = DeadlineCountdown(accept.deadline)
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
         scoring: while true {
             let bounded = threshold > -.infinity
             var upTo = Scorer.noMore - 2

@@ -71,6 +71,7 @@ final class PhraseScorer: Scorer {
     private(set) var positionReads = 0
 
     override var cost: Int { cursors.map(\.docFreq).min() ?? 0 }
+    override var width: Int { count }
 
     /// Moves the terms `from ..< to` (by rarity) to `target`: returns `target` if they all
     /// hold it, else the lead's first document after the first term's overshoot.
@@ -86,8 +87,9 @@ final class PhraseScorer: Scorer {
         var target = start
         let lead = byRarity[0]
         while target != Scorer.noMore {
-            // Past the deadline the phrase ends here; the bulk scorer collects nothing more.
-            if let deadline, deadline.tick() { return Scorer.noMore }
+            // Past the deadline the phrase ends here; the bulk scorer collects nothing more. A
+            // candidate may move every term's list: it counts as that many units of work.
+            if let deadline, deadline.tick(count) { return Scorer.noMore }
             // The lead's frequency alone bounds an exact phrase's: a candidate it rules out is
             // dropped before the other lists move to it.
             if slop == 0 && minCompetitiveScore > 0 && cannotCompete(freq: lead._withUnsafeGuaranteedRef { $0.freq }, doc: target) {
@@ -153,7 +155,7 @@ final class PhraseScorer: Scorer {
         if doc >= target && doc != Scorer.unstarted { return doc }
         var t = byRarity[0]._withUnsafeGuaranteedRef { $0.advance(target) }
         while t != Scorer.noMore {
-            if let deadline, deadline.tick() { t = Scorer.noMore; break }
+            if let deadline, deadline.tick(deferFrom) { t = Scorer.noMore; break }
             let agreed = agree(1, deferFrom, t)
             if agreed == t { break }
             t = agreed

@@ -36,7 +36,7 @@ public enum LoupeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A synonyms file breaks the format (see ``Synonyms/parse(_:source:)``): `source` is its
     /// path, `line` the 1-based line (0 for the whole file).
     case invalidSynonyms(source: String, line: Int, reason: String)
-    /// No live document has this external id (``Index/similar(to:limit:settings:)``).
+    /// No live document has this external id (``Index/similar(to:limit:settings:timeout:)``).
     case unknownDocument(String)
 
     /// One sentence naming the input at fault, without advice.

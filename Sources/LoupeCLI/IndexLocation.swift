@@ -39,6 +39,15 @@ struct IndexLocations: ParsableArguments {
     }
 }
 
+/// Parses a timeout option (`--timeout 250ms`): see `TimeoutText`.
+func parseTimeoutOption(_ text: String?, name: String) throws -> Duration? {
+    guard let text else { return nil }
+    guard let d = TimeoutText.parse(text) else {
+        throw CLIError.badInput("--\(name) '\(text)' is not a timeout (\(TimeoutText.forms), at most a day)")
+    }
+    return d
+}
+
 /// Parses a date option (`--after`, `--before`): ISO-8601 date or date-time.
 func parseDateOption(_ text: String?, name: String, endOfDay: Bool) throws -> Int64? {
     guard let text else { return nil }

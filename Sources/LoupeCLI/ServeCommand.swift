@@ -12,7 +12,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Routes (described in openapi.yaml):
               GET    /                  search page for people (query, dates, paging)
-              GET    /search?q=&limit=&offset=&sort=&after=&before=&explain=
+              GET    /search?q=&limit=&offset=&sort=&after=&before=&explain=&timeout=
               GET    /documents/ID      one document
               PUT    /documents/ID      add or replace a document (JSON object)
               POST   /documents         add a batch (JSON array or NDJSON), all or nothing
@@ -21,6 +21,9 @@ struct ServeCommand: ParsableCommand {
 
             The index's write lock is held while serving (other writers get "locked").
             Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
+            No search holds a search thread longer than --search-timeout (default 10s): past it
+            a search answers with the best hits it found so far and "timed_out": true. A request
+            may ask for less with timeout= (/search?q=oil&timeout=250ms); more is cut to it.
             SIGINT or SIGTERM stop the server after the requests in progress.
 
             Safe defaults, so a web page the user visits cannot write to a local index:
@@ -63,6 +66,8 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may send nothing while a request (or the rest of its body) is awaited before it is closed.", valueName: "SECONDS"))
     var idleTimeout = 60.0
+    @Option(name: .customLong("search-timeout"), help: ArgumentHelp("Longest a search may run (250ms, 2s, 1.5s, 1m): the timeout of every search, and the most a request's timeout parameter may ask for.", valueName: "DURATION"))
+    var searchTimeout = "10s"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -73,6 +78,9 @@ struct ServeCommand: ParsableCommand {
         guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty") }
+        guard TimeoutText.parse(searchTimeout) != nil else {
+            throw ValidationError("--search-timeout '\(searchTimeout)' is not a timeout (\(TimeoutText.forms), at most a day)")
+        }
     }
 
     var key: String? {
@@ -88,7 +96,8 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         // A client closing its connection must not kill the server.
         signal(SIGPIPE, SIG_IGN)
-        var configuration = LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes)
+        var configuration = LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes,
+                                                      searchTimeout: TimeoutText.parse(searchTimeout)!)
         configuration.allowedOrigins = allowOrigins
         let service = try LoupeService(indexDirectory: location.path, configuration: configuration)
         if key == nil && !ServeCommand.isLoopback(host) {

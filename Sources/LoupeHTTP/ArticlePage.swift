@@ -96,7 +96,8 @@ struct ArticlePage: Sendable {
 
     /// The related articles, or nothing when the article has no distinctive terms.
     private func related(schema: Schema, base: String) -> String {
-        guard let r = try? routes.index.similar(to: id, limit: ArticlePage.relatedCount), !r.results.hits.isEmpty else { return "" }
+        guard let r = try? routes.index.similar(to: id, limit: ArticlePage.relatedCount,
+                                                      timeout: routes.service.configuration.searchTimeout), !r.results.hits.isEmpty else { return "" }
         var html = "<aside class=\"related\" aria-label=\"Related articles\">\n<h2>Related</h2>\n<ol>\n"
         for hit in r.results.hits {
             let title = hit.document.flatMap(schema.title(of:)) ?? hit.id

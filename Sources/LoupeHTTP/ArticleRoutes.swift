@@ -4,8 +4,8 @@ import Loupe
 import NIOCore
 
 extension LoupeRoutes {
-    /// `GET /documents/{id}/similar?limit=N`: related articles as `RelatedArticlesJSON`; 404
-    /// for an unknown id.
+    /// `GET /documents/{id}/similar?limit=N&timeout=T`: related articles as `RelatedArticlesJSON`;
+    /// 404 for an unknown id. The search runs within the server's search timeout (or `timeout`, shorter).
     func similar(_ request: Request, id: String) async throws -> Response {
         let qs = QueryString(request.uri.query)
         let limit: Int
@@ -17,9 +17,10 @@ extension LoupeRoutes {
         } else {
             limit = 10
         }
+        let timeout = service.configuration.searchTimeout(asked: try SearchParameters.timeout(qs))
         let index = self.index, schema = self.schema
         return try await service.onSearchThreads {
-            jsonResponse(RelatedArticlesJSON(id: id, related: try index.similar(to: id, limit: limit), schema: schema))
+            jsonResponse(RelatedArticlesJSON(id: id, related: try index.similar(to: id, limit: limit, timeout: timeout), schema: schema))
         }
     }
 

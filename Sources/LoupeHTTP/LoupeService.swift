@@ -22,11 +22,21 @@ public struct LoupeServiceConfiguration: Sendable {
     /// (a write with another site's `Origin` gets 403) and get CORS answers. Same-origin
     /// writes and writes without `Origin` (programs, not browsers) need no entry.
     public var allowedOrigins: [String] = []
+    /// The longest a search may hold a search thread (``SearchRequest/timeout``): the timeout of
+    /// every search, related-articles lookup and search page, and the most a request's
+    /// `timeout` parameter may ask for (a longer one is cut to this).
+    public var searchTimeout: Duration
+    public static let defaultSearchTimeout = Duration.seconds(10)
 
     public init(apiKey: String? = nil, maxBodyBytes: Int = LoupeServiceConfiguration.defaultMaxBodyBytes,
-                maxLimit: Int = 1000, writerOptions: IndexWriterOptions = .init()) {
+                maxLimit: Int = 1000, writerOptions: IndexWriterOptions = .init(),
+                searchTimeout: Duration = LoupeServiceConfiguration.defaultSearchTimeout) {
         self.apiKey = apiKey; self.maxBodyBytes = maxBodyBytes; self.maxLimit = maxLimit; self.writerOptions = writerOptions
+        self.searchTimeout = searchTimeout
     }
+
+    /// The timeout a search runs with: the one asked for, at most `searchTimeout`; `searchTimeout` when none is.
+    public func searchTimeout(asked: Duration?) -> Duration { min(asked ?? searchTimeout, searchTimeout) }
 }
 
 /// One index served over HTTP: searches run concurrently on the current snapshot; writes go
@@ -61,10 +71,13 @@ public final class LoupeService: Service, @unchecked Sendable {
 
     deinit { searchThreads.shutdownGracefully { _ in } }
 
-    /// Runs a search on the search threads.
+    /// Runs a search on the search threads, within the configured `searchTimeout` (or the
+    /// request's shorter `timeout`), so no search holds a thread longer.
     public func search(_ request: SearchRequest) async throws -> SearchResults {
         let index = self.index
-        return try await searchThreads.runIfActive { try index.search(request) }
+        var request = request
+        request.timeout = configuration.searchTimeout(asked: request.timeout)
+        return try await searchThreads.runIfActive { [request] in try index.search(request) }
     }
 
     /// Runs `body` (a read of the index: related articles, an article page) on the search threads.

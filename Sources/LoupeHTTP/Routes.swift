@@ -238,6 +238,8 @@ struct SearchParameters {
     var facets: [String] = []
     var collapse: String?
     var cursor: String?
+    /// `timeout=` (`250ms`, `2s`): nil for the server's default (which also caps it).
+    var timeout: Duration?
 
     init() {}
 
@@ -270,6 +272,7 @@ struct SearchParameters {
         }
         after = try date("after", endOfDay: false)
         before = try date("before", endOfDay: true)
+        timeout = try SearchParameters.timeout(qs)
         if let e = qs.given("explain") {
             switch e.lowercased() {
             case "true", "1", "yes", "on": explain = true
@@ -277,6 +280,15 @@ struct SearchParameters {
             default: throw APIError.badRequest("explain must be true or false, not '\(e.prefix(40))'")
             }
         }
+    }
+
+    /// The `timeout` parameter (`250ms`, `2s`, `1.5s`, `1m`), nil when absent; 400 when malformed.
+    static func timeout(_ qs: QueryString) throws -> Duration? {
+        guard let text = qs.nonEmpty("timeout") else { return nil }
+        guard let d = TimeoutText.parse(text) else {
+            throw APIError.badRequest("timeout '\(text.prefix(40))' is not a timeout (\(TimeoutText.forms))")
+        }
+        return d
     }
 
     /// The request on `index`: parses the sort, filters and facets (`LoupeError.invalidRequest`,
@@ -293,6 +305,7 @@ struct SearchParameters {
         r.after = after
         r.before = before
         r.explain = explain
+        r.timeout = timeout
         r.snippetField = schema.snippetField
         r.titleField = schema.titleField
         return r

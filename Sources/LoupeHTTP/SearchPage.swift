@@ -219,6 +219,13 @@ struct SearchPage {
         return "<p class=\"synonyms muted\">Searched with synonyms: <code>\(HTMLText.escape(expanded))</code></p>\n"
     }
 
+    /// A search that stopped at the server's search timeout: its hits are the best of the
+    /// documents it reached, and the counts count those.
+    static func timedOutNote(_ timedOut: Bool) -> String {
+        guard timedOut else { return "" }
+        return "<p class=\"timed-out\">This search took too long and was stopped: these are the best results among the articles searched so far, and the counts are lower bounds.</p>\n"
+    }
+
     private func results(_ r: SearchResults, state: State) -> String {
         var html = ""
         let q = state.q
@@ -233,6 +240,7 @@ struct SearchPage {
         let pages = max(1, (units + SearchPage.pageSize - 1) / SearchPage.pageSize)
         html += SearchPage.ignoredNote(r.ignored)
         html += SearchPage.synonymsNote(r.expandedQuery)
+        html += SearchPage.timedOutNote(r.timedOut)
         if r.offsetIsPastEnd {
             html += "<p class=\"summary past-end\">Page \(state.page) is past the last page: \(totalText)\(r.groupCount == nil ? " results" : "") for \(forText) fill \(pages == 1 ? "one page" : "\(pages) pages"). "
             html += "<a rel=\"prev\" href=\"\(HTMLText.escape(state.link(page: pages)))\">Go to page \(pages)</a></p>\n"

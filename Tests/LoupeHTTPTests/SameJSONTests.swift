@@ -35,7 +35,7 @@ extension LoupeHTTPTests {
             let http = String(buffer: r.body)
             XCTAssertEqual(Self.withoutTime(Self.minified(try Self.runLoupe(cli))), Self.withoutTime(Self.minified(http)))
             let j = try Self.json(r)
-            XCTAssertEqual(Set(j.keys), ["query", "total", "total_is_lower_bound", "took_us", "offset", "limit", "sort", "hits", "facets", "cursor", "groups"])
+            XCTAssertEqual(Set(j.keys), ["query", "total", "total_is_lower_bound", "timed_out", "took_us", "offset", "limit", "sort", "hits", "facets", "cursor", "groups"])
             XCTAssertEqual(Set((j["facets"] as? [String: Any])?.keys.map { $0 } ?? []), ["source", "tags", "date:month", "words:stats", "words:ranges"])
             let cursor = try XCTUnwrap(j["cursor"] as? String)
             XCTAssertNotNil((j["hits"] as? [[String: Any]])?.first?["collapsed"] as? Int)

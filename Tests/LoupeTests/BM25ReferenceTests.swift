@@ -30,6 +30,8 @@ final class BM25ReferenceTests: XCTestCase {
     var index: Index { Self.corpus.index }
     var reference: ReferenceEngine { Self.corpus.reference }
     var vocab: Vocabulary { Self.corpus.vocabulary }
+    /// `SearchRequest.timeout` of every request `check` makes (nil: none).
+    var timeout: Duration? = nil
 
     // MARK: The harness
 
@@ -53,6 +55,7 @@ final class BM25ReferenceTests: XCTestCase {
         r.fields = q.fields
         r.snippetField = nil
         r.loadDocuments = false
+        r.timeout = timeout
         return r
     }
 
@@ -72,6 +75,7 @@ final class BM25ReferenceTests: XCTestCase {
             if !ref.isEmpty { matched += 1 }
 
             let exact = try index.search(request(q, exact: true))
+            if exact.timedOut { problems.append("timed out") }
             if exact.totalIsLowerBound { problems.append("exactCount: totalIsLowerBound is true") }
             if exact.total != ref.count { problems.append("exactCount: total \(exact.total), reference \(ref.count)") }
             if let d = compareHits(exact.hits, ref, offset: 0, limit: 10) { problems.append("exactCount top-10: \(d)") }
@@ -394,6 +398,76 @@ final class BM25ReferenceTests: XCTestCase {
 
     /// Sanity of the fixture itself: it has several segments and deletions, so the tests
     /// exercise cross-segment statistics and tie-breaking.
+    // MARK: Deadlines
+
+    /// Queries of every class, for the deadline tests.
+    func mixedQueries(_ seed: UInt64, count: Int) -> [Query] {
+        generate(seed, count: count) { rng in
+            let a = vocab.zipf(&rng), b = vocab.zipf(&rng), c = vocab.zipf(&rng)
+            switch rng.int(0...7) {
+            case 0: return Query(text: "\(a) \(b)")
+            case 1: return Query(text: "\(a) OR \(b) OR \(c)")
+            case 2: return Query(text: "\(a) -\(b)")
+            case 3: return Query(text: "\"\(phraseText(&rng, count: 2))\"")
+            case 4: return Query(text: "+\(a) \"\(phraseText(&rng, count: 2))\"")
+            case 5: return Query(text: "\(String(a.prefix(2)))* \(b)", defaultOperator: .or)
+            case 6: return Query(text: "\(a) -\"\(phraseText(&rng, count: 2))\"")
+            default: return Query(text: "\"\(phraseText(&rng, count: 3))\"~2 OR \(c)")
+            }
+        }
+    }
+
+    /// A deadline that cannot be reached changes nothing: every mode equals the reference.
+    func testFarDeadlineChangesNothing() throws {
+        timeout = .seconds(3600)
+        try check(mixedQueries(21, count: 40), "far deadline")
+    }
+
+    /// A search stopped part way (deterministically: at its n-th clock read, read every 16
+    /// units of work) returns true matches with their true scores, and says it timed out.
+    func testDeadlinePartWayReturnsTrueMatchesWithTrueScores() throws {
+        var stoppedWithHits = 0
+        for q in mixedQueries(22, count: 30) {
+            let node = try QueryParser.parse(q.text, defaultOperator: q.defaultOperator, knownFields: ["title", "body"])
+            reference.defaultFields = ["title", "body"]
+            let ref = reference.search(node, after: nil, before: nil)
+            let truth = Dictionary(ref.map { ($0.id, $0.score) }, uniquingKeysWith: { a, _ in a })
+            for reads in [1, 2, 3, 5, 9, 17] {
+                for (exact, sort) in [(true, Loupe.SortOrder.relevance), (false, .relevance), (false, .newest)] {
+                    var r = request(q, limit: 20, sort: sort, exact: exact)
+                    r.facets = [FacetRequest.histogram("date", .year)].filter { _ in reads % 2 == 1 }
+                    r.sharedDeadline = SearchDeadline(passingAtRead: reads, interval: 16)
+                    let found = try index.search(r)
+                    let label = "\(q.text.debugDescription) stopped at read \(reads), exact \(exact), \(sort)"
+                    for h in found.hits {
+                        guard let score = truth[h.id] else { XCTFail("\(label): \(h.id) does not match"); continue }
+                        XCTAssertEqual(h.score, score, accuracy: 1e-5 * max(1, abs(score)), "\(label): \(h.id)")
+                    }
+                    XCTAssertLessThanOrEqual(found.total, ref.count, label)
+                    if found.timedOut {
+                        XCTAssertTrue(found.totalIsLowerBound, label)
+                        XCTAssertNil(found.cursor, label)
+                        if !found.hits.isEmpty && found.total < ref.count { stoppedWithHits += 1 }
+                    } else {
+                        XCTAssertEqual(found.total, ref.count, label)
+                    }
+                    for f in found.facets {
+                        for b in f.buckets { XCTAssertLessThanOrEqual(b.count, ref.count, label) }
+                    }
+                }
+            }
+            // Counting and collecting directly stop the same way.
+            let counted = try index.searcher.count(node, timeout: .seconds(3600))
+            XCTAssertEqual(counted.count, ref.count)
+            XCTAssertFalse(counted.timedOut)
+            let set = DocSetCollector()
+            let collected = try index.searcher.search(node, collector: set, timeout: .zero)
+            XCTAssertTrue(collected.timedOut)
+            XCTAssertTrue(set.ids.isEmpty)
+        }
+        XCTAssertGreaterThan(stoppedWithHits, 20, "searches were hardly ever stopped part way with hits: the test proves little")
+    }
+
     func testFixtureShape() throws {
         XCTAssertEqual(Self.setupProblems, [])
         let r = index.reader

@@ -7,7 +7,9 @@ import LoupeBenchSupport
 ///     swift run -c release LoupeMacroBench --corpus FILE.jsonl --queries FILE.tsv [--limit N]
 ///     swift run -c release LoupeMacroBench --synthetic 100000
 ///     options: --index DIR (default a temp dir), --threads N, --language none|english,
-///              --reps N (timed passes, default 5), --skip-build, --out PREFIX (writes PREFIX.json, PREFIX.md)
+///              --reps N (timed passes, default 5), --skip-build, --out PREFIX (writes PREFIX.json, PREFIX.md),
+///              --timeout DURATION (each query also runs with this `SearchRequest.timeout`, in
+///              alternation with the run without, as class `CLASS@DURATION`: the deadline checks' cost)
 ///
 /// Query file: `class<TAB>query` per line (the peer harness's format: bare words are OR,
 /// `+a +b` is AND, quotes are phrases); without one, classes are generated from the index.
@@ -99,20 +101,30 @@ do {
                    ("or_frequent", "the said"), ("phrase_frequent", "\"of the\""), ("phrase_planted", "\"war legacy\""),
                    ("diacritic", "\"viet nam\""), ("term_medium", "market"), ("and_medium", "+war +market")]
     }
-    func request(_ q: String) -> SearchRequest {
+    func request(_ q: String, timeout: Duration? = nil) -> SearchRequest {
         var r = SearchRequest(query: q, limit: 10)
         r.defaultOperator = .or
         r.loadDocuments = false
         r.snippetField = nil
+        r.timeout = timeout
         return r
     }
+    let timeoutText = option("--timeout")
+    let timeout = try timeoutText.map { t in try TimeoutText.parse(t) ?? { throw BenchError("--timeout '\(t)' is not a timeout") }() }
     // Warm-up pass.
-    for (_, q) in queries { _ = try index.search(request(q)) }
+    for (_, q) in queries { _ = try index.search(request(q)); if let timeout { _ = try index.search(request(q, timeout: timeout)) } }
     var samples: [String: [Double]] = [:]
-    for _ in 0..<reps {
+    for rep in 0..<reps {
         for (cls, q) in queries.shuffled() {
-            let r = try index.search(request(q))
-            samples[cls, default: []].append(Double(r.tookMicroseconds) / 1000)
+            // With a timeout: both runs, in alternating order, so drift affects both alike.
+            var runs: [(String, Duration?)] = [(cls, nil)]
+            if let timeout, let timeoutText { runs.append(("\(cls)@\(timeoutText)", timeout)) }
+            if rep % 2 == 1 { runs.reverse() }
+            for (name, t) in runs {
+                let r = try index.search(request(q, timeout: t))
+                if r.timedOut { throw BenchError("\(q) timed out: the timeout must be far above the query's time") }
+                samples[name, default: []].append(Double(r.tookMicroseconds) / 1000)
+            }
         }
     }
     var classes: [[String: Any]] = []

@@ -18,10 +18,19 @@ public struct SegmentContext: Sendable {
     public let ordinal: Int
     /// The segment.
     public let segment: SegmentReader
+    /// When the search must stop (``SearchRequest/timeout``), for the scorers whose loops may
+    /// run long between two matches (phrases, intersections, exclusions); nil for never.
+    var deadline: SearchDeadline? = nil
 
     public init(ordinal: Int, segment: SegmentReader) {
         self.ordinal = ordinal
         self.segment = segment
+    }
+
+    init(ordinal: Int, segment: SegmentReader, deadline: SearchDeadline?) {
+        self.ordinal = ordinal
+        self.segment = segment
+        self.deadline = deadline
     }
 
     /// The external id of document `doc` of the segment.

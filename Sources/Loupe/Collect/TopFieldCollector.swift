@@ -67,13 +67,15 @@ public final class TopFieldCollector: Collector {
         /// The same, scoring the match only when its key leaves the order undecided (Lucene's
         /// lazy `Scorable`): a match whose key is below the kept hits' worst cannot enter, and
         /// one whose key differs from the cursor's is placed by the key alone. On a frequent
-        /// term sorted by a number field most matches are never scored.
-        @inline(__always) func collect(_ doc: Int, scorer: Scorer) {
+        /// term sorted by a number field most matches are never scored. A score computed after
+        /// `deadline` expired (in the scoring itself) may be partial: that match is not kept.
+        @inline(__always) func collect(_ doc: Int, scorer: Scorer, deadline: SearchDeadline? = nil) {
             let key = keys.key(doc)
             if let after {
                 if key > after.key { return }
                 if key == after.key {
                     let e = TopK.Entry(score: scorer.score(), segment: segment, doc: UInt32(doc), key: key)
+                    if deadline?.expired == true { return }
                     if !top.worse(e, after) { return }
                     eligible.pointee += 1
                     top.insert(e)
@@ -82,7 +84,9 @@ public final class TopFieldCollector: Collector {
             }
             eligible.pointee += 1
             if let bottom = top.bottomKey, key < bottom { return }
-            top.insert(TopK.Entry(score: scorer.score(), segment: segment, doc: UInt32(doc), key: key))
+            let score = scorer.score()
+            if deadline?.expired == true { return }
+            top.insert(TopK.Entry(score: score, segment: segment, doc: UInt32(doc), key: key))
         }
     }
 }

@@ -1,13 +1,14 @@
 /// The JSON form of related articles, shared by `loupe similar --json` and
 /// `GET /documents/{id}/similar`:
 ///
-///     {"id": "reuters-10", "total": 12, "took_us": 310,
+///     {"id": "reuters-10", "total": 12, "took_us": 310, "timed_out": false,
 ///      "terms": [{"field": "body", "term": "termin", "tf": 4, "df": 3, "score": 9.1, "boost": 1}, ...],
 ///      "hits": [hit, ...]}
 ///
 /// `terms` are the article's picked terms, best first (see `MoreLikeThis`); `total` counts
 /// the documents matching any of them, the article left out; each hit is a search hit (see
-/// `SearchResultsJSON`) with its stored fields and `"snippet": null`.
+/// `SearchResultsJSON`) with its stored fields and `"snippet": null`. `timed_out` is true when
+/// the search stopped at its timeout (then `total` is a lower bound).
 public struct RelatedArticlesJSON: Encodable, Sendable {
     public var id: String
     public var related: RelatedArticles
@@ -24,6 +25,7 @@ public struct RelatedArticlesJSON: Encodable, Sendable {
         try c.encode(id, forKey: "id")
         try c.encode(related.results.total, forKey: "total")
         try c.encode(related.results.tookMicroseconds, forKey: "took_us")
+        try c.encode(related.results.timedOut, forKey: "timed_out")
         var terms = c.nestedUnkeyedContainer(forKey: "terms")
         for t in related.terms {
             var o = terms.nestedContainer(keyedBy: JSONKey.self)

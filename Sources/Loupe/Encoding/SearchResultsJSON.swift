@@ -3,10 +3,13 @@
 ///
 /// In full (`--json`, `/search`):
 ///
-///     {"query": "oil", "total": 2, "total_is_lower_bound": false, "took_us": 180,
+///     {"query": "oil", "total": 2, "total_is_lower_bound": false, "timed_out": false, "took_us": 180,
 ///      "offset": 0, "limit": 10, "sort": "relevance", "hits": [hit, ...],
 ///      "facets": {...}, "cursor": "MSAzIHJl..." or null, "groups": 17}
 ///
+/// `timed_out` is true when the search stopped at its timeout (`SearchResults.timedOut`): the
+/// hits are true matches with their true scores, the best of the documents reached; `total`
+/// and facet counts count those (`total_is_lower_bound` is then true) and `cursor` is `null`.
 /// `expanded_query` is present when the index's synonyms rewrote the query: the query as
 /// searched, in query syntax (`+(vietnam "viet nam")`).
 /// `sort` is `relevance`, `newest`, `oldest` or `field:asc|desc`; `offset` is the offset
@@ -46,7 +49,7 @@
 ///
 ///     {"query": "oil", "total": 2, "took_us": 180, "hits": [{"id": "a1", "score": 2.4}]}
 ///
-/// followed, as in full, by `facets` when asked for, `cursor` when a page follows, `groups`
+/// followed, as in full, by `facets` when asked for, `"timed_out": true` when the search timed out, `cursor` when a page follows, `groups`
 /// and per hit `collapsed` when collapsing.
 public struct SearchResultsJSON: Encodable, Sendable {
     /// How much of each hit is written.
@@ -79,6 +82,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
         switch detail {
         case .idsAndScores:
             try c.encode(results.tookMicroseconds, forKey: "took_us")
+            if results.timedOut { try c.encode(true, forKey: "timed_out") }
             var hits = c.nestedUnkeyedContainer(forKey: "hits")
             for hit in results.hits {
                 var h = hits.nestedContainer(keyedBy: JSONKey.self)
@@ -90,6 +94,7 @@ public struct SearchResultsJSON: Encodable, Sendable {
             try encodeExtras(into: &c, alwaysCursor: false)
         case let .full(request, schema):
             try c.encode(results.totalIsLowerBound, forKey: "total_is_lower_bound")
+            try c.encode(results.timedOut, forKey: "timed_out")
             try c.encode(results.tookMicroseconds, forKey: "took_us")
             try c.encode(results.offset, forKey: "offset")
             try c.encode(request.limit, forKey: "limit")

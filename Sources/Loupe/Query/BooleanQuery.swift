@@ -126,14 +126,15 @@ final class BooleanWeight: Weight {
             if optional.isEmpty { return nil }
             positive = optional.count == 1 ? optional[0] : DisjunctionScorer(optional)
         } else {
-            positive = required.count == 1 ? required[0] : ConjunctionScorer(required, docCount: segment.segment.docCount)
+            positive = required.count == 1 ? required[0] : ConjunctionScorer(required, docCount: segment.segment.docCount, deadline: segment.deadline)
             if !optional.isEmpty {
                 positive = OptionalScorer(required: positive, optional: optional.count == 1 ? optional[0] : DisjunctionScorer(optional))
             }
         }
         let excluded = mustNot.compactMap { $0.scorer(segment) }
         if !excluded.isEmpty {
-            positive = ExclusionScorer(required: positive, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
+            positive = ExclusionScorer(required: positive, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded),
+                                       deadline: segment.deadline)
         }
         return positive
     }
@@ -174,6 +175,7 @@ final class ZeroScorer: Scorer {
         super.init()
     }
     override var cost: Int { inner.cost }
+    override var width: Int { inner.width }
     override func next() -> UInt32 { doc = inner.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
     override func score() -> Double { 0 }

@@ -79,7 +79,8 @@ extension FuzzyQuery: WeightBuilding {
         }
         var leaves: [WeightedTerm] = []
         for f in fields {
-            let similarities = candidates(field: f, forms: forms, reader: context.reader)
+            let similarities = candidates(field: f, forms: forms, reader: context.reader, deadline: context.deadline)
+            if context.deadline?.expired == true { return MatchNoneWeight() }
             let kept = Self.keep(similarities, cap: maxExpansions) { context.termStates(field: f, term: $0) }
             guard let maxDF = kept.map(\.states.docFreq).max() else { continue }
             // Blended: every kept term scores with the idf of the most frequent one.
@@ -96,7 +97,8 @@ extension FuzzyQuery: WeightBuilding {
 
     /// The terms of `field` within reach of a form, over all segments, with their best
     /// similarity. Forms with the same exact prefix share one walk of each dictionary.
-    private func candidates(field: Int, forms: [[Unicode.Scalar]], reader: IndexReader) -> [[UInt8]: Double] {
+    private func candidates(field: Int, forms: [[Unicode.Scalar]], reader: IndexReader,
+                            deadline: SearchDeadline?) -> [[UInt8]: Double] {
         var found: [[UInt8]: Double] = [:]
         var walks: [(fixed: [UInt8], automata: [LevenshteinAutomaton], lengths: [Int])] = []
         for form in forms {
@@ -114,6 +116,9 @@ extension FuzzyQuery: WeightBuilding {
             // Compiled once for all segments: each transition is computed once per query.
             var dfas = LevenshteinDFA.compile(walk.automata)
             for seg in reader.segments {
+                // A segment's walk is not interrupted (the automaton skips dead prefixes; at 1M
+                // articles a walk takes ~20 ms); the deadline is read between segments.
+                if let deadline, deadline.readClock() { break }
                 seg.terms.intersect(field: field, fixed: walk.fixed, dfas: &dfas) { term, _, a, distance in
                     guard let s = Self.similarity(distance: distance, formLength: walk.lengths[a], term: term) else { return }
                     let key = Array(term)

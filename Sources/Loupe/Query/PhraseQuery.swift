@@ -91,7 +91,8 @@ final class PhraseWeight: Weight {
     func scorer(_ segment: SegmentContext) -> Scorer? {
         let subs: [Scorer] = leaves.compactMap { leaf in
             cursors(leaf, segment).map {
-                PhraseScorer(cursors: $0, offsets: offsets, slop: slop, bm25: leaf.bm25, lengths: segment.lengths(leaf.field))
+                PhraseScorer(cursors: $0, offsets: offsets, slop: slop, bm25: leaf.bm25, lengths: segment.lengths(leaf.field),
+                             deadline: segment.deadline)
             }
         }
         if subs.isEmpty { return nil }

@@ -32,14 +32,17 @@ extension PrefixQuery: WeightBuilding {
             // Every term with the prefix, with its document frequency over the segments.
             var frequencies: [[UInt8]: Int] = [:]
             var bytes = Array(folded.utf8)
+            let deadline = context.deadline
             bytes.withUnsafeMutableBytes { prefix in
                 for seg in context.reader.segments {
+                    if deadline?.expired == true { break }
                     seg.terms.forEachTerm(field: f, prefix: UnsafeRawBufferPointer(prefix)) { t, info in
                         frequencies[Array(t), default: 0] += Int(info.docFreq)
-                        return true
+                        return !(deadline?.tick() ?? false)
                     }
                 }
             }
+            if deadline?.expired == true { return MatchNoneWeight() }
             var ranked = frequencies.map { (term: $0.key, df: $0.value) }
             if ranked.count > cap {
                 ranked.sort { $0.df != $1.df ? $0.df > $1.df : $0.term.lexicographicallyPrecedes($1.term) }

@@ -76,6 +76,10 @@ struct WeightContext {
     /// The figures terms are weighed with: the snapshot's own, or those of every shard of a
     /// sharded search.
     let statistics: CollectionStatistics
+    /// When the search must stop: the dictionary walks of prefixes and fuzzy terms tick it per
+    /// term and end early once it expired (the search then collects nothing, so a partial
+    /// expansion never decides a hit); nil for never.
+    var deadline: SearchDeadline? = nil
 
     /// The most expansions all the prefixes of one query share (each in each field it searches).
     static let maxTotalExpansions = 4096
@@ -229,6 +233,7 @@ final class ScaledScorer: Scorer {
         didSet { inner.minCompetitiveScore = minCompetitiveScore / factor }
     }
     override var cost: Int { inner.cost }
+    override var width: Int { inner.width }
     override func next() -> UInt32 { doc = inner.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = inner.advance(target); return doc }
     override func score() -> Double { inner.score() * factor }

@@ -94,7 +94,10 @@ extension Searcher {
     /// The live documents most like the one with external id `id` (see ``MoreLikeThis``), at
     /// most `limit`, with their stored fields. Throws `LoupeError.unknownDocument` when no
     /// live document has that id, `.unknownField` for a field of `settings` the schema lacks.
-    public func similar(to id: String, limit: Int = 10, settings: MoreLikeThis = MoreLikeThis()) throws -> RelatedArticles {
+    /// `timeout` bounds the search for the related articles as ``SearchRequest/timeout`` does
+    /// (`results.timedOut` tells whether it stopped early).
+    public func similar(to id: String, limit: Int = 10, settings: MoreLikeThis = MoreLikeThis(),
+                        timeout: Duration? = nil) throws -> RelatedArticles {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let document = try reader.document(id: id) else { throw LoupeError.unknownDocument(id) }
         let terms = try withAnalyzer { try settings.terms(of: document, reader: reader, analyzer: $0) }
@@ -106,6 +109,7 @@ extension Searcher {
         var request = SearchRequest(MoreLikeThis.query(terms), limit: limit + 1)
         request.expandSynonyms = false
         request.snippetField = nil
+        request.timeout = timeout
         var results = try search(request)
         results.hits.removeAll { $0.id == id }
         results.hits = Array(results.hits.prefix(limit))
@@ -118,8 +122,9 @@ extension Searcher {
 
 extension Index {
     /// The live documents most like the one with external id `id`, on the current snapshot
-    /// (see ``Searcher/similar(to:limit:settings:)``).
-    public func similar(to id: String, limit: Int = 10, settings: MoreLikeThis = MoreLikeThis()) throws -> RelatedArticles {
-        try searcher.similar(to: id, limit: limit, settings: settings)
+    /// (see ``Searcher/similar(to:limit:settings:timeout:)``).
+    public func similar(to id: String, limit: Int = 10, settings: MoreLikeThis = MoreLikeThis(),
+                        timeout: Duration? = nil) throws -> RelatedArticles {
+        try searcher.similar(to: id, limit: limit, settings: settings, timeout: timeout)
     }
 }

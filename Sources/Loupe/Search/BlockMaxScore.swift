@@ -165,6 +165,10 @@ enum BlockMaxScore {
             if live >= minWindowLists {
                 windowMax = max(windowMax, min(windowMin + minWindow - 1, windowMin + windowSize - 1, filter.docCount - 1))
             }
+            // The deadline is ticked once per window, by the postings blocks it may read (a
+            // list's share of 128 ids each): only term lists score here, so a window is always
+            // finished or not started, and what was collected is exact.
+            if let deadline = filter.deadline, deadline.tick(live &* ((windowMax &- windowMin) >> 7 &+ 1)) { break }
             for k in 0..<live {
                 let i = order[k]
                 let doc = Int(slots[i].with { $0.doc })
@@ -346,7 +350,9 @@ enum BlockMaxScore {
         let lengths = list.lengths
         var scored = 0
         var threshold = collector.minCompetitiveScore
+        let deadline = filter.deadline
         for b in 0..<c.blockCount {
+            if let deadline, deadline.tick() { break }
             if list.bound(b) * slack <= threshold { continue }
             let n = c.load(block: b)
             let docs = c.blockDocs, tfs = c.blockFreqs

@@ -7,11 +7,53 @@ protocol BulkScorer {
     func score(into collector: any LeafCollector, accept: DocFilter, mode: ScoreMode) -> Int
 }
 
+/// A bulk loop's share of the search's deadline: counted down in a register, so the loop ticks
+/// the shared `SearchDeadline` once every `stride` matches, each worth the scorer's `width`
+/// units (a match of a 1,024-term disjunction moves 1,024 lists). Without a deadline it starts
+/// at `Int.max` and never reaches zero: the loop pays one decrement per match, and no branch
+/// on an optional.
+struct DeadlineCountdown {
+    /// Units of work between two ticks of the shared deadline.
+    static let units = 256
+    let deadline: SearchDeadline?
+    private let stride: Int
+    private let width: Int
+    private var left: Int
+
+    init(_ deadline: SearchDeadline?, width: Int = 1) {
+        self.deadline = deadline
+        self.width = max(1, width)
+        stride = max(1, Self.units / self.width)
+        left = deadline == nil ? .max : stride
+    }
+
+    init(_ deadline: SearchDeadline?, scorer: Scorer) {
+        self.init(deadline, width: deadline == nil ? 1 : scorer.width)
+    }
+
+    /// One match done; true when the search must stop.
+    @inline(__always) mutating func step() -> Bool {
+        left &-= 1
+        if left > 0 { return false }
+        left = stride
+        return deadline!.tick(stride &* width)
+    }
+
+    /// Whether the deadline has expired, possibly inside a scorer since the last step (a
+    /// phrase or intersection that stopped mid-walk): nothing is collected then, since the
+    /// current match may be one an expired sub-scorer failed to exclude or score fully.
+    @inline(__always) var expired: Bool { deadline?.expired == true }
+}
+
 /// Drives any scorer tree. Under `.topScores`, once the collector has a finite
 /// `minCompetitiveScore`, windows whose block-max bound cannot beat it are skipped without
 /// decoding positions or scoring, and the bound is handed to the scorers (see
 /// `Scorer.minCompetitiveScore`). Until then nothing can be pruned, so bounds are not computed
 /// (a query with few matches never pays for them).
+///
+/// With a deadline every loop counts its matches (`DeadlineCountdown`) and stops when it
+/// expires; a match is collected only while it has not, so every collected match is a true
+/// one with its true score.
 struct ScorerBulkScorer: BulkScorer {
     let scorer: Scorer
 
@@ -34,49 +76,62 @@ struct ScorerBulkScorer: BulkScorer {
         defer { buffer.deallocate() }
         var n = 0, matched = 0
         let all = accept.acceptsAll
-        @inline(__always) func add(_ d: UInt32) {
-            guard all || accept.passes(Int(d)) else { return }
+        let deadline = accept.deadline
+        let width = deadline == nil ? 1 : scorer.width
+        /// Adds a match to the batch; false when the deadline expired (the batch is dropped:
+        /// a sub-scorer may have stopped while it was filled).
+        @inline(__always) func add(_ d: UInt32) -> Bool {
+            guard all || accept.passes(Int(d)) else { return true }
             buffer[n] = d
             n += 1
             if n == capacity {
+                if let deadline, deadline.tick(capacity &* width) { n = 0; return false }
                 collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n))
                 matched += n
                 n = 0
             }
+            return true
         }
         if let term = scorer as? TermScorer {
             let cursor = term.cursor
             while true {
                 let d = cursor.next()
-                if d == PostingsCursor.noMore { break }
-                add(d)
+                if d == PostingsCursor.noMore || !add(d) { break }
             }
         } else {
-            while scorer.next() != Scorer.noMore { add(scorer.doc) }
+            while scorer.next() != Scorer.noMore && add(scorer.doc) {}
         }
-        if n > 0 { collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n)); matched += n }
+        if n > 0 && deadline?.expired != true { collector.collect(docs: UnsafeBufferPointer(start: buffer, count: n)); matched += n }
         return matched
     }
 
     /// Every match into a field-sorted top-k, which asks for a score only where it needs one.
     private func scoreLazily(into collector: TopFieldCollector.Leaf, accept: DocFilter) -> Int {
         var matched = 0
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
         while scorer.next() != Scorer.noMore {
             let d = Int(scorer.doc)
             guard accept.passes(d) else { continue }
+            if countdown.step() || countdown.expired { break }
             matched += 1
-            collector.collect(d, scorer: scorer)
+            // The score, when the collector asks for it, may be where a sub-scorer stops: the
+            // collector checks the deadline again before keeping it.
+            collector.collect(d, scorer: scorer, deadline: accept.deadline)
         }
         return matched
     }
 
     private func scoreAll(into collector: any LeafCollector, accept: DocFilter, scores: Bool) -> Int {
         var matched = 0
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
         while scorer.next() != Scorer.noMore {
             let d = Int(scorer.doc)
             guard accept.passes(d) else { continue }
+            if countdown.step() { break }
+            let s = scores ? scorer.score() : 0
+            if countdown.expired { break }
             matched += 1
-            collector.collect(d, score: scores ? scorer.score() : 0)
+            collector.collect(d, score: s)
         }
         return matched
     }
@@ -87,7 +142,8 @@ struct ScorerBulkScorer: BulkScorer {
         var target: UInt32 = 0
         // The collector's bar changes only when it collects: read it then, not per document.
         var threshold = collector.minCompetitiveScore
-        while true {
+        var countdown = DeadlineCountdown(accept.deadline, scorer: scorer)
+        scoring: while true {
             let bounded = threshold > -.infinity
             var upTo = Scorer.noMore - 2
             if bounded {
@@ -95,6 +151,8 @@ struct ScorerBulkScorer: BulkScorer {
                 (bound, upTo) = scorer.shallowBound(target)
                 if upTo < target { (bound, upTo) = (.infinity, Scorer.noMore - 2) } // no usable bound: never loop
                 if bound * BlockMaxScore.slack <= threshold {
+                    // A window skipped without scoring is a step of work too (a long run of them is a walk of the skip data).
+                    if countdown.step() { break scoring }
                     if upTo >= Scorer.noMore - 2 { break }
                     target = upTo + 1
                     continue
@@ -103,9 +161,12 @@ struct ScorerBulkScorer: BulkScorer {
             var d = scorer.advance(target)
             while d <= upTo {
                 if accept.passes(Int(d)) {
+                    if countdown.step() { break scoring }
                     scored += 1
                     let s = scorer.score()
                     if s > threshold {
+                        // Only a competitive match pays for the flag (see `DeadlineCountdown.expired`).
+                        if countdown.expired { break scoring }
                         collector.collect(Int(d), score: s)
                         threshold = collector.minCompetitiveScore
                         if threshold > -.infinity { scorer.minCompetitiveScore = threshold }

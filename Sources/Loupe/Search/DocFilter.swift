@@ -7,8 +7,12 @@ struct DocFilter {
     let byDate: Bool
     /// Documents in the segment (ids are `0 ..< docCount`).
     let docCount: Int
+    /// When the search must stop (nil: never). The bulk scorers tick it as they go and
+    /// collect nothing once it has expired.
+    let deadline: SearchDeadline?
 
-    init(segment: SegmentReader, after: Int64?, before: Int64?) {
+    init(segment: SegmentReader, after: Int64?, before: Int64?, deadline: SearchDeadline? = nil) {
+        self.deadline = deadline
         deleted = segment.deletedBits
         dates = segment.dates.baseAddress!
         from = after ?? Int64.min

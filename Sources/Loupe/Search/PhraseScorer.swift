@@ -32,8 +32,14 @@ final class PhraseScorer: Scorer {
     /// rarer terms' positions match there (`count`: none).
     private let deferFrom: Int
 
-    init(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, bm25: BM25Weight, lengths: UnsafePointer<UInt32>) {
+    /// When to stop (see `SearchDeadline`): a phrase of frequent words may test millions of
+    /// candidates between two matches, so the candidate loops tick it; nil for never.
+    let deadline: SearchDeadline?
+
+    init(cursors: [PostingsCursor], offsets: [UInt32], slop: Int, bm25: BM25Weight, lengths: UnsafePointer<UInt32>,
+         deadline: SearchDeadline? = nil) {
         self.cursors = cursors; self.offsets = offsets; self.slop = slop; self.bm25 = bm25; self.lengths = lengths
+        self.deadline = deadline
         count = cursors.count
         let order = cursors.indices.sorted { cursors[$0].docFreq < cursors[$1].docFreq }
         byRarity = .allocate(capacity: count)
@@ -65,6 +71,7 @@ final class PhraseScorer: Scorer {
     private(set) var positionReads = 0
 
     override var cost: Int { cursors.map(\.docFreq).min() ?? 0 }
+    override var width: Int { count }
 
     /// Moves the terms `from ..< to` (by rarity) to `target`: returns `target` if they all
     /// hold it, else the lead's first document after the first term's overshoot.
@@ -80,6 +87,9 @@ final class PhraseScorer: Scorer {
         var target = start
         let lead = byRarity[0]
         while target != Scorer.noMore {
+            // Past the deadline the phrase ends here; the bulk scorer collects nothing more. A
+            // candidate may move every term's list: it counts as that many units of work.
+            if let deadline, deadline.tick(count) { return Scorer.noMore }
             // The lead's frequency alone bounds an exact phrase's: a candidate it rules out is
             // dropped before the other lists move to it.
             if slop == 0 && minCompetitiveScore > 0 && cannotCompete(freq: lead._withUnsafeGuaranteedRef { $0.freq }, doc: target) {
@@ -145,6 +155,7 @@ final class PhraseScorer: Scorer {
         if doc >= target && doc != Scorer.unstarted { return doc }
         var t = byRarity[0]._withUnsafeGuaranteedRef { $0.advance(target) }
         while t != Scorer.noMore {
+            if let deadline, deadline.tick(deferFrom) { t = Scorer.noMore; break }
             let agreed = agree(1, deferFrom, t)
             if agreed == t { break }
             t = agreed

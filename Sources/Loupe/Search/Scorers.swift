@@ -13,6 +13,9 @@ class Scorer {
     var minCompetitiveScore: Double = 0
     /// Expected number of matches (drives the order of conjunctions: cheapest leads).
     var cost: Int { 0 }
+    /// The postings lists (or other leaves) the tree moves per match, about: what one match
+    /// counts for against a search's deadline (see `DeadlineCountdown`). Read once per segment.
+    var width: Int { 1 }
     @discardableResult func next() -> UInt32 { fatalError("abstract") }
     /// First match >= target (target > doc).
     @discardableResult func advance(_ target: UInt32) -> UInt32 { fatalError("abstract") }
@@ -178,7 +181,12 @@ final class ConjunctionScorer: Scorer {
     private let remaining: UnsafeMutablePointer<Double>
     private var windowEnd = -1
 
-    init(_ subs: [Scorer], docCount: Int) {
+    /// When to stop: the leapfrog may run long between two matches (many lists that rarely
+    /// agree), so each candidate ticks it (see `SearchDeadline`); nil for never.
+    let deadline: SearchDeadline?
+
+    init(_ subs: [Scorer], docCount: Int, deadline: SearchDeadline? = nil) {
+        self.deadline = deadline
         inQueryOrder = subs
         let sorted = subs.sorted { $0.cost < $1.cost }
         self.subs = sorted
@@ -200,6 +208,7 @@ final class ConjunctionScorer: Scorer {
     }
     deinit { byCost.deallocate(); ordered.deallocate(); remaining.deallocate(); twoPhaseSubs.deallocate() }
     override var cost: Int { subs[0].cost }
+    override var width: Int { subs.reduce(0) { $0 + $1.width } }
 
     /// The subs' bounds over the window holding `target` (where all of them hold).
     private func refreshBounds(_ target: UInt32) {
@@ -267,6 +276,7 @@ final class ConjunctionScorer: Scorer {
     private func align(_ start: UInt32) -> UInt32 {
         var target = start
         outer: while target != Scorer.noMore {
+            if let deadline, deadline.tick(byCost.count) { return Scorer.noMore }
             if prunesCandidates && minCompetitiveScore > 0 {
                 let next = competitive(target)
                 if next != target { target = next; continue outer }
@@ -346,6 +356,7 @@ final class DisjunctionScorer: Scorer {
     }
     deinit { unowned.deallocate(); confirmed.deallocate() }
     override var cost: Int { subs.reduce(0) { $0 + $1.cost } }
+    override var width: Int { subs.reduce(0) { $0 + $1.width } }
 
     private func minDoc() -> UInt32 {
         var m = Scorer.noMore
@@ -413,12 +424,21 @@ final class DisjunctionScorer: Scorer {
 final class ExclusionScorer: Scorer {
     let required: Scorer
     let excluded: Scorer
-    init(required: Scorer, excluded: Scorer) { self.required = required; self.excluded = excluded; super.init() }
+    /// When to stop: every candidate may be excluded, so each ticks it; nil for never.
+    let deadline: SearchDeadline?
+    init(required: Scorer, excluded: Scorer, deadline: SearchDeadline? = nil) {
+        self.required = required; self.excluded = excluded; self.deadline = deadline
+        super.init()
+    }
     override var cost: Int { required.cost }
+    override var width: Int { required.width + excluded.width }
 
+    /// Past the deadline the iteration ends; a candidate whose exclusion an expired sub-scorer
+    /// could not decide is never collected (the bulk scorer checks the deadline first).
     private func skipExcluded(_ start: UInt32) -> UInt32 {
         var d = start
         while d != Scorer.noMore {
+            if let deadline, deadline.tick() { return Scorer.noMore }
             if !excluded.matches(d) { return d }
             d = required.next()
         }
@@ -436,6 +456,7 @@ final class OptionalScorer: Scorer {
     let optional: Scorer
     init(required: Scorer, optional: Scorer) { self.required = required; self.optional = optional; super.init() }
     override var cost: Int { required.cost }
+    override var width: Int { required.width + optional.width }
     override func next() -> UInt32 { doc = required.next(); return doc }
     override func advance(_ target: UInt32) -> UInt32 { doc = required.advance(target); return doc }
     override func score() -> Double {

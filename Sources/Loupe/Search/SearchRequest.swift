@@ -66,6 +66,17 @@ public struct SearchRequest: Sendable {
     /// Highlight the matches in this field's whole value (``SearchHit/titleHighlight``), such as
     /// the schema's `titleField`; nil for none.
     public var titleField: String? = nil
+    /// The most time the search may take, from the call (parsing, expanding prefixes and fuzzy
+    /// terms, collecting hits and facets); nil for no limit. Past it the search stops soon
+    /// (its loops read a monotonic clock every few thousand documents, windows or dictionary
+    /// terms) and returns what it found with ``SearchResults/timedOut`` set: each hit a true
+    /// match with its true score, ranked among the documents it reached (see `timedOut`).
+    /// Stored fields and snippets of the page's hits are still loaded; "did you mean" is only
+    /// offered while time is left.
+    public var timeout: Duration? = nil
+    /// A deadline shared with the search that made this request (the candidate searches of
+    /// "did you mean"); used instead of `timeout` when set.
+    var sharedDeadline: SearchDeadline? = nil
 
     public init(query: String, limit: Int = 10) {
         self.query = query
@@ -102,7 +113,8 @@ public struct SearchResults: Sendable {
     /// Matching documents. Exact unless `totalIsLowerBound`.
     public var total: Int
     /// True when block-max pruning skipped documents without counting them
-    /// (relevance order only; set `exactCount` to force an exact count).
+    /// (relevance order only; set `exactCount` to force an exact count), and when the search
+    /// timed out (unless the total came from the dictionaries, which stays exact).
     public var totalIsLowerBound: Bool
     public var hits: [SearchHit]
     /// Time spent in the search, in microseconds.
@@ -122,6 +134,12 @@ public struct SearchResults: Sendable {
     /// The query as searched, in query syntax, when the index's synonyms rewrote it
     /// (`(vietnam OR "viet nam")`); nil when they did not.
     public var expandedQuery: String? = nil
+    /// Whether the search stopped at its ``SearchRequest/timeout`` before seeing every match.
+    /// Then every hit is still a true match with its true score, but the hits are the best of
+    /// the documents reached (segments in order, documents ascending), not of all; `total` and
+    /// `groupCount` are lower bounds (`totalIsLowerBound` is set), facet counts count the
+    /// matches reached, and `cursor` is nil (a next page would skip the matches not reached).
+    public var timedOut: Bool = false
     /// "Did you mean": the query with misspelled words replaced by close words of the index
     /// that find more documents together (`vietnm legasy` → `vietnam legacy`); nil when the
     /// query finds enough or no variant does better (see `DidYouMean`).

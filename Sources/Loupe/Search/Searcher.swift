@@ -79,7 +79,22 @@ public final class Searcher: @unchecked Sendable {
     public func search(_ query: any Query, fields: [String]? = nil, collector: any Collector) throws -> Int {
         try withAnalyzer { analyzer in
             let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query).weight(query)
-            return try collect(weight, into: collector, after: nil, before: nil)
+            return try collect(weight, into: collector, after: nil, before: nil, deadline: nil)
+        }
+    }
+
+    /// The same, stopping once `timeout` has passed (see ``SearchRequest/timeout``): `timedOut`
+    /// tells whether it did, and then `collector` saw only some of the matches (each a true
+    /// match with its true score) and `matched` is a lower bound.
+    public func search(_ query: any Query, fields: [String]? = nil, collector: any Collector,
+                       timeout: Duration) throws -> (matched: Int, timedOut: Bool) {
+        let deadline = SearchDeadline(after: timeout)
+        return try withAnalyzer { analyzer in
+            var context = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query)
+            context.deadline = deadline
+            let weight = try context.weight(query)
+            let matched = try collect(weight, into: collector, after: nil, before: nil, deadline: deadline)
+            return (matched, deadline.expired)
         }
     }
 
@@ -87,29 +102,49 @@ public final class Searcher: @unchecked Sendable {
     /// it from the dictionary where the query allows (a single term, everything), without
     /// iterating postings.
     public func count(_ query: any Query, fields: [String]? = nil) throws -> Int {
+        try count(query, fields: fields, deadline: nil)
+    }
+
+    /// The number of live documents matching `query`, counting until `timeout` has passed:
+    /// exact unless `timedOut`, when it is a lower bound.
+    public func count(_ query: any Query, fields: [String]? = nil, timeout: Duration) throws -> (count: Int, timedOut: Bool) {
+        let deadline = SearchDeadline(after: timeout)
+        let n = try count(query, fields: fields, deadline: deadline)
+        return (n, deadline.expired)
+    }
+
+    private func count(_ query: any Query, fields: [String]?, deadline: SearchDeadline?) throws -> Int {
         try withAnalyzer { analyzer in
-            let weight = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query).weight(query)
+            var weightContext = try WeightContext(reader: reader, analyzer: analyzer, fields: fields, statistics: statistics).budgeted(for: query)
+            weightContext.deadline = deadline
+            let weight = try weightContext.weight(query)
             let counter = CountCollector()
             for (s, seg) in reader.segments.enumerated() {
-                let context = SegmentContext(ordinal: s, segment: seg)
+                if let deadline, deadline.readClock() { break }
+                let context = SegmentContext(ordinal: s, segment: seg, deadline: deadline)
                 if seg.deletedBits == nil, let n = weight.count(context) { counter.add(n); continue }
                 _ = weight.bulkScorer(context, mode: .completeNoScores)?
-                    .score(into: counter, accept: DocFilter(segment: seg, after: nil, before: nil), mode: .completeNoScores)
+                    .score(into: counter, accept: DocFilter(segment: seg, after: nil, before: nil, deadline: deadline), mode: .completeNoScores)
             }
             try reader.throwIfDamaged()
             return counter.count
         }
     }
 
-    /// The one collection loop: each segment's bulk scorer into the collector's leaf.
-    func collect(_ weight: Weight, into collector: any Collector, after: Int64?, before: Int64?) throws -> Int {
+    /// The one collection loop: each segment's bulk scorer into the collector's leaf. With a
+    /// deadline, the clock is read before each segment (weighing, an earlier pass or segment
+    /// may have used the time up: then nothing more is collected) and the bulk scorers tick
+    /// it as they go.
+    func collect(_ weight: Weight, into collector: any Collector, after: Int64?, before: Int64?,
+                 deadline: SearchDeadline?) throws -> Int {
         let mode = collector.scoreMode
         var matched = 0
         for (s, seg) in reader.segments.enumerated() {
-            let context = SegmentContext(ordinal: s, segment: seg)
+            if let deadline, deadline.readClock() { break }
+            let context = SegmentContext(ordinal: s, segment: seg, deadline: deadline)
             let leaf = try collector.leafCollector(for: context)
             guard let bulk = weight.bulkScorer(context, mode: mode) else { continue }
-            matched += bulk.score(into: leaf, accept: DocFilter(segment: seg, after: after, before: before), mode: mode)
+            matched += bulk.score(into: leaf, accept: DocFilter(segment: seg, after: after, before: before, deadline: deadline), mode: mode)
         }
         // Cursors that met damaged postings ended their lists early: the result is not trusted.
         try reader.throwIfDamaged()
@@ -136,6 +171,7 @@ public final class Searcher: @unchecked Sendable {
     /// `LoupeError.invalidRequest` for a malformed cursor or a field of the wrong type.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = request.sharedDeadline ?? request.timeout.map { SearchDeadline(after: $0) }
         let parsedQuery = try request.parsedQuery.map { ParsedQuery(query: $0) }
             ?? parseReportingIgnored(request.query, defaultOperator: request.defaultOperator)
         let parsed = parsedQuery.query
@@ -144,7 +180,8 @@ public final class Searcher: @unchecked Sendable {
         var results = try withAnalyzer { analyzer in
             let query = request.expandSynonyms ? expandingSynonyms(parsed, analyzer: analyzer) : parsed
             let filtered = Searcher.filtered(query, request.filters)
-            let context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields, statistics: statistics).budgeted(for: filtered)
+            var context = try WeightContext(reader: reader, analyzer: analyzer, fields: request.fields, statistics: statistics).budgeted(for: filtered)
+            context.deadline = deadline
             let weight = try context.weight(filtered)
             let offset = cursor == nil ? max(0, request.offset) : 0
             let k = offset + max(0, request.limit)
@@ -168,6 +205,7 @@ public final class Searcher: @unchecked Sendable {
             var ranked: [(entry: TopK.Entry, count: Int?)]
             var total: Int
             var lowerBound = false
+            var totalFromDictionaries = false
             var more: Bool
             var groupCount: Int?
             if let field = request.collapse {
@@ -178,12 +216,12 @@ public final class Searcher: @unchecked Sendable {
                     }
                     // A first pass clusters the matches; the second collapses by cluster.
                     let clusters = NearDuplicateGroups(threshold: settings.threshold)
-                    _ = try collect(weight, into: clusters, after: request.after, before: request.before)
+                    _ = try collect(weight, into: clusters, after: request.after, before: request.before, deadline: deadline)
                     collector = try CollapseCollector(reader: reader, nearDuplicates: clusters, k: k, sort: sort, after: cursor)
                 } else {
                     collector = try CollapseCollector(reader: reader, field: field, k: k, sort: sort, after: cursor)
                 }
-                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)
+                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before, deadline: deadline)
                 let r = collector.ranked
                 ranked = r.entries.map { ($0.entry, $0.count) }
                 groupCount = collector.groupCount
@@ -191,7 +229,7 @@ public final class Searcher: @unchecked Sendable {
             } else if k == 0 && cursor == nil && !main.isEmpty {
                 // Facets and no hits: the facet collectors alone, without scoring.
                 let collector: any Collector = main.count == 1 ? main[0] : MultiCollector(main)
-                total = try collect(weight, into: collector, after: request.after, before: request.before)
+                total = try collect(weight, into: collector, after: request.after, before: request.before, deadline: deadline)
                 ranked = []
                 more = false
             } else if sort == nil && main.isEmpty {
@@ -201,15 +239,15 @@ public final class Searcher: @unchecked Sendable {
                 let exact = request.exactCount && knownTotal == nil
                 let collector = try cursor.map { try TopScoreCollector(k: k, exactCount: exact, after: $0) }
                     ?? TopScoreCollector(k: k, exactCount: exact)
-                total = try collect(weight, into: collector, after: request.after, before: request.before)
+                total = try collect(weight, into: collector, after: request.after, before: request.before, deadline: deadline)
                 // Pruning starts only once `k` hits are kept: before that, every match was counted.
                 lowerBound = collector.scoreMode == .topScores && collector.isFull
-                if let knownTotal { total = knownTotal; lowerBound = false }
+                if let knownTotal { total = knownTotal; lowerBound = false; totalFromDictionaries = true }
                 ranked = collector.top.sorted().map { ($0, nil) }
                 more = lowerBound || collector.matchesAfterCursor > k
             } else {
                 let collector = try TopFieldCollector(reader: reader, k: k, sort: sort, after: cursor)
-                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before)
+                total = try collect(weight, into: withFacets(collector), after: request.after, before: request.before, deadline: deadline)
                 ranked = collector.entries.map { ($0, nil) }
                 more = collector.matchesAfterCursor > k
             }
@@ -217,7 +255,7 @@ public final class Searcher: @unchecked Sendable {
                 let others = request.filters.filter { $0.filteredField != pass.field }
                 let w = try context.weight(Searcher.filtered(query, others))
                 let c: any Collector = pass.collectors.count == 1 ? pass.collectors[0] : MultiCollector(pass.collectors)
-                _ = try collect(w, into: c, after: request.after, before: request.before)
+                _ = try collect(w, into: c, after: request.after, before: request.before, deadline: deadline)
             }
 
             let page = ranked.dropFirst(offset)
@@ -230,20 +268,26 @@ public final class Searcher: @unchecked Sendable {
                 hits.append(h)
             }
             let took = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            let timedOut = deadline?.expired == true
+            // Matches past the deadline went uncounted (a count from the dictionaries is still exact).
+            if timedOut && !totalFromDictionaries { lowerBound = true }
             var results = SearchResults(total: total, totalIsLowerBound: lowerBound, hits: hits, tookMicroseconds: took)
+            results.timedOut = timedOut
             if !query.isEqual(to: parsed) { results.expandedQuery = query.description }
             results.facets = facets.map(\.result)
             results.ignored = parsedQuery.ignored
             results.groupCount = groupCount
             results.offset = offset
-            if more, let last = page.last {
+            // A timed-out search ordered only the matches it saw: a cursor would skip the others.
+            if more, !timedOut, let last = page.last {
                 let order = sort?.description ?? "relevance"
                 results.cursor = SearchCursor(generation: reader.generation, order: order, entry: last.entry).encoded
             }
             return results
         }
-        if request.suggest, request.parsedQuery == nil, cursor == nil, results.total < DidYouMean.fewHits {
-            results.suggestion = try DidYouMean(searcher: self).suggestion(for: request, total: results.total)
+        if request.suggest, request.parsedQuery == nil, cursor == nil, results.total < DidYouMean.fewHits,
+           deadline.map({ !$0.readClock() }) ?? true {
+            results.suggestion = try DidYouMean(searcher: self).suggestion(for: request, total: results.total, deadline: deadline)
             results.tookMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
         }
         return results

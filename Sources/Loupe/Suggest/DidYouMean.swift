@@ -33,7 +33,9 @@ struct DidYouMean {
 
     let searcher: Searcher
 
-    func suggestion(for request: SearchRequest, total: Int) throws -> String? {
+    /// `deadline`: the search's; the candidate searches share what is left of it, and a
+    /// candidate whose search timed out is not offered.
+    func suggestion(for request: SearchRequest, total: Int, deadline: SearchDeadline? = nil) throws -> String? {
         let vocabulary = try searcher.reader.vocabulary()
         let list = vocabulary.words
         guard list.words.count > 0 else { return nil }
@@ -83,7 +85,11 @@ struct DidYouMean {
             r.query = candidate
             r.limit = 0; r.offset = 0; r.facets = []; r.collapse = nil; r.explain = false
             r.loadDocuments = false; r.snippetField = nil; r.suggest = false; r.exactCount = true
-            guard let hits = try? searcher.search(r).total, hits > 0 else { continue }
+            r.sharedDeadline = deadline
+            if let deadline, deadline.readClock() { break }
+            guard let found = try? searcher.search(r), !found.timedOut else { continue }
+            let hits = found.total
+            guard hits > 0 else { continue }
             let e = edits(c, options), docs = c.enumerated().reduce(0) { $0 + options[$1.offset][$1.element].docs }
             if let b = best, !(e < b.edits || (e == b.edits && (hits > b.hits || (hits == b.hits && docs > b.docs)))) { continue }
             best = (candidate, hits, e, docs)

@@ -57,6 +57,12 @@ struct SearchCommand: ParsableCommand {
             The index's synonyms (loupe synonyms --help) apply to every query: a rewritten \
             query prints "with synonyms: ..." ("expanded_query" in --json).
 
+            --timeout DURATION (250ms, 2s, 1.5s, 1m) bounds the search: past it loupe stops and \
+            shows the best hits among the documents it reached, each with its true score, under \
+            "timed out after DURATION"; the total is then a lower bound ("at least N") and no \
+            next-page cursor is given. --json has "timed_out" (true or false); --batch applies \
+            the timeout to each query and adds "timed_out": true to a line that timed out.
+
             --batch reads one query per line from standard input and writes one JSON line per \
             query: {"query", "total", "took_us", "hits": [{"id", "score"}]}, or \
             {"query", "error"} for a bad query; took_us is the search time measured inside loupe.
@@ -72,6 +78,7 @@ struct SearchCommand: ParsableCommand {
               loupe search '' --filter topic:crude --facet places:5:multi --filter places:usa
               loupe search oil --collapse topic --limit 5
               loupe search oil --limit 5 --cursor CURSOR      (as the previous page printed it)
+              loupe search 'a* b* c*' --timeout 250ms
             """
     )
 
@@ -122,6 +129,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Read queries from standard input, one per line; write one JSON line each.")
     var batch = false
 
+    @Option(help: ArgumentHelp("Stop searching after this long and show the best hits found so far (250ms, 2s, 1.5s, 1m).", valueName: "DURATION"))
+    var timeout: String?
+
     @Option(help: "Colour: auto, always or never.")
     var color: ColorMode = .auto
 
@@ -149,6 +159,7 @@ struct SearchCommand: ParsableCommand {
         r.defaultOperator = any ? .or : .and
         r.exactCount = count
         r.explain = explain
+        r.timeout = try parseTimeoutOption(timeout, name: "timeout")
         return r
     }
 
@@ -172,7 +183,8 @@ struct SearchCommand: ParsableCommand {
             try Terminal.json(SearchResultsJSON(query: text, results: results, detail: .full(request: request, schema: index.schema)))
         } else {
             let style = Style(enabled: Terminal.colorEnabled(color))
-            Terminal.write(SearchOutput.text(query: text, results: results, schema: index.schema, style: style), to: 1)
+            Terminal.write(SearchOutput.text(query: text, results: results, schema: index.schema, style: style,
+                                             timeout: request.timeout), to: 1)
         }
     }
 }

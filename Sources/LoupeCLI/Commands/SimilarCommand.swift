@@ -44,6 +44,9 @@ struct SimilarCommand: ParsableCommand {
     @Flag(help: "Also list the terms the articles were chosen by.")
     var terms = false
 
+    @Option(help: ArgumentHelp("Stop searching after this long and show the best articles found so far (250ms, 2s, 1.5s, 1m).", valueName: "DURATION"))
+    var timeout: String?
+
     @Flag(help: "Print one JSON document.")
     var json = false
 
@@ -65,7 +68,8 @@ struct SimilarCommand: ParsableCommand {
         settings.minTermFrequency = minTermFrequency
         settings.minDocumentFrequency = minDocumentFrequency
         let related: RelatedArticles
-        do { related = try index.similar(to: id, limit: limit, settings: settings) } catch LoupeError.unknownDocument {
+        let limitTime = try parseTimeoutOption(timeout, name: "timeout")
+        do { related = try index.similar(to: id, limit: limit, settings: settings, timeout: limitTime) } catch LoupeError.unknownDocument {
             throw CLIError.badInput("no document with id '\(id)' in \(location.path)")
         }
         if json {
@@ -78,7 +82,8 @@ struct SimilarCommand: ParsableCommand {
             out += style.dim(related.terms.isEmpty ? "no distinctive terms in \(SearchOutput.oneLine(id))"
                              : "terms: " + related.terms.map { "\($0.field):\(SearchOutput.oneLine($0.term))^" + String(format: "%.2f", $0.boost) }.joined(separator: " ")) + "\n"
         }
-        out += SearchOutput.text(query: "articles like \(id)", results: related.results, schema: index.schema, style: style)
+        out += SearchOutput.text(query: "articles like \(id)", results: related.results, schema: index.schema, style: style,
+                                 timeout: limitTime)
         Terminal.write(out, to: 1)
     }
 }

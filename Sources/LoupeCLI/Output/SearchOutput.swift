@@ -4,7 +4,8 @@ import Loupe
 /// Renders search results for people; programs get `SearchResultsJSON` (`--json`). Every
 /// text from the index or the query goes through `oneLine` (one line, terminal-safe).
 enum SearchOutput {
-    static func text(query: String, results: SearchResults, schema: Schema, style: Style) -> String {
+    /// `timeout`: the request's, named in the note of a search that timed out.
+    static func text(query: String, results: SearchResults, schema: Schema, style: Style, timeout: Duration? = nil) -> String {
         var out = ""
         let offset = results.offset
         let total = results.totalIsLowerBound ? "at least \(Format.count(results.total))" : Format.count(results.total)
@@ -16,6 +17,10 @@ enum SearchOutput {
             header += ", showing \(offset + 1)–\(offset + results.hits.count)"
         }
         out += style.dim(header) + "\n"
+        if results.timedOut {
+            let after = timeout.map { " after \(TimeoutText.format($0))" } ?? ""
+            out += "timed out\(after): the best hits among the documents searched so far\n"
+        }
         out += ignoredText(results.ignored, style: style)
         if let expanded = results.expandedQuery { out += style.dim("with synonyms: \(oneLine(expanded))") + "\n" }
         if let s = results.suggestion { out += "did you mean: " + style.bold(oneLine(s)) + "?\n" }

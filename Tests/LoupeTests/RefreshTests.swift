@@ -87,6 +87,43 @@ final class RefreshTests: XCTestCase {
         XCTAssertNoThrow(try IndexReader.open(directory: dir), "without checksums the flipped byte is not read at open")
     }
 
+    /// Small commits into a large segment take the writer's lookup path (each id looked up in
+    /// the committed segments, whose readers the writer keeps between commits): replacements
+    /// and deletions land exactly, and the refreshed snapshot holds what was written.
+    func testSmallCommitsReplaceAndDeleteInsideALargeSegment() throws {
+        let dir = tmp.sub("small-commits")
+        var corpus = TestCorpus(seed: 0x5EF_2E56, style: .zipfian)
+        let reference = ReferenceEngine()
+        var options = Self.options()
+        options.mergeFactor = 100
+        let w = try IndexWriter.create(directory: dir, schema: .news(), options: options)
+        for i in 0..<1200 {
+            let doc = corpus.document(id: "d\(i)")
+            try w.add(doc)
+            reference.put(doc)
+        }
+        try w.commit()
+        let index = try Index.open(at: dir)
+        var rng = SeededRandom(seed: 0x5EF_2E57)
+        for round in 0..<12 {
+            if let victim = reference.randomId(&rng) {
+                let doc = corpus.document(id: victim)
+                try w.update(doc)
+                reference.put(doc)
+            }
+            if let victim = reference.randomId(&rng) { try w.delete(id: victim); reference.remove(victim) }
+            let doc = corpus.document(id: "n\(round)")
+            try w.add(doc)
+            reference.put(doc)
+            try w.commit()
+            XCTAssertTrue(try index.refresh())
+            XCTAssertEqual(try reference.prepare(reader: index.reader), [], "round \(round)")
+            XCTAssertEqual(try reference.prepare(reader: IndexReader.open(directory: dir)), [], "round \(round), fresh open")
+        }
+        XCTAssertNoThrow(try IndexChecker.check(directory: dir))
+        w.close()
+    }
+
     /// Commit after commit of random adds, deletions, replacements and merges, a snapshot
     /// kept current by `refresh()` answers exactly as a fresh open and as the brute-force
     /// reference: ids in order, scores, totals, stored documents.

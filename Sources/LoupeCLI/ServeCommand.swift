@@ -21,16 +21,28 @@ struct ServeCommand: ParsableCommand {
 
             The index's write lock is held while serving (other writers get "locked").
             Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
+            Each write is searchable as soon as it is answered: only the new segment (and
+            changed deletions) are opened, not the whole index.
+
+            With --read-only no lock is taken and PUT, POST and DELETE answer 405: the
+            server searches, and picks up the commits of another process (loupe add, a
+            writing server) by checking the manifest every --poll-interval seconds. Several
+            read-only servers can serve one index directory while one writer updates it.
+
+            Opening checks file headers, footers and structures (fast at any index size);
+            --verify also checks every file's checksum first (reads the whole index once).
             SIGINT or SIGTERM stop the server after the requests in progress.
 
             Examples:
               loupe serve
               loupe serve --host 0.0.0.0 --port 8080 --api-key s3cret
+              loupe serve --read-only --port 7701 --poll-interval 0.5
               curl 'http://127.0.0.1:7700/search?q=oil+prices&limit=3'
             """
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -44,8 +56,17 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp("Largest request body accepted (413 beyond).", valueName: "N"))
     var maxBodyBytes = LoupeServiceConfiguration.defaultMaxBodyBytes
 
+    @Flag(name: .customLong("read-only"), help: "Serve searches only: take no write lock, answer 405 to writes, pick up other processes' commits.")
+    var readOnly = false
+
+    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("With --read-only: how often to look for a new commit (seconds, e.g. 0.25).", valueName: "SECONDS"))
+    var pollInterval = 1.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard pollInterval.isFinite, pollInterval >= 0.01, pollInterval <= 3600 else {
+            throw ValidationError("--poll-interval must be from 0.01 to 3600 seconds")
+        }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty") }
     }
@@ -64,13 +85,15 @@ struct ServeCommand: ParsableCommand {
         // A client closing its connection must not kill the server.
         signal(SIGPIPE, SIG_IGN)
         let service = try LoupeService(indexDirectory: location.path,
-                                       configuration: LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes))
-        if key == nil && !ServeCommand.isLoopback(host) {
+                                       configuration: LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes, readOnly: readOnly,
+                                                                                pollInterval: .milliseconds(Int((pollInterval * 1000).rounded())),
+                                                                                verifyChecksums: checksums.verify))
+        if key == nil && !readOnly && !ServeCommand.isLoopback(host) {
             Terminal.err("loupe: warning: listening on \(host) without an API key: anyone who can reach this address can change the index (use --api-key or $LOUPE_API_KEY)")
         }
         let path = location.path, host = self.host
         let docs = service.index.reader.liveDocCount
-        let writesText = key == nil ? "writes open" : "writes need the API key"
+        let writesText = readOnly ? "read-only, checking for commits every \(pollInterval) s" : key == nil ? "writes open" : "writes need the API key"
         let app = makeLoupeApplication(service: service, host: host, port: port) { channel in
             let bound = channel.localAddress?.port ?? 0
             Terminal.err("loupe: serving \(path) (\(docs) documents, \(writesText)) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ — Ctrl-C stops")

@@ -8,9 +8,9 @@ import NIOCore
 ///     GET    {prefix}/                the search page (HTML)
 ///     GET    {prefix}/search          JSON search
 ///     GET    {prefix}/documents/{id}  one stored document
-///     PUT    {prefix}/documents/{id}  add or replace one document (protected)
-///     POST   {prefix}/documents       add a batch, all or nothing (protected)
-///     DELETE {prefix}/documents/{id}  delete one document (protected)
+///     PUT    {prefix}/documents/{id}  add or replace one document (protected; 405 when read-only)
+///     POST   {prefix}/documents       add a batch, all or nothing (protected; 405 when read-only)
+///     DELETE {prefix}/documents/{id}  delete one document (protected; 405 when read-only)
 ///     GET    {prefix}/documents/{id}/similar  related articles (JSON)
 ///     GET    {prefix}/articles/{id}   an article's page (HTML): the article, the query's words marked, related articles
 ///     GET    {prefix}/synonyms        the index's synonyms
@@ -112,10 +112,20 @@ struct LoupeRoutes: Sendable {
         let reader = index.reader
         let writable = await service.isWritable
         return jsonResponse(OrderedJSONObject(["status": "ok", "documents": reader.liveDocCount,
-                                               "generation": reader.generation, "writable": writable]))
+                                               "generation": reader.generation, "writable": writable,
+                                               "read_only": service.isReadOnly]))
     }
 
     // MARK: Writing
+
+    /// Throws 405 on a read-only service (`loupe serve --read-only`), with `Allow` listing the
+    /// methods the path still answers there (`allow`; empty for a path that only writes).
+    func requireWritable(allow: String) throws {
+        guard service.isReadOnly else { return }
+        var e = APIError(.methodNotAllowed, "this server is read-only: it serves searches and picks up the commits another writer makes (such as 'loupe add' or a server without --read-only); send writes there")
+        e.headers[.allow] = allow
+        throw e
+    }
 
     /// Throws 401 unless writes are open or the request carries the right bearer token.
     func authorize(_ request: Request) throws {
@@ -145,6 +155,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func putDocument(_ request: Request, id: String) async throws -> Response {
+        try requireWritable(allow: "GET, HEAD")
         try authorize(request)
         let bytes = try await body(request)
         let doc = try service.mapping.document(fromBody: bytes, pathID: id)
@@ -161,6 +172,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
+        try requireWritable(allow: "")
         try authorize(request)
         let bytes = try await body(request)
         let docs = try service.mapping.documents(fromBatch: bytes)
@@ -176,6 +188,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
+        try requireWritable(allow: "GET, HEAD")
         try authorize(request)
         let index = self.index
         let generation = try await service.write { writer -> Int in

@@ -70,6 +70,7 @@ struct SearchCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Argument(help: ArgumentHelp("The query (several words are joined with spaces; put -- before a query starting with -).", valueName: "QUERY"))
     var query: [String] = []
@@ -147,7 +148,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.open(verify: checksums.verify)
         if batch {
             var template = try request("", index: index)
             template.loadDocuments = false

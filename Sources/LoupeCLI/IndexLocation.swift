@@ -13,8 +13,9 @@ struct IndexLocation: ParsableArguments {
         return "./Index"
     }
 
-    /// Opens the index for searching, verifying every file's checksum.
-    func open() throws -> Index { try Index.open(at: path, verify: true) }
+    /// Opens the index for searching: headers, footers and structures are checked (time
+    /// independent of the index's size); `verify` also checks every file's checksum.
+    func open(verify: Bool = false) throws -> Index { try Index.open(at: path, verify: verify) }
 
     func writer(_ options: IndexWriterOptions = .init()) throws -> IndexWriter {
         try IndexWriter.open(directory: path, options: options)
@@ -46,6 +47,12 @@ func parseTimeoutOption(_ text: String?, name: String) throws -> Duration? {
         throw CLIError.badInput("--\(name) '\(text)' is not a timeout (\(TimeoutText.forms), at most a day)")
     }
     return d
+}
+
+/// `--verify`, for the commands that read an index.
+struct VerifyOption: ParsableArguments {
+    @Flag(name: .long, help: "Check every index file's checksum before reading (reads the whole index once; without it only headers, footers and structures are checked, and 'loupe check' checks everything).")
+    var verify = false
 }
 
 /// Parses a date option (`--after`, `--before`): ISO-8601 date or date-time.

@@ -24,6 +24,17 @@ struct ServeCommand: ParsableCommand {
             No search holds a search thread longer than --search-timeout (default 10s): past it
             a search answers with the best hits it found so far and "timed_out": true. A request
             may ask for less with timeout= (/search?q=oil&timeout=250ms); more is cut to it.
+
+            Each write is searchable as soon as it is answered: only the new segment (and
+            changed deletions) are opened, not the whole index.
+
+            With --read-only no lock is taken and PUT, POST and DELETE answer 405: the
+            server searches, and picks up the commits of another process (loupe add, a
+            writing server) by checking the manifest every --poll-interval seconds. Several
+            read-only servers can serve one index directory while one writer updates it.
+
+            Opening checks file headers, footers and structures (fast at any index size);
+            --verify also checks every file's checksum first (reads the whole index once).
             SIGINT or SIGTERM stop the server after the requests in progress.
 
             Safe defaults, so a web page the user visits cannot write to a local index:
@@ -40,11 +51,13 @@ struct ServeCommand: ParsableCommand {
             Examples:
               loupe serve
               loupe serve --host 0.0.0.0 --port 8080 --api-key s3cret
+              loupe serve --read-only --port 7701 --poll-interval 0.5
               curl 'http://127.0.0.1:7700/search?q=oil+prices&limit=3'
             """
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -66,8 +79,15 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may send nothing while a request (or the rest of its body) is awaited before it is closed.", valueName: "SECONDS"))
     var idleTimeout = 60.0
+
     @Option(name: .customLong("search-timeout"), help: ArgumentHelp("Longest a search may run (250ms, 2s, 1.5s, 1m): the timeout of every search, and the most a request's timeout parameter may ask for.", valueName: "DURATION"))
     var searchTimeout = "10s"
+
+    @Flag(name: .customLong("read-only"), help: "Serve searches only: take no write lock, answer 405 to writes, pick up other processes' commits.")
+    var readOnly = false
+
+    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("With --read-only: how often to look for a new commit (seconds, e.g. 0.25).", valueName: "SECONDS"))
+    var pollInterval = 1.0
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -76,6 +96,9 @@ struct ServeCommand: ParsableCommand {
         }
         guard headerTimeout > 0, headerTimeout <= 86_400 else { throw ValidationError("--header-timeout must be more than 0 and at most 86400 seconds") }
         guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be more than 0 and at most 86400 seconds") }
+        guard pollInterval.isFinite, pollInterval >= 0.01, pollInterval <= 3600 else {
+            throw ValidationError("--poll-interval must be from 0.01 to 3600 seconds")
+        }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         if let apiKey, apiKey.isEmpty { throw ValidationError("--api-key must not be empty") }
         guard TimeoutText.parse(searchTimeout) != nil else {
@@ -97,15 +120,17 @@ struct ServeCommand: ParsableCommand {
         // A client closing its connection must not kill the server.
         signal(SIGPIPE, SIG_IGN)
         var configuration = LoupeServiceConfiguration(apiKey: key, maxBodyBytes: maxBodyBytes,
-                                                      searchTimeout: TimeoutText.parse(searchTimeout)!)
+                                                      searchTimeout: TimeoutText.parse(searchTimeout)!, readOnly: readOnly,
+                                                      pollInterval: .milliseconds(Int((pollInterval * 1000).rounded())),
+                                                      verifyChecksums: checksums.verify)
         configuration.allowedOrigins = allowOrigins
         let service = try LoupeService(indexDirectory: location.path, configuration: configuration)
-        if key == nil && !ServeCommand.isLoopback(host) {
+        if key == nil && !readOnly && !ServeCommand.isLoopback(host) {
             Terminal.err("loupe: warning: listening on \(host) without an API key: anyone who can reach this address can change the index (use --api-key or $LOUPE_API_KEY)")
         }
         let path = location.path, host = self.host
         let docs = service.index.reader.liveDocCount
-        let writesText = key == nil ? "writes open" : "writes need the API key"
+        let writesText = readOnly ? "read-only, checking for commits every \(pollInterval) s" : key == nil ? "writes open" : "writes need the API key"
         let connections = LoupeConnectionLimits(headerTimeout: .nanoseconds(Int64(headerTimeout * 1e9)),
                                                 idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
         let app = makeLoupeApplication(service: service, host: host, port: port, connections: connections) { channel in

@@ -8,9 +8,9 @@ import NIOCore
 ///     GET    {prefix}/                the search page (HTML)
 ///     GET    {prefix}/search          JSON search
 ///     GET    {prefix}/documents/{id}  one stored document
-///     PUT    {prefix}/documents/{id}  add or replace one document (protected)
-///     POST   {prefix}/documents       add a batch, all or nothing (protected)
-///     DELETE {prefix}/documents/{id}  delete one document (protected)
+///     PUT    {prefix}/documents/{id}  add or replace one document (protected; 405 when read-only)
+///     POST   {prefix}/documents       add a batch, all or nothing (protected; 405 when read-only)
+///     DELETE {prefix}/documents/{id}  delete one document (protected; 405 when read-only)
 ///     GET    {prefix}/documents/{id}/similar  related articles (JSON)
 ///     GET    {prefix}/articles/{id}   an article's page (HTML): the article, the query's words marked, related articles
 ///     GET    {prefix}/synonyms        the index's synonyms
@@ -124,10 +124,20 @@ struct LoupeRoutes: Sendable {
         let reader = index.reader
         let writable = await service.isWritable
         return jsonResponse(OrderedJSONObject(["status": "ok", "documents": reader.liveDocCount,
-                                               "generation": reader.generation, "writable": writable]))
+                                               "generation": reader.generation, "writable": writable,
+                                               "read_only": service.isReadOnly]))
     }
 
     // MARK: Writing
+
+    /// Throws 405 on a read-only service (`loupe serve --read-only`), with `Allow` listing the
+    /// methods the path still answers there (`allow`; empty for a path that only writes).
+    func requireWritable(allow: String) throws {
+        guard service.isReadOnly else { return }
+        var e = APIError(.methodNotAllowed, "this server is read-only: it serves searches and picks up the commits another writer makes (such as 'loupe add' or a server without --read-only); send writes there")
+        e.headers[.allow] = allow
+        throw e
+    }
 
     /// Throws 401 unless writes are open or the request carries the right bearer token.
     func authorize(_ request: Request) throws {
@@ -156,16 +166,18 @@ struct LoupeRoutes: Sendable {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    /// The checks of every write, before its body is read: a cross-site `Origin` (403), the API
-    /// key (401), then the body's media type (415), one of `accepting` (none for DELETE).
-    func checkWrite(_ request: Request, accepting types: [String]) throws {
+    /// The checks of every write, before its body is read: a read-only server (405, with the
+    /// methods the path still takes in `allow`), a cross-site `Origin` (403), the API key (401),
+    /// then the body's media type (415), one of `accepting` (none for DELETE).
+    func checkWrite(_ request: Request, accepting types: [String], allow: String) throws {
+        try requireWritable(allow: allow)
         try WriteGuard(allowedOrigins: service.configuration.allowedOrigins).checkOrigin(request)
         try authorize(request)
         if !types.isEmpty { try WriteGuard.checkContentType(request, accepted: types) }
     }
 
     func putDocument(_ request: Request, id: String) async throws -> Response {
-        try checkWrite(request, accepting: ["application/json"])
+        try checkWrite(request, accepting: ["application/json"], allow: "GET, HEAD, OPTIONS")
         let bytes = try await body(request)
         let doc = try service.mapping.document(fromBody: bytes, pathID: id)
         let index = self.index
@@ -181,7 +193,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
-        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"])
+        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"], allow: "OPTIONS")
         let bytes = try await body(request)
         let docs = try service.mapping.documents(fromBatch: bytes)
         guard !docs.isEmpty else { throw APIError.badRequest("the batch holds no documents") }
@@ -196,7 +208,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
-        try checkWrite(request, accepting: [])
+        try checkWrite(request, accepting: [], allow: "GET, HEAD, OPTIONS")
         let index = self.index
         let generation = try await service.write { writer -> Int in
             guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }

@@ -55,12 +55,12 @@ struct NormsReader {
                       out[field] == nil else { throw ByteReader.Overrun() }
                 let a = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(docCount, 1))
                 let p = f.base + offset
-                for d in 0..<docCount {
-                    switch width {
-                    case 1: a[d] = UInt32(p.load(fromByteOffset: d, as: UInt8.self))
-                    case 2: a[d] = UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: d * 2, as: UInt16.self)))
-                    default: a[d] = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
-                    }
+                // One loop per width (not a switch per document): this runs at every open,
+                // over every document, and the plain widening loops vectorize.
+                switch width {
+                case 1: for d in 0..<docCount { a[d] = UInt32(p.load(fromByteOffset: d, as: UInt8.self)) }
+                case 2: for d in 0..<docCount { a[d] = UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: d * 2, as: UInt16.self))) }
+                default: for d in 0..<docCount { a[d] = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self)) }
                 }
                 out[field] = UnsafeMutableBufferPointer(rebasing: a[0..<docCount])
             }

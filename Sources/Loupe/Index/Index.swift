@@ -17,6 +17,8 @@ public final class Index: @unchecked Sendable {
     /// The index directory.
     public let directory: String
     private let lock = NSLock()
+    /// Held by `refresh()`, so two refreshes never install snapshots out of order.
+    private let refreshLock = NSLock()
     private var currentSearcher: Searcher
 
     private init(directory: String, reader: IndexReader) {
@@ -24,10 +26,13 @@ public final class Index: @unchecked Sendable {
         currentSearcher = Searcher(reader: reader)
     }
 
-    /// Opens an existing index. `verify` checks every file's checksum (recommended; it reads
-    /// each file once). Throws `LoupeError.noIndex`, `.corruptFile`, `.unsupportedVersion` or
-    /// `.io`, naming the directory or the file at fault.
-    public static func open(at directory: String, verify: Bool = true) throws -> Index {
+    /// Opens an existing index, in time independent of its size: file headers, footers and
+    /// structures are checked, not every byte (see `IndexReader.open(directory:verify:)`).
+    /// `verify` also checks every file's checksum first (reading each file once, so it takes
+    /// time in proportion to the index; `IndexChecker.check` checks more still). Throws
+    /// `LoupeError.noIndex`, `.corruptFile`, `.unsupportedVersion` or `.io`, naming the
+    /// directory or the file at fault.
+    public static func open(at directory: String, verify: Bool = false) throws -> Index {
         Index(directory: directory, reader: try IndexReader.open(directory: directory, verify: verify))
     }
 
@@ -53,14 +58,18 @@ public final class Index: @unchecked Sendable {
     /// The schema the index was created with.
     public var schema: Schema { reader.schema }
 
-    /// Reopens if a newer commit exists. Returns true when the snapshot changed. Searches
-    /// running meanwhile finish on the snapshot they started with.
+    /// Installs the latest commit if it is newer than the current snapshot. Returns true when
+    /// the snapshot changed. Only new or changed segments are opened; the others' readers are
+    /// shared with the previous snapshot (see `IndexReader.refreshed()`), so a refresh after a
+    /// small commit costs little however large the index. Searches running meanwhile finish on
+    /// the snapshot they started with. Concurrent refreshes are serialized.
     @discardableResult
     public func refresh() throws -> Bool {
-        let m = try Manifest.read(directory: directory)
-        if m.generation == reader.manifest.generation { return false }
-        let r = try IndexReader.open(directory: directory)
-        lock.lock(); currentSearcher = Searcher(reader: r); lock.unlock()
+        refreshLock.lock(); defer { refreshLock.unlock() }
+        let current = searcher
+        guard let r = try current.reader.refreshed() else { return false }
+        let next = Searcher(reader: r, sharingAnalyzersOf: current)
+        lock.lock(); currentSearcher = next; lock.unlock()
         return true
     }
 

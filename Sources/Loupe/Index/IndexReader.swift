@@ -48,18 +48,41 @@ public final class IndexReader: @unchecked Sendable {
 
     struct LiveDfKey: Hashable { var segment: Int; var field: Int; var term: [UInt8] }
 
-    /// Opens the latest commit in `directory`. `verify` checks every file's checksum first
-    /// (reading each file once); without it only the file headers and structures are checked.
+    /// Whether this reader verified every file's checksum when it opened them (see
+    /// `open(directory:verify:)`); `refreshed()` opens new files the same way.
+    public let verifiesChecksums: Bool
+
+    /// Opens the latest commit in `directory`.
+    ///
+    /// Opening takes time independent of the index's size: each file's header (magic, kind,
+    /// format version, segment id) and footer (length, footer magic, a stored checksum) are
+    /// checked, and the structures a search addresses memory with (the dictionary's block
+    /// index, the store's block index, field lengths, columns' tables, the deletions) are
+    /// decoded with every offset, length and count bounds-checked; what is read later (postings,
+    /// positions, stored documents, word lists) is bounds-checked as it is read. A damaged file
+    /// therefore gives `LoupeError.corruptFile`, never a crash, but damage inside data no
+    /// search has read yet (a flipped bit in a postings block, say) is found only by a full
+    /// checksum: pass `verify: true` to check every file's checksum first (reading every
+    /// byte once: O(index size)), or run `IndexChecker.check(directory:)` (`loupe check`).
+    /// Merges verify their sources' checksums themselves.
+    ///
     /// Throws `LoupeError.noIndex`, `.corruptFile` (also for a file of the commit that is
     /// missing), `.unsupportedVersion` or `.io` naming the file.
-    public static func open(directory: String, verify: Bool = true) throws -> IndexReader {
+    public static func open(directory: String, verify: Bool = false) throws -> IndexReader {
+        try openLatest(directory: directory, verify: verify, reusing: nil)
+    }
+
+    /// The latest commit in `directory`, sharing with `previous` (when given) the readers of
+    /// the segments it still holds. Retries when a concurrent writer removes a file between
+    /// our reading the manifest and opening the file.
+    private static func openLatest(directory: String, verify: Bool, reusing previous: IndexReader?,
+                                   unlessGeneration unchanged: Int? = nil) throws -> IndexReader {
         var lastError: Error?
-        // A concurrent writer may remove a file between our reading the manifest and opening
-        // it; re-read the manifest and try again.
         for _ in 0..<5 {
             let manifest = try Manifest.read(directory: directory)
+            if let previous, manifest.generation == unchanged { return previous }
             do {
-                return try IndexReader(directory: directory, manifest: manifest, verify: verify)
+                return try IndexReader(directory: directory, manifest: manifest, verify: verify, reusing: previous)
             } catch let LoupeError.io(path, reason) {
                 lastError = LoupeError.io(path: path, reason: reason)
                 if FileSystem.exists(path) { break }
@@ -73,10 +96,37 @@ public final class IndexReader: @unchecked Sendable {
         throw lastError ?? LoupeError.noIndex(path: directory)
     }
 
-    init(directory: String, manifest: Manifest, verify: Bool) throws {
+    /// A reader of the directory's latest commit, or nil when it is still this reader's.
+    ///
+    /// Near-real-time refresh: only what changed is opened. A segment of both commits keeps
+    /// its `SegmentReader` (the same object: its mappings, decoded dictionary index, field
+    /// lengths, columns and word list are not read again); a segment whose deletions changed
+    /// gets a reader sharing all of that and reading only its new `.del` file; only new
+    /// segments (a flush, a merge) are opened, checked as `open(directory:verify:)` checks
+    /// them (with checksums when this reader was opened with `verify: true`). Cost: one
+    /// manifest read when nothing changed, else in proportion to the new segments' headers
+    /// and structures, not to the index. This reader stays valid: searches running on it
+    /// finish on it, and files the new commit no longer references stay mapped while it lives.
+    ///
+    /// Throws what `open(directory:verify:)` throws; this reader is then still usable.
+    public func refreshed() throws -> IndexReader? {
+        let r = try IndexReader.openLatest(directory: directory, verify: verifiesChecksums, reusing: self,
+                                           unlessGeneration: manifest.generation)
+        return r === self ? nil : r
+    }
+
+    init(directory: String, manifest: Manifest, verify: Bool, reusing previous: IndexReader? = nil) throws {
         self.directory = directory
         self.manifest = manifest
-        segments = try manifest.segments.map { try SegmentReader(directory: directory, meta: $0, schema: manifest.schema, verify: verify) }
+        verifiesChecksums = verify
+        var reusable: [String: SegmentReader] = [:]
+        for seg in previous?.segments ?? [] { reusable[seg.meta.name] = seg }
+        segments = try manifest.segments.map { meta in
+            if let old = reusable[meta.name], old.isSameSegment(as: meta) {
+                return try old.withDeletions(of: meta, directory: directory, verify: verify)
+            }
+            return try SegmentReader(directory: directory, meta: meta, schema: manifest.schema, verify: verify)
+        }
         var numbers: [String: Int] = [:]
         for (i, f) in manifest.schema.indexedFields.enumerated() { numbers[f.name] = i }
         fieldNumbers = numbers

@@ -53,6 +53,11 @@ public final class IndexWriter {
     private var nextSegment: Int
     /// Synonyms staged by `setSynonyms(_:)` for the next commit.
     private var pendingSynonyms: Synonyms?
+    /// Readers of committed segments, kept from one commit to the next (a commit looks up
+    /// its ids in every committed segment; reopening them each time made a one-document
+    /// commit cost in proportion to the index). Opened without checksums, as searching
+    /// readers are; merges open their sources afresh, verifying them.
+    private var committedReaders: [String: SegmentReader] = [:]
 
     /// Why the automatic merge after the last `commit()` failed (out of disk space, say), or
     /// nil. The commit itself succeeded: its documents are durable and visible; the merge's
@@ -287,23 +292,33 @@ public final class IndexWriter {
         }
         // 2. Every id added or deleted in this transaction leaves the committed segments:
         //    a merge-join of the sorted id streams with each segment's id dictionary.
+        //    A small transaction looks each id up instead (O(ids × log segment)), so a commit
+        //    of a few documents does not walk every committed id.
         if !fresh.isEmpty || !sortedDeletes.isEmpty {
+            let idCount = flushed.reduce(0) { $0 + $1.meta.docCount } + sortedDeletes.count
             for i in m.segments.indices {
                 let meta = m.segments[i]
-                let reader = try SegmentReader(directory: directory, meta: meta, schema: schema, verify: false)
+                let reader = try committedReader(meta)
                 var dels = reader.deletions ?? DeletionSet(docCount: meta.docCount)
                 var changed = false
-                guard var committed = reader.terms.cursor(field: idFieldNumber) else { continue }
-                var current = committed.next()
-                IdMerge.forEach(fresh.map(\.terms), extra: sortedDeletes) { id, _ in
-                    while let (t, info) = current {
-                        let c = id.withUnsafeBytes { compareBytes(t, $0) }
-                        if c > 0 { return }
-                        if c == 0 {
-                            let pc = reader.cursor(info)
-                            while pc.next() != PostingsCursor.noMore { if dels.delete(Int(pc.doc)) { changed = true } }
+                func delete(_ info: TermInfo) {
+                    let pc = reader.cursor(info)
+                    while pc.next() != PostingsCursor.noMore { if dels.delete(Int(pc.doc)) { changed = true } }
+                }
+                if idCount * 64 < meta.docCount {
+                    IdMerge.forEach(fresh.map(\.terms), extra: sortedDeletes) { id, _ in
+                        if let info = id.withUnsafeBytes({ reader.terms.lookup(field: idFieldNumber, term: $0) }) { delete(info) }
+                    }
+                } else {
+                    guard var committed = reader.terms.cursor(field: idFieldNumber) else { continue }
+                    var current = committed.next()
+                    IdMerge.forEach(fresh.map(\.terms), extra: sortedDeletes) { id, _ in
+                        while let (t, info) = current {
+                            let c = id.withUnsafeBytes { compareBytes(t, $0) }
+                            if c > 0 { return }
+                            if c == 0 { delete(info) }
+                            current = committed.next()
                         }
-                        current = committed.next()
                     }
                 }
                 if changed {
@@ -337,6 +352,19 @@ public final class IndexWriter {
         }
     }
 
+    /// The reader of committed segment `meta`, from `committedReaders` when it holds that
+    /// segment (with its deletions brought up to date), else opened and kept there.
+    private func committedReader(_ meta: SegmentMeta) throws -> SegmentReader {
+        if let r = committedReaders[meta.name], r.isSameSegment(as: meta) {
+            let current = try r.withDeletions(of: meta, directory: directory, verify: false)
+            committedReaders[meta.name] = current
+            return current
+        }
+        let r = try SegmentReader(directory: directory, meta: meta, schema: schema, verify: false)
+        committedReaders[meta.name] = r
+        return r
+    }
+
     private func writeDeletions(_ dels: DeletionSet, meta: SegmentMeta, norms: [[UInt32]], generation: Int) throws -> SegmentMeta {
         var m = meta
         try dels.write(path: SegmentFiles.deletesPath(directory, meta.name, generation: generation), segment: meta.fileOwner)
@@ -363,6 +391,7 @@ public final class IndexWriter {
     /// Releases the lock; the writer cannot be used afterwards. Uncommitted changes are discarded.
     public func close() {
         rollback()
+        committedReaders = [:]
         lock?.release()
         lock = nil
     }
@@ -377,6 +406,8 @@ public final class IndexWriter {
     /// Removes files no commit references (left by a crash, a rollback or superseded commits).
     /// Open readers keep their mapped files: unlinking does not unmap them.
     func deleteUnreferencedFiles() {
+        let live = Set(manifest.segments.map(\.name))
+        committedReaders = committedReaders.filter { live.contains($0.key) }
         let keep = manifest.referencedFiles
         let inFlight = Set(builders.compactMap { $0?.name } + flushed.map(\.meta.name))
         for name in FileSystem.list(directory) where !keep.contains(name) {

@@ -1,10 +1,16 @@
 /// Read access to one committed segment: its mapped files, lengths, dates and deletions.
 /// Collectors see it through `SegmentContext`; documents are numbered `0..<docCount` in it.
 ///
+/// A segment's files never change, so one reader serves every snapshot that holds the
+/// segment unchanged (`IndexReader.refreshed()` reuses it), and a reader for the same segment
+/// with newer deletions shares everything but its deletions (`withDeletions(of:)`): the
+/// mappings, the decoded dictionary index, field lengths and columns are read once.
+///
 /// `@unchecked Sendable` because it holds raw pointers (the mapped files, the field lengths,
 /// the deletion bits), which the compiler cannot prove safe to share: all of them are
-/// written only in `init` and only read afterwards, and freed only in `deinit`, so
-/// concurrent searches share one reader. `ConcurrencyTests` exercises this.
+/// written only in `init` and only read afterwards, and freed only in `deinit` (the field
+/// lengths by `NormsStorage`, when the last reader sharing them goes), so concurrent
+/// searches share one reader. `ConcurrencyTests` exercises this.
 public final class SegmentReader: @unchecked Sendable {
     let meta: SegmentMeta
     let terms: TermDictionary
@@ -15,8 +21,9 @@ public final class SegmentReader: @unchecked Sendable {
     let positionsBody: Range<Int>
     let store: StoreReader
     /// Field lengths per indexed field number. Owned buffers (not arrays) so the hot loops
-    /// index them without reference counting.
+    /// index them without reference counting; `normsStorage` owns them.
     let norms: [UnsafeBufferPointer<UInt32>]
+    private let normsStorage: NormsStorage
     /// Seconds since 1970 per document, in place in `datesFile`.
     let dates: UnsafeBufferPointer<Int64>
     private let datesFile: MappedFile
@@ -30,12 +37,13 @@ public final class SegmentReader: @unchecked Sendable {
     let words: WordsFile?
     /// Damage the postings cursors found while reading (they cannot throw): a search, `get`
     /// or `check` throws it when done (see `DamageReport`).
-    let damage = DamageReport()
+    let damage: DamageReport
     /// What the cursors may read (see `PostingsBounds`).
     private let postingsBounds: PostingsBounds
 
     init(directory: String, meta: SegmentMeta, schema: Schema, verify: Bool = true) throws {
         self.meta = meta
+        damage = DamageReport()
         let p = { SegmentFiles.path(directory, meta.name, $0) }
         // Every file must carry the segment's id (see `FileFormat.verify`).
         let owner = meta.fileOwner
@@ -49,30 +57,69 @@ public final class SegmentReader: @unchecked Sendable {
             throw LoupeError.corruptFile(path: p("store"), reason: "holds \(store.docCount) documents, the manifest says \(meta.docCount)")
         }
         let n = try NormsReader(path: p("norms"), docCount: meta.docCount, segment: owner, verify: verify)
-        norms = (0..<schema.indexedFields.count).map { f in
+        normsStorage = NormsStorage((0..<schema.indexedFields.count).map { f in
             if let l = n.lengths[f] { return UnsafeBufferPointer(l) }
             let zeros = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(meta.docCount, 1))
             zeros.initialize(repeating: 0)
             return UnsafeBufferPointer(rebasing: zeros[0..<meta.docCount])
-        }
+        })
+        norms = normsStorage.buffers
         (datesFile, dates) = try DatesFile.map(path: p("dates"), docCount: meta.docCount, segment: owner, verify: verify)
         ids = try IdsReader(path: p("ids"), docCount: meta.docCount, segment: owner, verify: verify)
         columns = meta.hasColumns == true
             ? try ColumnsReader(path: p("cols"), fields: schema.columnFields, docCount: meta.docCount, segment: owner, verify: verify)
             : ColumnsReader(emptyFor: schema.columnFields)
         words = meta.hasWords == true ? try WordsFile(path: p("words"), segment: owner, verify: verify) : nil
-        if meta.deleteGeneration > 0 {
-            let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
-            let d = try DeletionSet.read(path: path, docCount: meta.docCount, segment: owner, verify: verify)
-            guard d.deletedCount == meta.deletedCount else {
-                throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the manifest")
-            }
-            deletions = d
-            deletedBits = d.deletedCount > 0 ? SegmentReader.owned(d.bits).baseAddress : nil
-        } else {
-            deletions = nil
-            deletedBits = nil
+        (deletions, deletedBits) = try SegmentReader.readDeletions(directory: directory, meta: meta, verify: verify)
+    }
+
+    /// A reader of the same segment as `shared` with the deletions `meta` records (a later
+    /// commit's): everything but the deletions is `shared`'s, so only the `.del` file is read.
+    private init(sharing shared: SegmentReader, meta: SegmentMeta, directory: String, verify: Bool) throws {
+        self.meta = meta
+        terms = shared.terms
+        postings = shared.postings
+        positions = shared.positions
+        postingsBody = shared.postingsBody
+        positionsBody = shared.positionsBody
+        store = shared.store
+        normsStorage = shared.normsStorage
+        norms = shared.norms
+        datesFile = shared.datesFile
+        dates = shared.dates
+        ids = shared.ids
+        columns = shared.columns
+        words = shared.words
+        damage = shared.damage
+        postingsBounds = shared.postingsBounds
+        (deletions, deletedBits) = try SegmentReader.readDeletions(directory: directory, meta: meta, verify: verify)
+    }
+
+    /// Whether `meta` (from some commit's manifest) describes this reader's segment: the same
+    /// name, id and document count, so its files are the ones this reader mapped.
+    func isSameSegment(as meta: SegmentMeta) -> Bool {
+        meta.name == self.meta.name && meta.id == self.meta.id && meta.docCount == self.meta.docCount
+    }
+
+    /// This segment as `meta` (a later commit's entry for it) describes it: `self` when its
+    /// deletions are unchanged, else a reader sharing all of `self` but the deletions, which
+    /// are read from the new `.del` file. `meta` must describe the same segment (`isSameSegment`).
+    func withDeletions(of meta: SegmentMeta, directory: String, verify: Bool) throws -> SegmentReader {
+        precondition(isSameSegment(as: meta))
+        if meta == self.meta { return self }
+        return try SegmentReader(sharing: self, meta: meta, directory: directory, verify: verify)
+    }
+
+    /// The deletions `meta` records (nil without a `.del` file), checked against its count.
+    private static func readDeletions(directory: String, meta: SegmentMeta, verify: Bool) throws
+        -> (DeletionSet?, UnsafePointer<UInt8>?) {
+        guard meta.deleteGeneration > 0 else { return (nil, nil) }
+        let path = SegmentFiles.deletesPath(directory, meta.name, generation: meta.deleteGeneration)
+        let d = try DeletionSet.read(path: path, docCount: meta.docCount, segment: meta.fileOwner, verify: verify)
+        guard d.deletedCount == meta.deletedCount else {
+            throw LoupeError.corruptFile(path: path, reason: "deleted count disagrees with the manifest")
         }
+        return (d, d.deletedCount > 0 ? SegmentReader.owned(d.bits).baseAddress : nil)
     }
 
     private static func owned<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
@@ -82,7 +129,6 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     deinit {
-        for n in norms { n.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() } }
         deletedBits.map { UnsafeMutablePointer(mutating: $0).deallocate() }
     }
 
@@ -128,4 +174,14 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// External id of document `doc`, from the id column: O(1), no decompression.
     public func externalId(_ doc: Int) -> String { ids.id(doc) }
+}
+
+/// Owns a segment's decoded field lengths, which every reader of the segment shares (see
+/// `SegmentReader.withDeletions(of:directory:verify:)`): freed when the last of them goes.
+///
+/// `@unchecked Sendable`: the buffers are written before `init` and only read afterwards.
+private final class NormsStorage: @unchecked Sendable {
+    let buffers: [UnsafeBufferPointer<UInt32>]
+    init(_ buffers: [UnsafeBufferPointer<UInt32>]) { self.buffers = buffers }
+    deinit { for b in buffers { b.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() } } }
 }

@@ -30,6 +30,18 @@ public final class Searcher: @unchecked Sendable {
         self.statistics = statistics
     }
 
+    /// A searcher of `reader` (a refreshed snapshot of `previous`'s index) that takes over the
+    /// analyzers `previous` is not using, so a refresh does not rebuild them (they depend on
+    /// the schema only, which a commit never changes).
+    convenience init(reader: IndexReader, sharingAnalyzersOf previous: Searcher) {
+        self.init(reader: reader)
+        guard reader.schema == previous.reader.schema else { return }
+        previous.poolLock.lock()
+        analyzerPool = previous.analyzerPool
+        previous.analyzerPool.removeAll()
+        previous.poolLock.unlock()
+    }
+
     /// `query` with the index's synonyms applied (see ``Synonyms``): what `search(_:)` of a ``SearchRequest``
     /// runs unless the request turns `expandSynonyms` off. The query itself when no synonym matches.
     public func expandingSynonyms(_ query: any Query) throws -> any Query {

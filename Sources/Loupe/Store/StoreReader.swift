@@ -29,7 +29,8 @@ final class StoreReader: @unchecked Sendable {
             let n = Int(try r.u32())
             // 20 bytes per block: a count the index cannot hold is damage, not an allocation.
             guard n <= r.remaining / 20, n > 0 || count == 0 else { throw ByteReader.Overrun() }
-            var firsts = [UInt32](); var bl = [(Int, Int, Int)]()
+            // Labelled like `blocks`: an unlabelled array would be converted element by element.
+            var firsts = [UInt32](); var bl = [(offset: Int, compressed: Int, raw: Int)]()
             firsts.reserveCapacity(n); bl.reserveCapacity(n)
             for _ in 0..<n {
                 let first = try r.u32()

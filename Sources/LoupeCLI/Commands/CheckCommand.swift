@@ -11,6 +11,10 @@ struct CheckCommand: ParsableCommand {
             stored document and checks their invariants. A damaged index exits with status 3 \
             and names the damaged file.
 
+            Other commands check only file headers, footers and structures when they open the \
+            index (fast at any size; --verify adds the checksums): run check after copying an \
+            index or when a disk is suspect.
+
             Examples:
               loupe check
               loupe check --index /data/news && echo healthy

@@ -17,6 +17,7 @@ struct GetCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Argument(help: "The document's id.")
     var id: String
@@ -25,7 +26,7 @@ struct GetCommand: ParsableCommand {
     var compact = false
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.open(verify: checksums.verify)
         guard let doc = try index.document(id: id) else {
             throw CLIError.badInput("no document with id '\(id)' in \(location.path)")
         }

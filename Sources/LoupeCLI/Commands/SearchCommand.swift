@@ -83,6 +83,7 @@ struct SearchCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocations
+    @OptionGroup var checksums: VerifyOption
 
     @Argument(help: ArgumentHelp("The query (several words are joined with spaces; put -- before a query starting with -).", valueName: "QUERY"))
     var query: [String] = []
@@ -164,10 +165,10 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let index = try location.first.open()
+        let index = try location.first.open(verify: checksums.verify)
         // Several --index: their shards searched as one, with global statistics.
         let shards = location.paths.count > 1
-            ? try ShardedSearcher(readers: [index.reader] + location.paths.dropFirst().map { try IndexReader.open(directory: $0) }) : nil
+            ? try ShardedSearcher(readers: [index.reader] + location.paths.dropFirst().map { try IndexReader.open(directory: $0, verify: checksums.verify) }) : nil
         let search: (SearchRequest) throws -> SearchResults = { try shards?.search($0) ?? index.search($0) }
         if batch {
             var template = try request("", index: index)

@@ -25,6 +25,7 @@ struct SimilarCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Argument(help: "The article's id.")
     var id: String
@@ -62,7 +63,7 @@ struct SimilarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.open(verify: checksums.verify)
         var settings = MoreLikeThis()
         settings.maxQueryTerms = maxTerms
         settings.minTermFrequency = minTermFrequency

@@ -17,12 +17,13 @@ struct StatsCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Flag(help: "Print one JSON document.")
     var json = false
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.open(verify: checksums.verify)
         let s = IndexStats(reader: index.reader)
         if json {
             try Terminal.json(s)

@@ -28,6 +28,7 @@ struct SuggestCommand: ParsableCommand {
     )
 
     @OptionGroup var location: IndexLocation
+    @OptionGroup var checksums: VerifyOption
 
     @Argument(help: ArgumentHelp("The text typed so far (several arguments are joined with spaces).", valueName: "TEXT"))
     var text: [String] = []
@@ -47,7 +48,7 @@ struct SuggestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let index = try location.open()
+        let index = try location.open(verify: checksums.verify)
         if batch {
             let lines = LineReader(source: ByteSource(interactiveStandardInput: ()), maxLineBytes: 4096)
             let encoder = OrderedJSONEncoder(formatting: .compact)

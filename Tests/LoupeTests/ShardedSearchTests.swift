@@ -126,6 +126,22 @@ final class ShardedSearchTests: XCTestCase {
         }
     }
 
+    /// A timeout covers all shards: a search given none of it stops at once, flagged.
+    func testATimeoutCoversEveryShard() throws {
+        let (dirs, _, words) = try build(shards: 3, documents: 120, seed: 24)
+        let sharded = try ShardedSearcher(directories: dirs)
+        var none = SearchRequest(query: words[0], limit: 5)
+        none.timeout = .zero
+        let stopped = try sharded.search(none)
+        XCTAssertTrue(stopped.timedOut)
+        XCTAssertTrue(stopped.totalIsLowerBound)
+        var ample = SearchRequest(query: words[0], limit: 5)
+        ample.timeout = .seconds(600)
+        let full = try sharded.search(ample)
+        XCTAssertFalse(full.timedOut)
+        XCTAssertEqual(full.hits.map(\.id), try sharded.search(SearchRequest(query: words[0], limit: 5)).hits.map(\.id))
+    }
+
     func testShardsMustAgreeAndUnsupportedRequestsSaySo() throws {
         let (dirs, _, _) = try build(shards: 2, documents: 50, seed: 23)
         let other = tmp.sub("french")

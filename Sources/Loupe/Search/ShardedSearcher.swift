@@ -18,6 +18,9 @@ import Foundation
 /// not offered. Prefix and fuzzy terms are expanded in each shard's own dictionary: when a
 /// term expands past its cap, shards may keep different expansions than one index would.
 ///
+/// A request's timeout covers the whole search: each shard gets what is left of it, and a
+/// shard reached after it passed is not searched (the results are then `timedOut`).
+///
 /// Cost: the shards are searched one after another, and each term's document frequency is
 /// looked up in every shard. Thread-safe like ``Searcher``.
 public final class ShardedSearcher: Sendable {
@@ -62,9 +65,18 @@ public final class ShardedSearcher: Sendable {
         var facets: [[FacetResult]] = []
         var merged: [SearchHit] = []
         var first: SearchResults?
-        var total = 0, lowerBound = false
+        var total = 0, lowerBound = false, timedOut = false
+        // One deadline for the whole search: each shard gets what is left of the timeout.
+        let clock = ContinuousClock()
+        let end = request.timeout.map { clock.now + $0 }
         for (s, shard) in shards.enumerated() {
+            if let end {
+                let left = end - clock.now
+                if left <= .zero { timedOut = true; break }
+                perShard.timeout = left
+            }
             let r = try shard.search(perShard)
+            timedOut = timedOut || r.timedOut
             if first == nil { first = r }
             total += r.total
             lowerBound = lowerBound || r.totalIsLowerBound
@@ -73,10 +85,11 @@ public final class ShardedSearcher: Sendable {
         }
         merged = merge(merged, sort: request.sort)
         let page = Array(merged.dropFirst(max(0, request.offset)).prefix(max(0, request.limit)))
-        var results = first!
+        var results = first ?? SearchResults(total: 0, totalIsLowerBound: true, hits: [], tookMicroseconds: 0)
         results.hits = page
         results.total = total
-        results.totalIsLowerBound = lowerBound
+        results.totalIsLowerBound = lowerBound || timedOut
+        results.timedOut = timedOut
         results.offset = max(0, request.offset)
         results.cursor = nil
         results.facets = ShardedFacets.merge(facets, requests: request.facets)

@@ -19,7 +19,8 @@ struct ServeCommand: ParsableCommand {
               DELETE /documents/ID      delete a document
               GET    /stats, /health
 
-            The index's write lock is held while serving (other writers get "locked").
+            The index's write lock is held while serving (other writers get "locked"),
+            unless --read-only.
             Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
             Each write is searchable as soon as it is answered: only the new segment (and
             changed deletions) are opened, not the whole index.

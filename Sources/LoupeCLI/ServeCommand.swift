@@ -19,7 +19,8 @@ struct ServeCommand: ParsableCommand {
               DELETE /documents/ID      delete a document
               GET    /stats, /health
 
-            The index's write lock is held while serving (other writers get "locked").
+            The index's write lock is held while serving (other writers get "locked"),
+            unless --read-only.
             Writes need 'Authorization: Bearer KEY' when --api-key (or $LOUPE_API_KEY) is set.
             No search holds a search thread longer than --search-timeout (default 10s): past it
             a search answers with the best hits it found so far and "timed_out": true. A request

@@ -168,7 +168,8 @@ public final class LoupeService: Service, @unchecked Sendable {
     /// concurrency pool: commits and merges can take a while). An error rolls back what `body`
     /// did not commit; afterwards the index is refreshed, so new searches see every commit.
     func write<T>(_ body: @escaping (IndexWriter) throws -> T) async throws -> T {
-        precondition(!configuration.readOnly, "write routes check isReadOnly first")
+        // The write routes answer 405 before they get here; this keeps any other caller out.
+        guard !configuration.readOnly else { throw APIError(.methodNotAllowed, "this server is read-only") }
         let index = self.index
         return try await writes.perform { writer in
             defer { if writer.hasUncommittedChanges { writer.rollback() }; _ = try? index.refresh() }

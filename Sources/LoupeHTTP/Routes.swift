@@ -177,7 +177,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func putDocument(_ request: Request, id: String) async throws -> Response {
-        try checkWrite(request, accepting: ["application/json"], allow: "GET, HEAD, OPTIONS")
+        try checkWrite(request, accepting: ["application/json"], allow: "GET, HEAD")
         let bytes = try await body(request)
         let doc = try service.mapping.document(fromBody: bytes, pathID: id)
         let index = self.index
@@ -193,7 +193,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func postDocuments(_ request: Request) async throws -> Response {
-        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"], allow: "OPTIONS")
+        try checkWrite(request, accepting: ["application/json", "application/x-ndjson"], allow: "")
         let bytes = try await body(request)
         let docs = try service.mapping.documents(fromBatch: bytes)
         guard !docs.isEmpty else { throw APIError.badRequest("the batch holds no documents") }
@@ -208,7 +208,7 @@ struct LoupeRoutes: Sendable {
     }
 
     func deleteDocument(_ request: Request, id: String) async throws -> Response {
-        try checkWrite(request, accepting: [], allow: "GET, HEAD, OPTIONS")
+        try checkWrite(request, accepting: [], allow: "GET, HEAD")
         let index = self.index
         let generation = try await service.write { writer -> Int in
             guard try index.document(id: id) != nil else { throw APIError.notFound("no document with id '\(id)'") }

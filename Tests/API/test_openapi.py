@@ -22,65 +22,19 @@ Any finding fails the run. Prints `api: N passed, M failed` (operations) for .ci
 
 import argparse
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER_START_TIMEOUT = 60
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "PythonSupport"))
+from loupe_server import ROOT, Server, SetupError, index_samples, log  # noqa: E402
 CHECKS = ",".join([
     "not_a_server_error", "status_code_conformance", "content_type_conformance",
     "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
     "unsupported_method", "allow_header_conformance",
 ])
-
-
-def log(message):
-    print(message, flush=True)
-
-
-class SetupError(Exception):
-    pass
-
-
-class Server:
-    """`loupe serve` on a free loopback port, stopped with SIGTERM (then SIGKILL)."""
-
-    def __init__(self, loupe, index, workdir):
-        self.log_path = os.path.join(workdir, "serve.log")
-        self.log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [loupe, "serve", "--index", index, "--host", "127.0.0.1", "--port", "0"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            m = re.search(r"on (http://127\.0\.0\.1:\d+)/", self.output())
-            if m:
-                self.base = m.group(1)
-                return
-            if self.process.poll() is not None:
-                raise SetupError(f"loupe serve exited {self.process.returncode}:\n{self.output()}")
-            time.sleep(0.1)
-        raise SetupError(f"loupe serve printed no address in {SERVER_START_TIMEOUT} s:\n{self.output()}")
-
-    def output(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
 
 
 def count_operations(junit_path):
@@ -116,14 +70,11 @@ def main():
             if not os.access(tool, os.X_OK):
                 raise SetupError(f"{tool} is missing: run `make api-test`")
         index = os.path.join(workdir, "index")
-        subprocess.run([args.loupe, "init", "--index", index, "--schema", "samples/schema.json",
-                        "--synonyms", "samples/synonyms.txt"], cwd=ROOT, check=True, capture_output=True)
-        subprocess.run([args.loupe, "add", "--index", index, "--quiet", "samples/reuters-sample.jsonl",
-                        "samples/seeds/"], cwd=ROOT, check=True, capture_output=True)
+        index_samples(args.loupe, index)
         server = Server(args.loupe, index, workdir)
-        log(f"loupe serve on {server.base}; schemathesis, {args.max_examples} examples, seed {args.seed}")
+        log(f"loupe serve on {server.url}; schemathesis, {args.max_examples} examples, seed {args.seed}")
         junit = os.path.join(workdir, "junit.xml")
-        cmd = [args.schemathesis, "run", os.path.join(ROOT, "openapi.yaml"), "--url", server.base,
+        cmd = [args.schemathesis, "run", os.path.join(ROOT, "openapi.yaml"), "--url", server.url,
                "--checks", CHECKS, "--phases", "examples,coverage,fuzzing", "--mode", "all",
                "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--workers", "1",
                "--request-timeout", "30", "--suppress-health-check", "all", "--no-color",

@@ -29,8 +29,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,70 +36,10 @@ import traceback
 import urllib.parse
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER_START_TIMEOUT = 60  # seconds for `loupe serve` to print its address
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "PythonSupport"))
+from loupe_server import ROOT, Server, SetupError, index_samples, log  # noqa: E402
 WAIT = 20  # seconds for an element or a page to appear
 PAGE_LOAD_TIMEOUT = 60
-
-
-def log(message):
-    print(message, flush=True)
-
-
-class SetupError(Exception):
-    """The test could not start: exit status 2."""
-
-
-def run(cmd, **kwargs):
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kwargs)
-    if r.returncode != 0:
-        raise SetupError(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stdout}{r.stderr}")
-    return r
-
-
-class Server:
-    """`loupe serve` on a free loopback port, stopped (SIGTERM, then SIGKILL) by stop()."""
-
-    def __init__(self, loupe, index, workdir):
-        self.log_path = os.path.join(workdir, "serve.log")
-        self.log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [loupe, "serve", "--index", index, "--host", "127.0.0.1", "--port", "0"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-        self.url = None
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            m = re.search(r"on (http://127\.0\.0\.1:\d+)/", self.output())
-            if m:
-                self.url = m.group(1)
-                break
-            if self.process.poll() is not None:
-                raise SetupError(f"loupe serve exited {self.process.returncode}:\n{self.output()}")
-            time.sleep(0.1)
-        if self.url is None:
-            self.stop()
-            raise SetupError(f"loupe serve printed no address in {SERVER_START_TIMEOUT} s:\n{self.output()}")
-        # The address is printed once the socket is bound; check that it answers.
-        with urllib.request.urlopen(self.url + "/health", timeout=WAIT) as r:
-            health = json.load(r)
-        if health.get("status") != "ok":
-            raise SetupError(f"GET /health answered {health}")
-
-    def output(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                log("loupe serve did not stop within 15 s of SIGTERM: killing it")
-                self.process.kill()
-                self.process.wait(timeout=15)
-        self.log_file.close()
 
 
 def start_browser(workdir):
@@ -552,9 +490,7 @@ def main():
         if not os.access(args.loupe, os.X_OK):
             raise SetupError(f"no loupe binary at {args.loupe}: run `swift build` first (or set LOUPE_BIN)")
         index = os.path.join(workdir, "index")
-        run([args.loupe, "init", "--index", index, "--schema", os.path.join(ROOT, "samples/schema.json"),
-             "--synonyms", os.path.join(ROOT, "samples/synonyms.txt")])
-        run([args.loupe, "add", "--index", index, "--quiet", "samples/reuters-sample.jsonl", "samples/seeds/"], cwd=ROOT)
+        index_samples(args.loupe, index)
         server = Server(args.loupe, index, workdir)
         log(f"loupe serve: {server.url} (log {server.log_path})")
         driver = start_browser(workdir)

@@ -58,13 +58,14 @@ final class ReadOnlyServingTests: XCTestCase {
                 for c in [c1, c2] {
                     let total = try await Self.total(c, "harbour")
                     XCTAssertEqual(total, 2)
-                    let put = try await c.execute(uri: "/documents/x", method: .put, body: ByteBuffer(string: #"{"title": "t"}"#))
+                    let put = try await c.execute(uri: "/documents/x", method: .put, headers: LoupeHTTPTests.jsonHeaders,
+                                                  body: ByteBuffer(string: #"{"title": "t"}"#))
                     try LoupeHTTPTests.assertError(put, .methodNotAllowed, contains: "read-only")
                     XCTAssertEqual(put.headers[.allow], "GET, HEAD")
                     let delete = try await c.execute(uri: "/documents/a1", method: .delete)
                     try LoupeHTTPTests.assertError(delete, .methodNotAllowed, contains: "read-only")
                     XCTAssertEqual(delete.headers[.allow], "GET, HEAD")
-                    let post = try await c.execute(uri: "/documents", method: .post, body: ByteBuffer(string: "[]"))
+                    let post = try await c.execute(uri: "/documents", method: .post, headers: LoupeHTTPTests.jsonHeaders, body: ByteBuffer(string: "[]"))
                     try LoupeHTTPTests.assertError(post, .methodNotAllowed, contains: "read-only")
                     XCTAssertEqual(post.headers[.allow], "")
                     let health = try LoupeHTTPTests.json(try await c.execute(uri: "/health", method: .get))
@@ -121,7 +122,7 @@ final class ReadOnlyServingTests: XCTestCase {
         let service = try LoupeService(indexDirectory: dir)
         try await makeLoupeApplication(service: service, port: 0).test(.live) { c in
             let before = service.index.reader
-            let put = try await c.execute(uri: "/documents/n1", method: .put,
+            let put = try await c.execute(uri: "/documents/n1", method: .put, headers: LoupeHTTPTests.jsonHeaders,
                                           body: ByteBuffer(string: #"{"title": "Lighthouse", "body": "A lighthouse by the harbour."}"#))
             XCTAssertEqual(put.status, .created, String(buffer: put.body))
             let total = try await Self.total(c, "lighthouse")

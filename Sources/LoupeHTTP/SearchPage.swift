@@ -19,7 +19,8 @@ import NIOCore
 /// `<section class="facet histogram" data-interval="day|month|year">` holding an `<svg
 /// class="chart">` whose bars are `<rect class="bar" data-value data-count>` inside links
 /// (`.selected` for the period in use). A collapsed hit has `.similar` ("N similar",
-/// `data-count` N); a page past the end has `p.summary.past-end` with a link back. The layout
+/// `data-count` N); a page past the end has `p.summary.past-end` with a link back; a search
+/// stopped by the server's search timeout has `p.timed-out` above its results. The layout
 /// gets `with-facets` and two columns on wide screens.
 struct SearchPage {
     static let pageSize = 10
@@ -440,6 +441,7 @@ struct SearchPage {
         .clear-filters{color:var(--muted)}
         .similar{color:var(--accent)}
         .past-end a{color:var(--accent)}
+        .timed-out{background:#fff4e5;border-radius:.4rem;padding:.4rem .7rem;font-size:.9rem}
         .combo{position:relative;flex:1;min-width:12rem;display:flex}
         #suggestions{position:absolute;top:100%;left:0;right:0;z-index:5;list-style:none;margin:.2rem 0 0;padding:.25rem 0;background:#fff;border:1px solid #c7c7cc;border-radius:.5rem;box-shadow:0 4px 12px rgba(0,0,0,.08)}
         #suggestions li{padding:.35rem .75rem;cursor:pointer}

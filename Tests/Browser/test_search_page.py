@@ -10,6 +10,8 @@ results appear, goes to page 2 when there is one, and follows a result to its ar
 clicks a facet value (the result count becomes the value's count; clicking again removes the
 filter), a date histogram bar (the results are all in its period, as many as the bar says),
 uses the order menu, collapses by topic ("N similar"), and asks for a page past the end.
+Then a second server on a copy of the index, with a search timeout of a microsecond: its
+results page shows the "stopped" note and /search answers `timed_out`.
 
 Run it with `make browser-test` (which installs chromium, chromium-driver and
 python3-selenium when missing and builds the debug `loupe`), or directly:
@@ -475,6 +477,24 @@ def test_search_page(driver, base, checks):
         checks.run("the pages' style and script load under their Content-Security-Policy", styled_and_scripted_under_csp)
 
 
+def test_timed_out_search(driver, base, checks):
+    """A server whose search timeout has passed before any search can collect (a microsecond):
+    the page shows the results as stopped, with a note, and the API says `timed_out`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def says_so():
+        driver.get(base + "/?q=oil")
+        note = WebDriverWait(driver, WAIT).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "p.timed-out")))
+        check("stopped" in note.text, f"the note says {note.text!r}")
+        with urllib.request.urlopen(base + "/search?q=oil", timeout=WAIT) as r:
+            answer = json.load(r)
+        check(answer.get("timed_out") is True, f"/search answered timed_out={answer.get('timed_out')!r}")
+
+    checks.run("a search stopped by the server's timeout says so", says_so)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loupe", default=os.environ.get("LOUPE_BIN") or os.path.join(ROOT, ".build/debug/loupe"))
@@ -497,6 +517,15 @@ def main():
         log(f"browser: {driver.capabilities.get('browserName')} {driver.capabilities.get('browserVersion')}")
         checks = Checks(driver, artifacts)
         test_search_page(driver, server.url, checks)
+        # A second server, on a copy (the first holds the index's write lock), whose searches
+        # all time out: a microsecond passes before the first segment is searched.
+        copy = os.path.join(workdir, "index-timeout")
+        shutil.copytree(index, copy)
+        slow = Server(args.loupe, copy, workdir, extra=["--search-timeout", "0.001ms"], name="serve-timeout")
+        try:
+            test_timed_out_search(driver, slow.url, checks)
+        finally:
+            slow.stop()
     except SetupError as e:
         log(f"browser test could not run: {e}")
         status = 2

@@ -39,11 +39,12 @@ def index_samples(loupe, index):
 class Server:
     """`loupe serve` on a free loopback port, answering /health, until stop() (SIGTERM, then SIGKILL)."""
 
-    def __init__(self, loupe, index, workdir):
-        self.log_path = os.path.join(workdir, "serve.log")
+    def __init__(self, loupe, index, workdir, extra=(), name="serve"):
+        """`extra`: more `loupe serve` options; `name`: of the log file in `workdir`."""
+        self.log_path = os.path.join(workdir, name + ".log")
         self.log_file = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [loupe, "serve", "--index", index, "--host", "127.0.0.1", "--port", "0"],
+            [loupe, "serve", "--index", index, "--host", "127.0.0.1", "--port", "0", *extra],
             stdout=self.log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True, cwd=ROOT)
         self.url = None

@@ -296,7 +296,7 @@ struct SearchParameters {
 
     /// The `timeout` parameter (`250ms`, `2s`, `1.5s`, `1m`), nil when absent; 400 when malformed.
     static func timeout(_ qs: QueryString) throws -> Duration? {
-        guard let text = qs.nonEmpty("timeout") else { return nil }
+        guard let text = qs.given("timeout") else { return nil }
         guard let d = TimeoutText.parse(text) else {
             throw APIError.badRequest("timeout '\(text.prefix(40))' is not a timeout (\(TimeoutText.forms))")
         }

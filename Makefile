@@ -6,6 +6,7 @@ PACKAGES := liblz4-dev libstemmer-dev libicu-dev zlib1g-dev pkg-config
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOUPE    := .build/release/loupe
 INDEX    := ./Index
+DEMO     := .build/demo
 
 # Installs, with apt-get, those of the Debian packages $(1) that are not installed.
 define install_missing
@@ -36,7 +37,8 @@ build: deps
 # A fresh index of the samples (the demo schema: the news fields, topic and places; the sample
 # synonyms), then searches: phrases, ranking, explain, a count, facets and a date histogram, a
 # filtered browse by date, collapsing, a synonym (vietnam finds Việt Nam); related articles; then
-# forgiving search: an ignored '&', "did you mean" for a misspelt query, a fuzzy term, completions.
+# forgiving search: an ignored '&', "did you mean" for a misspelt query, a fuzzy term, completions;
+# serving: a search with a timeout, a snapshot, and two shards of the samples searched as one.
 demo: build
 	$(LOUPE) init --index $(INDEX) --force --schema samples/schema.json --synonyms samples/synonyms.txt
 	$(LOUPE) add --index $(INDEX) samples/reuters-sample.jsonl samples/seeds/
@@ -53,6 +55,14 @@ demo: build
 	$(LOUPE) search --index $(INDEX) 'vietnm legasy'
 	$(LOUPE) search --index $(INDEX) 'legasy~ war' --limit 2
 	$(LOUPE) suggest --index $(INDEX) 'war leg'
+	$(LOUPE) search --index $(INDEX) 'oil OR gas' --timeout 250ms --limit 2
+	rm -rf $(DEMO)
+	$(LOUPE) snapshot --index $(INDEX) $(DEMO)/snapshot
+	$(LOUPE) init --index $(DEMO)/shard-a --schema samples/schema.json --synonyms samples/synonyms.txt
+	$(LOUPE) init --index $(DEMO)/shard-b --schema samples/schema.json --synonyms samples/synonyms.txt
+	$(LOUPE) add --index $(DEMO)/shard-a --quiet samples/reuters-sample.jsonl
+	$(LOUPE) add --index $(DEMO)/shard-b --quiet samples/seeds/
+	$(LOUPE) search --index $(DEMO)/shard-a --index $(DEMO)/shard-b 'vietnam OR oil' --limit 3
 
 # Builds the debug `loupe` first: the CLI tests run that binary.
 test: deps

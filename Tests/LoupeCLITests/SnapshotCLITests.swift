@@ -62,6 +62,7 @@ final class ShardedSearchCLITests: CLITestCase {
         XCTAssertEqual(batch.stdout.split(separator: "\n").count, 2)
         let text = try loupe(["search", "--index", a, "--index", b, "walrus"], index: false)
         XCTAssertTrue(text.stdout.contains("walrus"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("shard 0"), text.stdout)
 
         let newest = try loupe(["search", "--json", "--index", a, "--index", b, "--sort", "newest", "zeppelin"], index: false)
         XCTAssertEqual(newest.status, 0, newest.stderr)

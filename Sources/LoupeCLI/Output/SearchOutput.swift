@@ -39,6 +39,7 @@ enum SearchOutput {
             if let d = hit.document?.date { meta.append(ISODate.format(d)) }
             meta.append("id \(oneLine(hit.id))")
             meta.append(String(format: "score %.3f", hit.score))
+            if let shard = hit.shard { meta.append("shard \(shard)") }
             if let n = hit.collapsedCount, n > 1 { meta.append("+\(Format.count(n - 1)) similar") }
             if let link = hit.document.flatMap(schema.link(of:)) { meta.append(oneLine(link)) }
             out += "   " + style.dim(meta.joined(separator: " · ")) + "\n"

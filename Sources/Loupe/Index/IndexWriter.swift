@@ -340,7 +340,15 @@ public final class IndexWriter {
         m.nextSegmentNumber = nextSegment
         if let commitData { m.commitData = commitData }
         if let pendingSynonyms { m.synonyms = pendingSynonyms.isEmpty ? nil : pendingSynonyms.rules }
-        try m.write(directory: directory)
+        do { try m.write(directory: directory) } catch {
+            // Failed after the rename (the directory's fsync): the new manifest is in place, so
+            // the writer moves to it and must keep its files (a rollback removed them, and the
+            // index no longer opened). The error still says the commit may not be durable.
+            guard isCurrent(m) else { throw error }
+            manifest = m
+            flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0; pendingSynonyms = nil
+            throw error
+        }
         manifest = m
         flushed.removeAll(); pendingDeletes.removeAll(); nextSeq = 0; pendingSynonyms = nil
         deleteUnreferencedFiles()
@@ -394,6 +402,13 @@ public final class IndexWriter {
         committedReaders = [:]
         lock?.release()
         lock = nil
+    }
+
+    /// Whether the manifest on disk is `m` (this writer holds the lock, so a manifest of its
+    /// generation is the one it wrote): how a failed manifest write tells whether it failed
+    /// before the rename (nothing changed) or after it (the commit is in place).
+    private func isCurrent(_ m: Manifest) -> Bool {
+        (try? Manifest.read(directory: directory))?.generation == m.generation
     }
 
     /// Removes every file of segment `name` (a flush or merge that failed part way).
@@ -472,6 +487,8 @@ public final class IndexWriter {
         m.segments = segs
         m.nextSegmentNumber = nextSegment
         do { try m.write(directory: directory) } catch {
+            // As in `commit`: once the manifest is renamed, its merged segment stays.
+            if isCurrent(m) { manifest = m; throw error }
             removeSegmentFiles(name)
             FileSystem.remove("\(directory)/manifest.tmp")
             throw error

@@ -2,7 +2,7 @@
 // the fuzzer's input and read with checksums bypassed (`FuzzingHooks.skipChecksums`), so
 // mutations reach the decoders of postings, positions, term dictionaries, the document
 // store, norms, dates, ids, columns, word lists, deletions and the manifest. Any trap,
-// fatal signal, run-away allocation (over 2 GB) or hang is a bug: each decoder must throw
+// fatal signal, run-away allocation (over 3 GB) or hang is a bug: each decoder must throw
 // `corruptFile` on contents it cannot trust.
 //
 // Input: byte 0 picks the file (modulo the number of files, in name order); the rest is

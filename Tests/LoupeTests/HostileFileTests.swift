@@ -182,19 +182,17 @@ final class HostileFileTests: XCTestCase {
         let pristine = try makeIndex("pristine")
         let dir = tmp.sub("random")
         let names = DirTools.files(pristine).filter { $0 != "write.lock" && $0 != "manifest" }
-        var rng = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
-        let deadline = Date().addingTimeInterval(3)
-        var trials = 0
-        while Date() < deadline {
+        // A fixed number of trials from a fixed seed: the same edits on every run, however busy
+        // the machine (open-ended random search is the fuzzers' job: Tests/Fuzz).
+        var rng = SeededRandom(seed: 181)
+        for _ in 0..<40 {
             try DirTools.copy(pristine, to: dir)
             let name = rng.pick(names)
             let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.size] as? Int)
             let edits = (0..<rng.int(1...4)).map { _ in (rng.int(FileFormat.headerSize...(size - FileFormat.footerSize - 1)), UInt8(rng.int(0...255))) }
             try Self.reseal(dir + "/" + name) { for (o, v) in edits { $0[o] = v } }
             exercise(dir)
-            trials += 1
         }
-        XCTAssertGreaterThan(trials, 10)
     }
 
     /// The segment id check itself: a file whose header id is edited (and resealed) is refused.
